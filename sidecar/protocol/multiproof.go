@@ -69,6 +69,9 @@ var (
 	// ErrMultiProofNotTopOfBlock is returned when a top-of-block proof's indices
 	// are not exactly 0..k-1 in constraint order.
 	ErrMultiProofNotTopOfBlock = errors.New("constrained transactions are not at the top of the block in order")
+	// ErrMultiProofTx is returned when a constrained blob transaction does not
+	// decode, so its payload encoding cannot be derived.
+	ErrMultiProofTx = errors.New("constrained transaction does not decode")
 	// ErrMultiProofSSZ is returned when an InclusionMultiProof does not decode.
 	ErrMultiProofSSZ = errors.New("malformed multiproof encoding")
 	// ErrMultiProofTxTooLarge is returned for a transaction above MaxBytesPerTransaction
@@ -452,7 +455,7 @@ func payloadTxEncoding(raw []byte) ([]byte, error) {
 	}
 	var tx types.Transaction
 	if err := tx.UnmarshalBinary(raw); err != nil {
-		return nil, fmt.Errorf("%w: blob transaction: %w", ErrMultiProofSSZ, err)
+		return nil, fmt.Errorf("%w: blob transaction: %w", ErrMultiProofTx, err)
 	}
 	if tx.BlobTxSidecar() == nil {
 		return raw, nil
