@@ -107,9 +107,12 @@ func UnmarshalPromiseABI(data []byte) (*Promise, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedPayload, err)
 	}
-	var ap abiPromise
-	if err := promiseArgs.Copy(&ap, vals); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedPayload, err)
+	if len(vals) != 1 {
+		return nil, fmt.Errorf("%w: want one tuple", ErrMalformedPayload)
+	}
+	ap, ok := abi.ConvertType(vals[0], new(abiPromise)).(*abiPromise)
+	if !ok {
+		return nil, fmt.Errorf("%w: not a promise tuple", ErrMalformedPayload)
 	}
 	p := &Promise{
 		CommitmentType: ap.CommitmentType,
