@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+/// @title ISlasher — judges Pledge's four faults from public data and slashes through the Registry.
+/// @notice A promise is the EIP-712 struct below, signed by the operator's committer for its
+///         slot (Registry.committerAt). Anyone may submit evidence that a promise was broken;
+///         the Slasher decides from block headers anchored on-chain (BLOCKHASH or the EIP-2935
+///         history contract), Merkle-Patricia account proofs against their state roots, and the
+///         rollup Inbox. No party is trusted and there is no defence round: evidence either
+///         proves the fault or the call reverts with the reason. Each promise is slashed at
+///         most once (by its digest).
+interface ISlasher {
+    /// @notice One promised transaction (EIP-712 type "Inclusion").
+    struct Inclusion {
+        uint64 chainId;
+        bytes32 txHash;
+        address sender;
+        uint64 nonce;
+        uint256 maxFeePerGas;
+        uint256 maxFeePerBlobGas;
+        uint64 gasLimit;
+        uint256 maxCost;
+    }
+
+    /// @notice The signed promise (EIP-712 type "Promise"); Commitment.payload is abi.encode(Promise).
+    struct Promise {
+        uint64 commitmentType;
+        address operator;
+        uint64 slot;
+        Inclusion[] inclusions;
+        uint256 slashAmount;
+        bytes32 requestHash;
+    }
+
+    /// @notice An earlier promise to the same sender, covering one nonce below the slashed one.
+    struct Prior {
+        bytes payload; // abi.encode(Promise)
+        bytes signature; // 65 bytes r ‖ s ‖ v
+        uint256 index; // which inclusion of that promise
+    }
+
+    /// @notice Evidence that an L1 inclusion was missed although it was includable.
+    struct SafetyEvidence {
+        bytes header; // RLP header of the slot's block B (timestamp == slot time), anchored
+        bytes parentHeader; // RLP header of B's parent P
+        bytes[] parentProof; // eth_getProof accountProof of the sender at P.stateRoot
+        bytes[] blockProof; // eth_getProof accountProof of the sender at B.stateRoot
+        Prior[] priors; // promises covering nonces nonce_P .. nonce-1, in nonce order
+    }
+
+    /// @notice Which rule a slash was made under.
+    enum Fault {
+        Safety,
+        Liveness,
+        L2Inclusion,
+        Equivocation
+    }
+
+    /// @notice Slasher parameters fixed at deployment.
+    struct Config {
+        uint64 genesisTime; // timestamp of slot 0
+        uint64 secondsPerSlot;
+        uint64 slashWindow; // slots after the promised slot during which evidence is taken
+        uint16 livenessBps; // share of slashAmount taken for a missed slot
+        uint16 userBps; // share of a slash paid to the wronged user; the rest to the watcher
+        uint64 blobBaseFeeUpdateFraction; // BLOB_BASE_FEE_UPDATE_FRACTION of the fork in force
+    }
+
+    // ---- refusals ----
+    error InvalidConfig();
+    error MalformedSignature();
+    error WrongSigner(address signer, address committer);
+    error InvalidPromise();
+    error InclusionIndex(uint256 index);
+    error AlreadySettled(bytes32 digest);
+    error EvidenceExpired(uint64 slot, uint64 currentSlot);
+    error HeaderNotAnchored(bytes32 hash, uint256 number);
+    error NotParent();
+    error NotSlotBlock(uint256 timestamp, uint256 slotTimestamp);
+    error SlotNotMissed();
+    error NotL1Inclusion();
+    error NotL2Inclusion();
+    error PromiseKept();
+    error SenderHasCode();
+    error NonceAlreadyUsed(uint256 stateNonce, uint64 promisedNonce);
+    error NonceGap(uint256 priorsNeeded, uint256 priorsGiven);
+    error BadPrior(uint256 index);
+    error InsufficientBalance(uint256 balance, uint256 cost);
+    error FeeBelowBaseFee(uint256 maxFeePerGas, uint256 baseFee);
+    error BlobFeeBelowBlobBaseFee(uint256 maxFeePerBlobGas, uint256 blobBaseFee);
+    error GasAboveBlockLimit(uint256 gas, uint256 blockGasLimit);
+    error BatchMismatch();
+    error DifferentOperators();
+    error NotEquivocation();
+
+    /// @notice A promise was slashed. For an equivocation, `digest` is the first promise's
+    ///         and `otherDigest` the second's; otherwise `otherDigest` is zero.
+    event PromiseSlashed(
+        bytes32 indexed digest,
+        address indexed operator,
+        Fault fault,
+        address user,
+        uint256 userPaid,
+        address watcher,
+        uint256 watcherPaid,
+        bytes32 otherDigest
+    );
+
+    /// @notice Safety: inclusion `index` (an L1 transaction) is not in the slot's block
+    ///         although it was includable at the parent state.
+    function slashSafety(bytes calldata payload, bytes calldata signature, uint256 index, SafetyEvidence calldata ev)
+        external;
+
+    /// @notice Liveness: no block at the slot's timestamp; `header1` is the parent of
+    ///         `header2` and their timestamps straddle the slot's.
+    function slashLiveness(bytes calldata payload, bytes calldata signature, bytes calldata header1, bytes calldata header2)
+        external;
+
+    /// @notice L2 inclusion: the slot's block exists, and `txHashes` (the keccak of every L2
+    ///         transaction posted for the rollup in it, in order) match the Inbox's record and
+    ///         do not hold inclusion `index`'s txHash.
+    function slashL2Inclusion(
+        bytes calldata payload,
+        bytes calldata signature,
+        uint256 index,
+        bytes calldata header,
+        bytes32[] calldata txHashes
+    ) external;
+
+    /// @notice Equivocation: two promises by one operator hold inclusions with the same
+    ///         (chainId, sender, nonce) and different txHash.
+    function slashEquivocation(
+        bytes calldata payloadA,
+        bytes calldata signatureA,
+        uint256 indexA,
+        bytes calldata payloadB,
+        bytes calldata signatureB,
+        uint256 indexB
+    ) external;
+
+    /// @notice The EIP-712 digest the committer signs for `p`.
+    function promiseDigest(Promise calldata p) external view returns (bytes32);
+
+    /// @notice Whether the promise with this digest has been slashed.
+    function settled(bytes32 digest) external view returns (bool);
+
+    /// @notice The slot of the current block.
+    function currentSlot() external view returns (uint64);
+
+    /// @notice slotTimestamp(S) = genesisTime + S * secondsPerSlot.
+    function slotTimestamp(uint64 slot) external view returns (uint256);
+
+    /// @notice The blob base fee of a block with this excess blob gas (EIP-4844 fake_exponential).
+    function blobBaseFee(uint256 excessBlobGas) external view returns (uint256);
+}

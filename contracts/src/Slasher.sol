@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {ISlasher} from "./ISlasher.sol";
+import {IRegistry} from "./IRegistry.sol";
+import {BlockHeader} from "./lib/BlockHeader.sol";
+import {AccountProof} from "./lib/AccountProof.sol";
+
+/// @notice The one Inbox view the Slasher reads: the running hash and count of the L2
+///         transactions posted for (rollup chain id, slot).
+interface IBatchRecord {
+    function batchOf(uint64 chainId, uint64 slot) external view returns (bytes32 acc, uint32 count);
+}
+
+/// @title Slasher — Pledge's fault judge. See ISlasher for the rules.
+contract Slasher is ISlasher {
+
+    // ---- EIP-712 ----
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("Pledge");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+    bytes32 private constant INCLUSION_TYPEHASH = keccak256(
+        "Inclusion(uint64 chainId,bytes32 txHash,address sender,uint64 nonce,uint256 maxFeePerGas,uint256 maxFeePerBlobGas,uint64 gasLimit,uint256 maxCost)"
+    );
+    bytes32 private constant PROMISE_TYPEHASH = keccak256(
+        "Promise(uint64 commitmentType,address operator,uint64 slot,Inclusion[] inclusions,uint256 slashAmount,bytes32 requestHash)Inclusion(uint64 chainId,bytes32 txHash,address sender,uint64 nonce,uint256 maxFeePerGas,uint256 maxFeePerBlobGas,uint64 gasLimit,uint256 maxCost)"
+    );
+
+    uint64 private constant TYPE_L1 = 1;
+    uint64 private constant TYPE_L2 = 2;
+    uint64 private constant TYPE_BUNDLE = 3;
+    uint256 private constant MAX_BUNDLE = 16;
+    uint256 private constant BPS = 10_000;
+
+    /// @dev EIP-2935: serves the hashes of the last 8191 blocks.
+    address private constant HISTORY = 0x0000F90827F1C53a10cb7A02335B175320002935;
+    /// @dev secp256k1n / 2: a larger s is the malleable twin of a valid signature (EIP-2).
+    uint256 private constant HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+
+    IRegistry public immutable registry;
+    IBatchRecord public immutable inbox;
+    uint64 public immutable genesisTime;
+    uint64 public immutable secondsPerSlot;
+    uint64 public immutable slashWindow;
+    uint16 public immutable livenessBps;
+    uint16 public immutable userBps;
+    uint64 public immutable blobBaseFeeUpdateFraction;
+
+    uint256 private immutable deployChainId;
+    bytes32 private immutable deployDomainSeparator;
+
+    /// @inheritdoc ISlasher
+    mapping(bytes32 => bool) public settled;
+
+    constructor(IRegistry registry_, IBatchRecord inbox_, Config memory cfg) {
+        if (
+            address(registry_) == address(0) || address(inbox_) == address(0) || cfg.secondsPerSlot == 0
+                || cfg.slashWindow == 0 || cfg.livenessBps > BPS || cfg.userBps > BPS
+                || cfg.blobBaseFeeUpdateFraction == 0
+        ) revert InvalidConfig();
+        registry = registry_;
+        inbox = inbox_;
+        genesisTime = cfg.genesisTime;
+        secondsPerSlot = cfg.secondsPerSlot;
+        slashWindow = cfg.slashWindow;
+        livenessBps = cfg.livenessBps;
+        userBps = cfg.userBps;
+        blobBaseFeeUpdateFraction = cfg.blobBaseFeeUpdateFraction;
+        deployChainId = block.chainid;
+        deployDomainSeparator = _separator();
+    }
+
+    // ======================= faults =======================
+
+    /// @inheritdoc ISlasher
+    function slashSafety(bytes calldata payload, bytes calldata signature, uint256 index, SafetyEvidence calldata ev)
+        external
+    {
+        (Promise memory p, bytes32 digest) = _open(payload, signature, true);
+        Inclusion memory inc = _inclusion(p, index);
+        if (inc.chainId != block.chainid) revert NotL1Inclusion();
+
+        BlockHeader.Header memory b = _anchored(ev.header);
+        uint256 ts = _slotTimestamp(p.slot);
+        if (b.timestamp != ts) revert NotSlotBlock(b.timestamp, ts);
+        BlockHeader.Header memory par = BlockHeader.decode(ev.parentHeader);
+        if (par.hash != b.parentHash) revert NotParent();
+
+        // Broken: after B the sender has not used the promised nonce.
+        AccountProof.Account memory after_ = AccountProof.verify(b.stateRoot, inc.sender, ev.blockProof);
+        if (after_.nonce > inc.nonce) revert PromiseKept();
+
+        // Includable at P: plain account, nonce chain from P's nonce through the priors,
+        // enough balance for all of them, fees and gas that fit B.
+        AccountProof.Account memory before = AccountProof.verify(par.stateRoot, inc.sender, ev.parentProof);
+        if (before.codeHash != AccountProof.EMPTY_CODE_HASH) revert SenderHasCode();
+        if (before.nonce > inc.nonce) revert NonceAlreadyUsed(before.nonce, inc.nonce);
+        uint256 gap = inc.nonce - before.nonce;
+        if (ev.priors.length != gap) revert NonceGap(gap, ev.priors.length);
+
+        uint256 cost = inc.maxCost;
+        uint256 gas = inc.gasLimit;
+        _checkFees(inc, b);
+        for (uint256 j; j < gap; j++) {
+            Inclusion memory pi = _prior(ev.priors[j], p, inc.sender, before.nonce + j, j);
+            _checkFees(pi, b);
+            cost += pi.maxCost;
+            gas += pi.gasLimit;
+        }
+        if (before.balance < cost) revert InsufficientBalance(before.balance, cost);
+        if (gas > b.gasLimit) revert GasAboveBlockLimit(gas, b.gasLimit);
+
+        _slash(digest, p.operator, Fault.Safety, inc.sender, p.slashAmount, bytes32(0));
+    }
+
+    /// @inheritdoc ISlasher
+    function slashLiveness(bytes calldata payload, bytes calldata signature, bytes calldata header1, bytes calldata header2)
+        external
+    {
+        (Promise memory p, bytes32 digest) = _open(payload, signature, true);
+        BlockHeader.Header memory h2 = _anchored(header2);
+        BlockHeader.Header memory h1 = BlockHeader.decode(header1);
+        if (h2.parentHash != h1.hash) revert NotParent();
+        uint256 ts = _slotTimestamp(p.slot);
+        if (!(h1.timestamp < ts && ts < h2.timestamp)) revert SlotNotMissed();
+        _slash(digest, p.operator, Fault.Liveness, p.inclusions[0].sender, p.slashAmount * livenessBps / BPS, bytes32(0));
+    }
+
+    /// @inheritdoc ISlasher
+    function slashL2Inclusion(
+        bytes calldata payload,
+        bytes calldata signature,
+        uint256 index,
+        bytes calldata header,
+        bytes32[] calldata txHashes
+    ) external {
+        (Promise memory p, bytes32 digest) = _open(payload, signature, true);
+        Inclusion memory inc = _inclusion(p, index);
+        if (inc.chainId == block.chainid) revert NotL2Inclusion();
+
+        // The slot's block exists (otherwise it is a liveness fault, slashed less).
+        BlockHeader.Header memory b = _anchored(header);
+        uint256 ts = _slotTimestamp(p.slot);
+        if (b.timestamp != ts) revert NotSlotBlock(b.timestamp, ts);
+
+        (bytes32 want, uint32 count) = inbox.batchOf(inc.chainId, p.slot);
+        if (txHashes.length != count) revert BatchMismatch();
+        bytes32 acc;
+        bytes32 promised = inc.txHash;
+        for (uint256 i; i < txHashes.length; i++) {
+            bytes32 h = txHashes[i];
+            if (h == promised) revert PromiseKept();
+            assembly {
+                mstore(0x00, acc)
+                mstore(0x20, h)
+                acc := keccak256(0x00, 0x40)
+            }
+        }
+        if (acc != want) revert BatchMismatch();
+
+        _slash(digest, p.operator, Fault.L2Inclusion, inc.sender, p.slashAmount, bytes32(0));
+    }
+
+    /// @inheritdoc ISlasher
+    function slashEquivocation(
+        bytes calldata payloadA,
+        bytes calldata signatureA,
+        uint256 indexA,
+        bytes calldata payloadB,
+        bytes calldata signatureB,
+        uint256 indexB
+    ) external {
+        (Promise memory a, bytes32 da) = _open(payloadA, signatureA, true);
+        (Promise memory b, bytes32 db) = _open(payloadB, signatureB, true);
+        if (a.operator != b.operator) revert DifferentOperators();
+        Inclusion memory ia = _inclusion(a, indexA);
+        Inclusion memory ib = _inclusion(b, indexB);
+        if (
+            ia.chainId != ib.chainId || ia.sender != ib.sender || ia.nonce != ib.nonce || ia.txHash == ib.txHash
+        ) revert NotEquivocation();
+        if (settled[db]) revert AlreadySettled(db);
+        settled[db] = true;
+        uint256 amount = a.slashAmount > b.slashAmount ? a.slashAmount : b.slashAmount;
+        _slash(da, a.operator, Fault.Equivocation, ia.sender, amount, db);
+    }
+
+    // ======================= views =======================
+
+    /// @inheritdoc ISlasher
+    function promiseDigest(Promise calldata p) external view returns (bytes32) {
+        return _digest(p);
+    }
+
+    /// @inheritdoc ISlasher
+    function currentSlot() public view returns (uint64) {
+        if (block.timestamp < genesisTime) return 0;
+        return uint64((block.timestamp - genesisTime) / secondsPerSlot);
+    }
+
+    /// @inheritdoc ISlasher
+    function slotTimestamp(uint64 slot) external view returns (uint256) {
+        return _slotTimestamp(slot);
+    }
+
+    /// @inheritdoc ISlasher
+    function blobBaseFee(uint256 excessBlobGas) public view returns (uint256) {
+        // fake_exponential(MIN_BASE_FEE_PER_BLOB_GAS = 1, excess, update fraction), EIP-4844.
+        uint256 denominator = blobBaseFeeUpdateFraction;
+        uint256 output;
+        uint256 accum = denominator; // factor (1) * denominator
+        for (uint256 i = 1; accum > 0; i++) {
+            output += accum;
+            accum = accum * excessBlobGas / (denominator * i);
+        }
+        return output / denominator;
+    }
+
+    /// @notice The EIP-712 domain separator on the current chain.
+    function domainSeparator() public view returns (bytes32) {
+        // Recomputed after a chain split so promises never replay across the fork.
+        return block.chainid == deployChainId ? deployDomainSeparator : _separator();
+    }
+
+    // ======================= internals =======================
+
+    /// @dev Decodes and checks a promise: its shape, its signature by the operator's
+    ///      committer for its slot, that it is unsettled and (if `inWindow`) that evidence
+    ///      for it is still taken.
+    function _open(bytes calldata payload, bytes calldata signature, bool inWindow)
+        private
+        view
+        returns (Promise memory p, bytes32 digest)
+    {
+        p = abi.decode(payload, (Promise));
+        _checkShape(p);
+        digest = _digest(p);
+        address signer = _recover(digest, signature);
+        address committer = registry.committerAt(p.operator, p.slot);
+        if (committer == address(0) || signer != committer) revert WrongSigner(signer, committer);
+        if (inWindow) {
+            if (settled[digest]) revert AlreadySettled(digest);
+            uint64 now_ = currentSlot();
+            if (now_ > uint256(p.slot) + slashWindow) revert EvidenceExpired(p.slot, now_);
+        }
+    }
+
+    /// @dev The structural rules of decisions v1: types 1 and 2 hold one inclusion on L1 or
+    ///      a rollup respectively, type 3 holds 2..16.
+    function _checkShape(Promise memory p) private view {
+        uint256 n = p.inclusions.length;
+        if (p.commitmentType == TYPE_L1 || p.commitmentType == TYPE_L2) {
+            if (n != 1) revert InvalidPromise();
+            if ((p.inclusions[0].chainId == block.chainid) != (p.commitmentType == TYPE_L1)) revert InvalidPromise();
+        } else if (p.commitmentType == TYPE_BUNDLE) {
+            if (n < 2 || n > MAX_BUNDLE) revert InvalidPromise();
+        } else {
+            revert InvalidPromise();
+        }
+    }
+
+    function _inclusion(Promise memory p, uint256 index) private pure returns (Inclusion memory) {
+        if (index >= p.inclusions.length) revert InclusionIndex(index);
+        return p.inclusions[index];
+    }
+
+    /// @dev Checks prior j of a safety claim: a validly signed promise of the same operator
+    ///      for a slot no later than the slashed one, whose inclusion is the same sender's L1
+    ///      transaction with nonce `nonce`.
+    function _prior(Prior calldata prior, Promise memory p, address sender, uint256 nonce, uint256 j)
+        private
+        view
+        returns (Inclusion memory pi)
+    {
+        (Promise memory pp,) = _open(prior.payload, prior.signature, false);
+        if (pp.operator != p.operator || pp.slot > p.slot || prior.index >= pp.inclusions.length) revert BadPrior(j);
+        pi = pp.inclusions[prior.index];
+        if (pi.chainId != block.chainid || pi.sender != sender || pi.nonce != nonce) revert BadPrior(j);
+    }
+
+    function _checkFees(Inclusion memory inc, BlockHeader.Header memory b) private view {
+        if (inc.maxFeePerGas < b.baseFee) revert FeeBelowBaseFee(inc.maxFeePerGas, b.baseFee);
+        if (inc.maxFeePerBlobGas != 0) {
+            uint256 fee = blobBaseFee(b.excessBlobGas);
+            if (inc.maxFeePerBlobGas < fee) revert BlobFeeBelowBlobBaseFee(inc.maxFeePerBlobGas, fee);
+        }
+    }
+
+    /// @dev Decodes a header and checks it is canonical: BLOCKHASH for the last 256 blocks,
+    ///      the EIP-2935 history contract for the last 8191.
+    function _anchored(bytes calldata rlpHeader) private view returns (BlockHeader.Header memory h) {
+        h = BlockHeader.decode(rlpHeader);
+        bytes32 known;
+        if (h.number < block.number) {
+            if (block.number - h.number <= 256) {
+                known = blockhash(h.number);
+            } else {
+                (bool ok, bytes memory ret) = HISTORY.staticcall(abi.encode(h.number));
+                if (ok && ret.length == 32) known = abi.decode(ret, (bytes32));
+            }
+        }
+        if (known == bytes32(0) || known != h.hash) revert HeaderNotAnchored(h.hash, h.number);
+    }
+
+    function _recover(bytes32 digest, bytes calldata sig) private pure returns (address signer) {
+        if (sig.length != 65) revert MalformedSignature();
+        bytes32 r = bytes32(sig[0:32]);
+        bytes32 s = bytes32(sig[32:64]);
+        uint8 v = uint8(sig[64]);
+        if ((v != 27 && v != 28) || uint256(s) > HALF_N) revert MalformedSignature();
+        signer = ecrecover(digest, v, r, s);
+        if (signer == address(0)) revert MalformedSignature();
+    }
+
+    function _slash(bytes32 digest, address operator, Fault fault, address user, uint256 amount, bytes32 other)
+        private
+    {
+        settled[digest] = true;
+        uint256 toUser = amount * userBps / BPS;
+        (uint256 userPaid, uint256 watcherPaid) = registry.slash(operator, user, toUser, msg.sender, amount - toUser);
+        emit PromiseSlashed(digest, operator, fault, user, userPaid, msg.sender, watcherPaid, other);
+    }
+
+    function _slotTimestamp(uint64 slot) private view returns (uint256) {
+        return uint256(genesisTime) + uint256(slot) * secondsPerSlot;
+    }
+
+    function _separator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+    }
+
+    function _digest(Promise memory p) private view returns (bytes32) {
+        uint256 n = p.inclusions.length;
+        bytes32[] memory hs = new bytes32[](n);
+        for (uint256 i; i < n; i++) {
+            Inclusion memory inc = p.inclusions[i];
+            hs[i] = keccak256(
+                abi.encode(
+                    INCLUSION_TYPEHASH,
+                    inc.chainId,
+                    inc.txHash,
+                    inc.sender,
+                    inc.nonce,
+                    inc.maxFeePerGas,
+                    inc.maxFeePerBlobGas,
+                    inc.gasLimit,
+                    inc.maxCost
+                )
+            );
+        }
+        bytes32 structHash = keccak256(
+            abi.encode(
+                PROMISE_TYPEHASH,
+                p.commitmentType,
+                p.operator,
+                p.slot,
+                keccak256(abi.encodePacked(hs)),
+                p.slashAmount,
+                p.requestHash
+            )
+        );
+        return keccak256(abi.encodePacked(hex"1901", domainSeparator(), structHash));
+    }
+}
