@@ -763,3 +763,56 @@ func (m *ConstraintsMessage) Equal(o *ConstraintsMessage) bool {
 	}
 	return true
 }
+
+// signedJSON is the envelope of the three signed messages; both fields are
+// required, so a body without "message" is refused instead of decoding to a
+// zero message.
+type signedJSON struct {
+	Message   json.RawMessage `json:"message"`
+	Signature *BLSSignature   `json:"signature"`
+}
+
+func decodeSigned(b []byte, what string, msg json.Unmarshaler, sig *BLSSignature) error {
+	var j signedJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return wrapJSON(what, err)
+	}
+	if len(j.Message) == 0 || j.Signature == nil {
+		return fmt.Errorf("%w: %s needs message and signature", ErrConstraintsJSON, what)
+	}
+	if err := msg.UnmarshalJSON(j.Message); err != nil {
+		return err
+	}
+	*sig = *j.Signature
+	return nil
+}
+
+// UnmarshalJSON requires both message and signature.
+func (s *SignedConstraints) UnmarshalJSON(b []byte) error {
+	var out SignedConstraints
+	if err := decodeSigned(b, "signed constraints", &out.Message, &out.Signature); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+// UnmarshalJSON requires both message and signature.
+func (s *SignedDelegation) UnmarshalJSON(b []byte) error {
+	var out SignedDelegation
+	if err := decodeSigned(b, "signed delegation", &out.Message, &out.Signature); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+// UnmarshalJSON requires both message and signature.
+func (s *SignedRevocation) UnmarshalJSON(b []byte) error {
+	var out SignedRevocation
+	if err := decodeSigned(b, "signed revocation", &out.Message, &out.Signature); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}

@@ -528,6 +528,9 @@ func TestConstraintsJSON(t *testing.T) {
 		"short signature":       strings.Replace(msg(`"1"`, `"1"`, specPubkey), sig, sig[:len(sig)-2], 1),
 		"odd-length payload":    strings.Replace(msg(`"1"`, `"1"`, specPubkey), `"0x01"`, `"0x1"`, 1),
 		"message is not object": `{"message":[],"signature":"` + sig + `"}`,
+		"message is null":       `{"message":null,"signature":"` + sig + `"}`,
+		"no message":            `{"signature":"` + sig + `"}`,
+		"no signature":          strings.Replace(msg(`"1"`, `"1"`, specPubkey), `,"signature":"`+sig+`"`, ``, 1),
 	}
 	for name, in := range bad {
 		t.Run(name, func(t *testing.T) {
