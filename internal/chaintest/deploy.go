@@ -1,0 +1,143 @@
+package chaintest
+
+import (
+	"crypto/ecdsa"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bls12-381/fp"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/flashbots/go-boost-utils/bls"
+
+	"github.com/pledgeproto/pledge/contracts/bindings"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+)
+
+// Params are the deployment parameters; DefaultParams fits tests.
+type Params struct {
+	MinCollateral       *big.Int
+	RotationDelay       uint64
+	UnregistrationDelay uint64
+	SlashWindow         uint64
+	LivenessBps         uint16
+	UserBps             uint16
+}
+
+// DefaultParams are decisions v1's defaults with a short slash window, so tests
+// can run past it in a few blocks.
+func DefaultParams() Params {
+	return Params{
+		MinCollateral:       big.NewInt(params.Ether),
+		RotationDelay:       4,
+		UnregistrationDelay: 64,
+		SlashWindow:         32,
+		LivenessBps:         5000,
+		UserBps:             8000,
+	}
+}
+
+// Contracts are the deployed Pledge contracts.
+type Contracts struct {
+	Registry     *bindings.Registry
+	RegistryAddr common.Address
+	Inbox        *bindings.Inbox
+	InboxAddr    common.Address
+	Slasher      *bindings.Slasher
+	SlasherAddr  common.Address
+	Params       Params
+}
+
+// Domain is the EIP-712 domain of promises judged by this deployment.
+func (k *Contracts) Domain(c *Chain) protocol.Domain {
+	return protocol.Domain{ChainID: c.ChainID.Uint64(), Slasher: k.SlasherAddr}
+}
+
+// Deploy deploys Registry, Inbox and Slasher from key 0 and binds the Slasher
+// in the Registry. All three share the chain's slot clock.
+func (c *Chain) Deploy(p Params) *Contracts {
+	c.t.Helper()
+	k := &Contracts{Params: p}
+	opts := c.Opts(0)
+	var err error
+	k.RegistryAddr, _, k.Registry, err = bindings.DeployRegistry(opts, c.Client, p.MinCollateral, c.GenesisTime, SecondsPerSlot, p.RotationDelay, p.UnregistrationDelay)
+	if err != nil {
+		c.t.Fatalf("deploy Registry: %v", err)
+	}
+	k.InboxAddr, _, k.Inbox, err = bindings.DeployInbox(opts, c.Client, c.GenesisTime, SecondsPerSlot)
+	if err != nil {
+		c.t.Fatalf("deploy Inbox: %v", err)
+	}
+	k.SlasherAddr, _, k.Slasher, err = bindings.DeploySlasher(opts, c.Client, k.RegistryAddr, k.InboxAddr, bindings.ISlasherConfig{
+		GenesisTime:               c.GenesisTime,
+		SecondsPerSlot:            SecondsPerSlot,
+		SlashWindow:               p.SlashWindow,
+		LivenessBps:               p.LivenessBps,
+		UserBps:                   p.UserBps,
+		BlobBaseFeeUpdateFraction: PragueBlobUpdateFraction,
+	})
+	if err != nil {
+		c.t.Fatalf("deploy Slasher: %v", err)
+	}
+	c.Commit()
+	for name, addr := range map[string]common.Address{"Registry": k.RegistryAddr, "Inbox": k.InboxAddr, "Slasher": k.SlasherAddr} {
+		code, err := c.Client.CodeAt(c.t.Context(), addr, nil)
+		if err != nil || len(code) == 0 {
+			c.t.Fatalf("%s not deployed at %s: %v", name, addr, err)
+		}
+	}
+	init, err := k.Registry.InitSlasher(c.Opts(0), k.SlasherAddr)
+	c.Mine(init, err)
+	return k
+}
+
+// Operator is a registered operator: its owner key (the operator address) and
+// its committer key.
+type Operator struct {
+	Key       *ecdsa.PrivateKey
+	Addr      common.Address
+	Committer *ecdsa.PrivateKey
+}
+
+// RegisterOperator registers key ownerIdx as an operator with one fresh BLS key
+// (a real proof of possession), collateral wei and a fresh committer key.
+func (c *Chain) RegisterOperator(k *Contracts, ownerIdx int, collateral *big.Int) *Operator {
+	c.t.Helper()
+	owner := c.Addr(ownerIdx)
+	committer, err := crypto.GenerateKey()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	msg, err := k.Registry.PopMessage(&bind.CallOpts{Context: c.t.Context()}, owner)
+	if err != nil {
+		c.t.Fatalf("popMessage: %v", err)
+	}
+	pk, sig, err := ProofOfPossession(msg)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	opts := c.Opts(ownerIdx)
+	opts.Value = collateral
+	tx, err := k.Registry.Register(opts, [][]byte{pk}, [][]byte{sig}, crypto.PubkeyToAddress(committer.PublicKey))
+	c.Mine(tx, err)
+	return &Operator{Key: c.Keys[ownerIdx], Addr: owner, Committer: committer}
+}
+
+// ProofOfPossession makes a fresh BLS key and returns its EIP-2537 G1 encoding
+// and its POP-ciphersuite signature of msg as an EIP-2537 G2 point.
+func ProofOfPossession(msg []byte) (pubkey, signature []byte, err error) {
+	sk, pk, err := bls.GenerateNewKeypair()
+	if err != nil {
+		return nil, nil, err
+	}
+	sig := bls.Sign(sk, msg)
+	return append(fp64(&pk.X), fp64(&pk.Y)...),
+		append(append(append(fp64(&sig.X.A0), fp64(&sig.X.A1)...), fp64(&sig.Y.A0)...), fp64(&sig.Y.A1)...), nil
+}
+
+// fp64 is EIP-2537's 64-byte field element: 16 zero bytes, then 48 big-endian.
+func fp64(e *fp.Element) []byte {
+	b := e.Bytes()
+	return append(make([]byte, 16), b[:]...)
+}
