@@ -1,0 +1,497 @@
+package contracts_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/flashbots/go-boost-utils/bls"
+	"github.com/pledgeproto/pledge/contracts/bindings"
+	"github.com/pledgeproto/pledge/registry"
+)
+
+// Accounts of the registry tests.
+const (
+	deployer = iota
+	operatorA
+	operatorB
+	committer1
+	committer2
+	user
+	watcher
+	slasherEOA
+	numAccounts
+)
+
+type registryEnv struct {
+	*chain
+	addr common.Address
+	reg  *bindings.Registry
+}
+
+func deployRegistry(t *testing.T) *registryEnv {
+	t.Helper()
+	c := newChain(t, numAccounts)
+	addr, tx, reg, err := bindings.DeployRegistry(c.opts(deployer), c.client, minCollateral, c.genesis, secondsPerSlot, rotationDelay, unregistrationDelay)
+	c.mine(tx, err)
+	return &registryEnv{chain: c, addr: addr, reg: reg}
+}
+
+func newKeys(t *testing.T, n int) []*bls.SecretKey {
+	t.Helper()
+	keys := make([]*bls.SecretKey, n)
+	for i := range keys {
+		sk, _, err := bls.GenerateNewKeypair()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[i] = sk
+	}
+	return keys
+}
+
+// proofs builds the PoPs of keys for operator in this registry.
+func (e *registryEnv) proofs(keys []*bls.SecretKey, operator common.Address) (pubkeys, sigs [][]byte, compressed [][]byte) {
+	e.t.Helper()
+	for _, sk := range keys {
+		p, err := registry.Prove(sk, e.chainID, e.addr, operator)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		pubkeys = append(pubkeys, p.PublicKeyG1)
+		sigs = append(sigs, p.Signature)
+		compressed = append(compressed, p.PublicKey)
+	}
+	return pubkeys, sigs, compressed
+}
+
+func (e *registryEnv) withValue(i int, v *big.Int) *bind.TransactOpts {
+	o := e.opts(i)
+	o.Value = v
+	return o
+}
+
+func TestPopMessageMatchesContract(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	for _, op := range []int{operatorA, operatorB} {
+		got, err := e.reg.PopMessage(nil, e.accts[op].addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := registry.PopMessage(e.chainID, e.addr, e.accts[op].addr)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("popMessage: contract %x, Go %x", got, want)
+		}
+	}
+}
+
+func TestRegisterWithGoodProofs(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 3} {
+		e := deployRegistry(t)
+		op := e.accts[operatorA].addr
+		pubkeys, sigs, compressed := e.proofs(newKeys(t, n), op)
+		collateral := new(big.Int).Mul(minCollateral, big.NewInt(2))
+		rcpt := e.mine(e.reg.Register(e.withValue(operatorA, collateral), pubkeys, sigs, e.accts[committer1].addr))
+		slot := e.slotOf(rcpt)
+
+		for i, pk := range compressed {
+			got, err := e.reg.OperatorOf(nil, pk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != op {
+				t.Fatalf("n=%d key %d: operatorOf = %s, want %s", n, i, got, op)
+			}
+		}
+		st, err := e.reg.Status(nil, op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.State != uint8(registry.StateRegistered) || st.Keys != uint32(n) || st.Collateral.Cmp(collateral) != 0 ||
+			st.RegisteredSlot != slot || st.Committer != e.accts[committer1].addr {
+			t.Fatalf("n=%d: status %+v", n, st)
+		}
+		// The KeyRegistered events carry the compressed keys, in order.
+		it, err := e.reg.FilterKeyRegistered(nil, []common.Address{op}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen int
+		for it.Next() {
+			if !bytes.Equal(it.Event.Pubkey, compressed[seen]) || it.Event.KeyHash != registry.KeyHash(compressed[seen]) {
+				t.Fatalf("event %d: pubkey %x hash %x", seen, it.Event.Pubkey, it.Event.KeyHash)
+			}
+			seen++
+		}
+		if seen != n {
+			t.Fatalf("%d KeyRegistered events, want %d", seen, n)
+		}
+		t.Logf("register %d key(s): %d gas", n, rcpt.GasUsed)
+	}
+}
+
+func TestRegisterRefusals(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	regABI, _ := bindings.RegistryMetaData.GetAbi()
+	opA, opB := e.accts[operatorA].addr, e.accts[operatorB].addr
+	keys := newKeys(t, 2)
+	pubA, sigA, _ := e.proofs(keys[:1], opA)
+	pubOther, sigOther, _ := e.proofs(keys[1:], opA)
+	_, sigForB, _ := e.proofs(keys[:1], opB)
+
+	// A valid G2 point that is the right key's signature of another message.
+	otherMsg := bls.Sign(keys[0], registry.PopMessage(e.chainID, common.Address{1}, opA))
+	sigOtherRegistry := registry.EncodeG2(otherMsg)
+	tampered := bytes.Clone(sigA[0])
+	tampered[255] ^= 1
+	badPadding := bytes.Clone(pubA[0])
+	badPadding[0] = 1
+	committer := e.accts[committer1].addr
+
+	cases := []struct {
+		name      string
+		pubkeys   [][]byte
+		sigs      [][]byte
+		committer common.Address
+		value     *big.Int
+		want      string
+		sentinel  error
+	}{
+		{"other key's signature", pubA, sigOther, committer, minCollateral, "BadProofOfPossession", registry.ErrBadProofOfPossession},
+		{"signed for another operator", pubA, sigForB, committer, minCollateral, "BadProofOfPossession", registry.ErrBadProofOfPossession},
+		{"signed for another registry", pubA, [][]byte{sigOtherRegistry}, committer, minCollateral, "BadProofOfPossession", registry.ErrBadProofOfPossession},
+		{"tampered signature", pubA, [][]byte{tampered}, committer, minCollateral, "BadProofOfPossession", registry.ErrBadProofOfPossession},
+		{"short signature", pubA, [][]byte{sigA[0][:255]}, committer, minCollateral, "BadSignature", registry.ErrBadSignatureEncoding},
+		{"bad key padding", [][]byte{badPadding}, sigA, committer, minCollateral, "BadPublicKey", registry.ErrBadPublicKey},
+		{"key at infinity", [][]byte{make([]byte, 128)}, sigA, committer, minCollateral, "BadPublicKey", registry.ErrBadPublicKey},
+		{"short key", [][]byte{pubA[0][:127]}, sigA, committer, minCollateral, "BadPublicKey", registry.ErrBadPublicKey},
+		{"too little collateral", pubA, sigA, committer, new(big.Int).Sub(minCollateral, big.NewInt(1)), "NotEnoughCollateral", registry.ErrNotEnoughCollateral},
+		{"zero committer", pubA, sigA, common.Address{}, minCollateral, "ZeroCommitter", registry.ErrZeroCommitter},
+		{"no keys", nil, nil, committer, minCollateral, "NoKeys", registry.ErrNoKeys},
+		{"length mismatch", [][]byte{pubA[0], pubOther[0]}, sigA, committer, minCollateral, "LengthMismatch", registry.ErrLengthMismatch},
+		{"same key twice", [][]byte{pubA[0], pubA[0]}, [][]byte{sigA[0], sigA[0]}, committer, minCollateral, "KeyAlreadyRegistered", registry.ErrKeyAlreadyRegistered},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.reg.Register(e.withValue(operatorA, tc.value), tc.pubkeys, tc.sigs, tc.committer)
+			if got := revertName(t, err, regABI); got != tc.want {
+				t.Fatalf("revert %s, want %s", got, tc.want)
+			}
+			if !errors.Is(registry.DecodeRevert(err), tc.sentinel) {
+				t.Fatalf("DecodeRevert(%v) does not wrap %v", err, tc.sentinel)
+			}
+		})
+	}
+
+	// Nothing was registered by the refused calls.
+	if st, _ := e.reg.Status(nil, opA); st.State != uint8(registry.StateNone) {
+		t.Fatalf("refused registrations left state %d", st.State)
+	}
+
+	// key registered by another operator
+	{
+		e.mine(e.reg.Register(e.withValue(operatorA, minCollateral), pubA, sigA, committer))
+		pubB, sigB, _ := e.proofs(keys[:1], opB)
+		_, err := e.reg.Register(e.withValue(operatorB, minCollateral), pubB, sigB, committer)
+		if got := revertName(t, err, regABI); got != "KeyAlreadyRegistered" {
+			t.Fatalf("revert %s", got)
+		}
+	}
+	// operator registers twice
+	{
+		_, err := e.reg.Register(e.withValue(operatorA, minCollateral), pubOther, sigOther, committer)
+		if got := revertName(t, err, regABI); got != "AlreadyRegistered" {
+			t.Fatalf("revert %s", got)
+		}
+	}
+	// addKeys binds more keys with the same proof
+	{
+		e.mine(e.reg.AddKeys(e.opts(operatorA), pubOther, sigOther))
+		st, _ := e.reg.Status(nil, opA)
+		if st.Keys != 2 {
+			t.Fatalf("keys = %d, want 2", st.Keys)
+		}
+		_, err := e.reg.AddKeys(e.opts(operatorB), pubOther, sigOther)
+		if got := revertName(t, err, regABI); got != "NotActive" {
+			t.Fatalf("addKeys by a stranger: revert %s", got)
+		}
+	}
+}
+
+func TestCommitterRotation(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	regABI, _ := bindings.RegistryMetaData.GetAbi()
+	op := e.accts[operatorA].addr
+	c1, c2, c3 := e.accts[committer1].addr, e.accts[committer2].addr, e.accts[user].addr
+
+	_, err := e.reg.SetCommitter(e.opts(operatorA), c2)
+	if got := revertName(t, err, regABI); got != "NotRegistered" {
+		t.Fatalf("setCommitter before register: %s", got)
+	}
+
+	pubkeys, sigs, _ := e.proofs(newKeys(t, 1), op)
+	s0 := e.slotOf(e.mine(e.reg.Register(e.withValue(operatorA, minCollateral), pubkeys, sigs, c1)))
+	e.advance(2)
+	s1 := e.slotOf(e.mine(e.reg.SetCommitter(e.opts(operatorA), c2)))
+	eff1 := s1 + rotationDelay
+	e.advance(1)
+	s2 := e.slotOf(e.mine(e.reg.SetCommitter(e.opts(operatorA), c3)))
+	eff2 := s2 + rotationDelay
+	if eff2 <= eff1 {
+		t.Fatalf("rotations not in distinct slots: %d, %d", eff1, eff2)
+	}
+
+	cases := []struct {
+		slot uint64
+		want common.Address
+	}{
+		{s0 - 1, common.Address{}}, // before registration nobody signs for the operator
+		{s0, c1},
+		{s1, c1}, // the rotation call itself changes nothing yet
+		{eff1 - 1, c1},
+		{eff1, c2},
+		{eff2 - 1, c2},
+		{eff2, c3},
+		{eff2 + 1000, c3},
+	}
+	for _, tc := range cases {
+		got, err := e.reg.CommitterAt(nil, op, tc.slot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("committerAt(%d) = %s, want %s (reg %d, rot %d->%d, %d->%d)", tc.slot, got, tc.want, s0, s1, eff1, s2, eff2)
+		}
+	}
+
+	// Two rotations in one slot: the later one wins for that effective slot.
+	e.advance(1)
+	o := e.opts(operatorA)
+	tx1, err := e.reg.SetCommitter(o, c1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Nonce = big.NewInt(int64(tx1.Nonce() + 1))
+	rcpt := e.mine(e.reg.SetCommitter(o, c2))
+	eff3 := e.slotOf(rcpt) + rotationDelay
+	if got, _ := e.reg.CommitterAt(nil, op, eff3); got != c2 {
+		t.Fatalf("same-slot rotations: committerAt(%d) = %s, want %s", eff3, got, c2)
+	}
+	if got, _ := e.reg.CommitterAt(nil, op, eff3-1); got != c3 {
+		t.Fatalf("same-slot rotations: committerAt(%d) = %s, want %s", eff3-1, got, c3)
+	}
+	_, err = e.reg.SetCommitter(e.opts(operatorA), common.Address{})
+	if got := revertName(t, err, regABI); got != "ZeroCommitter" {
+		t.Fatalf("zero committer: %s", got)
+	}
+}
+
+func TestUnregisterWithdraw(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	regABI, _ := bindings.RegistryMetaData.GetAbi()
+	op := e.accts[operatorA].addr
+	pubkeys, sigs, compressed := e.proofs(newKeys(t, 1), op)
+	collateral := new(big.Int).Mul(minCollateral, big.NewInt(3))
+
+	_, err := e.reg.Deposit(e.withValue(operatorA, big.NewInt(1)))
+	if got := revertName(t, err, regABI); got != "NotRegistered" {
+		t.Fatalf("deposit before register: %s", got)
+	}
+	e.mine(e.reg.Register(e.withValue(operatorA, minCollateral), pubkeys, sigs, e.accts[committer1].addr))
+	e.mine(e.reg.Deposit(e.withValue(operatorA, new(big.Int).Sub(collateral, minCollateral))))
+	if got, _ := e.reg.CollateralOf(nil, op); got.Cmp(collateral) != 0 {
+		t.Fatalf("collateral after deposit %s, want %s", got, collateral)
+	}
+
+	_, err = e.reg.Withdraw(e.opts(operatorA))
+	if got := revertName(t, err, regABI); got != "NotRegistered" {
+		t.Fatalf("withdraw before unregister: %s", got)
+	}
+	exit := e.slotOf(e.mine(e.reg.Unregister(e.opts(operatorA))))
+	_, err = e.reg.Unregister(e.opts(operatorA))
+	if got := revertName(t, err, regABI); got != "NotActive" {
+		t.Fatalf("unregister twice: %s", got)
+	}
+	st, _ := e.reg.Status(nil, op)
+	if st.State != uint8(registry.StateExiting) || st.ExitSlot != exit || st.WithdrawableSlot != exit+unregistrationDelay {
+		t.Fatalf("status after unregister: %+v (exit %d)", st, exit)
+	}
+
+	_, err = e.reg.Withdraw(e.opts(operatorA))
+	if got := revertName(t, err, regABI); got != "DelayNotOver" {
+		t.Fatalf("withdraw right after unregister: %s", got)
+	}
+	// One slot short of the delay: still refused (calls run at the head's time).
+	e.advance(exit + unregistrationDelay - 1 - e.headSlot())
+	if _, err = e.reg.Withdraw(e.opts(operatorA)); !errors.Is(registry.DecodeRevert(err), registry.ErrDelayNotOver) {
+		t.Fatalf("withdraw one slot early: %v", err)
+	}
+
+	e.advance(1)
+	st, _ = e.reg.Status(nil, op)
+	if st.State != uint8(registry.StateWithdrawable) {
+		t.Fatalf("state after the delay = %d, want withdrawable", st.State)
+	}
+	before := e.balance(op)
+	rcpt := e.mine(e.reg.Withdraw(e.opts(operatorA)))
+	fee := new(big.Int).Mul(new(big.Int).SetUint64(rcpt.GasUsed), rcpt.EffectiveGasPrice)
+	want := new(big.Int).Sub(new(big.Int).Add(before, collateral), fee)
+	if got := e.balance(op); got.Cmp(want) != 0 {
+		t.Fatalf("balance after withdraw %s, want %s", got, want)
+	}
+	st, _ = e.reg.Status(nil, op)
+	if st.State != uint8(registry.StateWithdrawn) || st.Collateral.Sign() != 0 {
+		t.Fatalf("status after withdraw: %+v", st)
+	}
+	_, err = e.reg.Withdraw(e.opts(operatorA))
+	if got := revertName(t, err, regABI); got != "NotRegistered" {
+		t.Fatalf("withdraw twice: %s", got)
+	}
+	// The key stays bound: nobody can register it again, not even its operator.
+	if got, _ := e.reg.OperatorOf(nil, compressed[0]); got != op {
+		t.Fatalf("operatorOf after withdraw = %s", got)
+	}
+	_, err = e.reg.Register(e.withValue(operatorA, minCollateral), pubkeys, sigs, e.accts[committer1].addr)
+	if got := revertName(t, err, regABI); got != "AlreadyRegistered" {
+		t.Fatalf("register after withdraw: %s", got)
+	}
+}
+
+func TestSlash(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	regABI, _ := bindings.RegistryMetaData.GetAbi()
+	op := e.accts[operatorA].addr
+	usr, wat, sl := e.accts[user].addr, e.accts[watcher].addr, e.accts[slasherEOA].addr
+	pubkeys, sigs, _ := e.proofs(newKeys(t, 1), op)
+	collateral := new(big.Int).Mul(minCollateral, big.NewInt(2))
+	e.mine(e.reg.Register(e.withValue(operatorA, collateral), pubkeys, sigs, e.accts[committer1].addr))
+	eth := func(milli int64) *big.Int { return new(big.Int).Mul(big.NewInt(milli), big.NewInt(1e15)) }
+
+	_, err := e.reg.Slash(e.opts(slasherEOA), op, usr, eth(1), wat, eth(1))
+	if got := revertName(t, err, regABI); got != "NotSlasher" {
+		t.Fatalf("slash before initSlasher: %s", got)
+	}
+	_, err = e.reg.InitSlasher(e.opts(operatorA), sl)
+	if got := revertName(t, err, regABI); got != "NotDeployer" {
+		t.Fatalf("initSlasher by a stranger: %s", got)
+	}
+	_, err = e.reg.InitSlasher(e.opts(deployer), common.Address{})
+	if got := revertName(t, err, regABI); got != "ZeroAddress" {
+		t.Fatalf("initSlasher(0): %s", got)
+	}
+	e.mine(e.reg.InitSlasher(e.opts(deployer), sl))
+	_, err = e.reg.InitSlasher(e.opts(deployer), usr)
+	if got := revertName(t, err, regABI); got != "SlasherAlreadySet" {
+		t.Fatalf("initSlasher twice: %s", got)
+	}
+	_, err = e.reg.Slash(e.opts(watcher), op, usr, eth(1), wat, eth(1))
+	if got := revertName(t, err, regABI); got != "NotSlasher" {
+		t.Fatalf("slash by a watcher: %s", got)
+	}
+
+	// An ordinary slash: 800 mETH to the user, 200 to the watcher.
+	userBefore, watBefore := e.balance(usr), e.balance(wat)
+	e.mine(e.reg.Slash(e.opts(slasherEOA), op, usr, eth(800), wat, eth(200)))
+	if got := new(big.Int).Sub(e.balance(usr), userBefore); got.Cmp(eth(800)) != 0 {
+		t.Fatalf("user got %s", got)
+	}
+	if got := new(big.Int).Sub(e.balance(wat), watBefore); got.Cmp(eth(200)) != 0 {
+		t.Fatalf("watcher got %s", got)
+	}
+	if got, _ := e.reg.CollateralOf(nil, op); got.Cmp(eth(1000)) != 0 {
+		t.Fatalf("collateral left %s, want 1 ETH", got)
+	}
+
+	// More than is left: the user is paid first, the watcher gets the rest.
+	userBefore, watBefore = e.balance(usr), e.balance(wat)
+	e.mine(e.reg.Slash(e.opts(slasherEOA), op, usr, eth(900), wat, eth(500)))
+	if got := new(big.Int).Sub(e.balance(usr), userBefore); got.Cmp(eth(900)) != 0 {
+		t.Fatalf("user got %s", got)
+	}
+	if got := new(big.Int).Sub(e.balance(wat), watBefore); got.Cmp(eth(100)) != 0 {
+		t.Fatalf("watcher got %s, want the 100 mETH left", got)
+	}
+	if got, _ := e.reg.CollateralOf(nil, op); got.Sign() != 0 {
+		t.Fatalf("collateral left %s, want 0", got)
+	}
+	it, err := e.reg.FilterSlashed(nil, []common.Address{op}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events int
+	for it.Next() {
+		events++
+	}
+	if events != 2 {
+		t.Fatalf("%d Slashed events, want 2", events)
+	}
+
+	// A recipient that refuses ether cannot block a slash: its share waits for claim().
+	// refusing recipient
+	{
+		pk2, sig2, _ := e.proofs(newKeys(t, 1), e.accts[operatorB].addr)
+		e.mine(e.reg.Register(e.withValue(operatorB, minCollateral), pk2, sig2, e.accts[committer1].addr))
+		e.mine(e.reg.Slash(e.opts(slasherEOA), e.accts[operatorB].addr, e.addr, eth(10), wat, eth(5)))
+		if owed, _ := e.reg.Owed(nil, e.addr); owed.Cmp(eth(10)) != 0 {
+			t.Fatalf("owed to refusing recipient %s, want 10 mETH", owed)
+		}
+		_, err := e.reg.Claim(e.opts(user))
+		if got := revertName(t, err, regABI); got != "NothingToClaim" {
+			t.Fatalf("claim with nothing owed: %s", got)
+		}
+	}
+}
+
+func TestClientRegisterFlow(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	ctx := context.Background()
+	cl, err := registry.New(e.client, e.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := newKeys(t, 2)
+	wait := func(tx interface{ Hash() common.Hash }, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.backend.Commit()
+	}
+	tx, err := cl.Register(ctx, e.opts(operatorA), keys, e.accts[committer1].addr, minCollateral)
+	wait(tx, err)
+	if _, err := cl.Wait(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := cl.Status(ctx, e.accts[operatorA].addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.State != registry.StateRegistered || st.Keys != 2 || st.Committer != e.accts[committer1].addr {
+		t.Fatalf("status %+v", st)
+	}
+	// The same keys again, by another operator: a named refusal, before sending.
+	_, err = cl.Register(ctx, e.opts(operatorB), keys, e.accts[committer1].addr, minCollateral)
+	var rev *registry.RevertError
+	if !errors.As(err, &rev) || rev.Name != "KeyAlreadyRegistered" || !errors.Is(err, registry.ErrKeyAlreadyRegistered) {
+		t.Fatalf("register taken keys: %v", err)
+	}
+	// A transaction sent with a fixed gas limit reverts on-chain; Wait names why.
+	o := e.opts(operatorA)
+	o.GasLimit = 100_000
+	tx, err = cl.Withdraw(ctx, o)
+	wait(tx, err)
+	if _, err := cl.Wait(ctx, tx); !errors.Is(err, registry.ErrTxFailed) || !errors.Is(err, registry.ErrNotRegistered) {
+		t.Fatalf("failed withdraw: %v", err)
+	}
+}
