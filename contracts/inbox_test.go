@@ -1,0 +1,200 @@
+package contracts_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/pledgeproto/pledge/contracts/bindings"
+)
+
+type inboxEnv struct {
+	*chain
+	addr  common.Address
+	inbox *bindings.Inbox
+}
+
+func deployInbox(t *testing.T) *inboxEnv {
+	t.Helper()
+	c := newChain(t, 2)
+	addr, tx, inbox, err := bindings.DeployInbox(c.opts(0), c.client, c.genesis, secondsPerSlot)
+	c.mine(tx, err)
+	return &inboxEnv{chain: c, addr: addr, inbox: inbox}
+}
+
+// batch is one rollup's part of a post.
+type batch struct {
+	chainID uint64
+	txs     [][]byte
+}
+
+// encodePost is the Inbox's wire format: per batch chainId:uint64 ‖ txCount:uint16,
+// then per tx length:uint24 ‖ raw bytes.
+func encodePost(batches ...batch) []byte {
+	var out []byte
+	for _, b := range batches {
+		out = binary.BigEndian.AppendUint64(out, b.chainID)
+		out = binary.BigEndian.AppendUint16(out, uint16(len(b.txs)))
+		for _, tx := range b.txs {
+			out = append(out, byte(len(tx)>>16), byte(len(tx)>>8), byte(len(tx)))
+			out = append(out, tx...)
+		}
+	}
+	return out
+}
+
+// fold is the Go side of the Inbox's record: acc = keccak256(acc ‖ keccak256(rawTx)).
+func fold(acc common.Hash, txs ...[]byte) common.Hash {
+	for _, tx := range txs {
+		acc = crypto.Keccak256Hash(acc[:], crypto.Keccak256(tx))
+	}
+	return acc
+}
+
+func randomTxs(t testing.TB, n, size int) [][]byte {
+	txs := make([][]byte, n)
+	for i := range txs {
+		txs[i] = make([]byte, size)
+		if _, err := rand.Read(txs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return txs
+}
+
+func (e *inboxEnv) record(chainID, slot uint64) (common.Hash, uint32) {
+	e.t.Helper()
+	r, err := e.inbox.BatchOf(nil, chainID, slot)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r.Acc, r.Count
+}
+
+func TestInboxPostRecordsPerChainAndSlot(t *testing.T) {
+	t.Parallel()
+	e := deployInbox(t)
+	a, b := randomTxs(t, 3, 120), randomTxs(t, 2, 200)
+
+	// Two rollups in one call: both records land.
+	rcpt := e.mine(e.inbox.Post(e.opts(0), encodePost(batch{100, a}, batch{200, b})))
+	slot := e.slotOf(rcpt)
+	if acc, n := e.record(100, slot); acc != fold(common.Hash{}, a...) || n != 3 {
+		t.Fatalf("chain 100: acc %x count %d", acc, n)
+	}
+	if acc, n := e.record(200, slot); acc != fold(common.Hash{}, b...) || n != 2 {
+		t.Fatalf("chain 200: acc %x count %d", acc, n)
+	}
+	if acc, n := e.record(100, slot+1); acc != (common.Hash{}) || n != 0 {
+		t.Fatalf("next slot not empty: %x %d", acc, n)
+	}
+
+	// One event per rollup batch, with the record after it.
+	it, err := e.inbox.FilterBatchPosted(nil, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []*bindings.InboxBatchPosted
+	for it.Next() {
+		events = append(events, it.Event)
+	}
+	if len(events) != 2 || events[0].ChainId != 100 || events[0].TxCount != 3 || events[0].Slot != slot ||
+		events[1].ChainId != 200 || events[1].Acc != fold(common.Hash{}, b...) || events[1].Poster != e.accts[0].addr {
+		t.Fatalf("events: %+v", events)
+	}
+}
+
+func TestInboxAppendsWithinASlot(t *testing.T) {
+	t.Parallel()
+	e := deployInbox(t)
+	txs := randomTxs(t, 5, 90)
+
+	// The same chain twice in one call, then a second call in the same block:
+	// one record, in posting order.
+	o := e.opts(0)
+	tx1, err := e.inbox.Post(o, encodePost(batch{7, txs[:1]}, batch{7, txs[1:3]}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o2 := e.opts(1)
+	rcpt := e.mine(e.inbox.Post(o2, encodePost(batch{7, txs[3:]})))
+	rcpt1 := e.mine(tx1, nil)
+	if rcpt.BlockHash != rcpt1.BlockHash {
+		t.Fatal("posts landed in different blocks")
+	}
+	slot := e.slotOf(rcpt)
+	// Transaction order in the block decides the order of the record.
+	want := fold(common.Hash{}, txs...)
+	if rcpt.TransactionIndex < rcpt1.TransactionIndex {
+		want = fold(fold(common.Hash{}, txs[3:]...), txs[:3]...)
+	}
+	if acc, n := e.record(7, slot); acc != want || n != 5 {
+		t.Fatalf("acc %x count %d, want %x 5", acc, n, want)
+	}
+
+	// A later slot starts from zero again.
+	e.advance(1)
+	rcpt = e.mine(e.inbox.Post(e.opts(0), encodePost(batch{7, txs[:1]})))
+	if later := e.slotOf(rcpt); later == slot {
+		t.Fatal("no new slot")
+	} else if acc, n := e.record(7, later); acc != fold(common.Hash{}, txs[0]) || n != 1 {
+		t.Fatalf("later slot: acc %x count %d", acc, n)
+	}
+}
+
+func TestInboxRefusesMalformedPosts(t *testing.T) {
+	t.Parallel()
+	e := deployInbox(t)
+	inboxABI, _ := bindings.InboxMetaData.GetAbi()
+	good := encodePost(batch{5, randomTxs(t, 2, 40)})
+	header := func(chainID uint64, count uint16) []byte {
+		return binary.BigEndian.AppendUint16(binary.BigEndian.AppendUint64(nil, chainID), count)
+	}
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, "EmptyPost"},
+		{"short header", good[:9], "Malformed"},
+		{"no txs", header(5, 0), "EmptyBatch"},
+		{"missing tx", header(5, 1), "Malformed"},
+		{"short length", append(header(5, 1), 0, 0), "Malformed"},
+		{"zero-length tx", append(header(5, 1), 0, 0, 0), "EmptyTx"},
+		{"tx shorter than its length", append(header(5, 1), 0, 0, 4, 1, 2, 3), "Malformed"},
+		{"count larger than txs", append(header(5, 3), good[10:]...), "Malformed"},
+		{"trailing bytes after a good batch", append(append([]byte{}, good...), 1, 2, 3), "Malformed"},
+		{"bad second batch", append(append([]byte{}, good...), header(6, 0)...), "EmptyBatch"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.inbox.Post(e.opts(0), tc.data)
+			if got := revertName(t, err, inboxABI); got != tc.want {
+				t.Fatalf("revert %s, want %s", got, tc.want)
+			}
+		})
+	}
+	// A refused post that is mined anyway (fixed gas limit) records nothing, not
+	// even its good first batch: the call is atomic.
+	o := e.opts(0)
+	o.GasLimit = 300_000
+	tx, err := e.inbox.Post(o, append(append([]byte{}, good...), header(6, 0)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.backend.Commit()
+	rcpt, err := e.client.TransactionReceipt(context.Background(), tx.Hash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rcpt.Status != types.ReceiptStatusFailed {
+		t.Fatal("malformed post succeeded on-chain")
+	}
+	if acc, n := e.record(5, e.slotOf(rcpt)); n != 0 || acc != (common.Hash{}) {
+		t.Fatalf("refused post left a record: %x %d", acc, n)
+	}
+}
