@@ -43,6 +43,7 @@ var (
 	ErrBeforeGenesis        = errors.New("chain time is before the registry's genesis")
 	ErrTransferFailed       = errors.New("ether transfer failed")
 	ErrNothingToClaim       = errors.New("nothing to claim")
+	ErrCollateralOverflow   = errors.New("collateral above the registry's limit")
 	errContractNoKeys       = fmt.Errorf("%w (refused by the registry)", ErrNoKeys)
 )
 
@@ -67,6 +68,7 @@ var contractErrors = map[string]error{
 	"BeforeGenesis":        ErrBeforeGenesis,
 	"TransferFailed":       ErrTransferFailed,
 	"NothingToClaim":       ErrNothingToClaim,
+	"CollateralOverflow":   ErrCollateralOverflow,
 }
 
 // RevertError is a Registry refusal decoded from revert data with the ABI's

@@ -50,6 +50,7 @@ interface IRegistry {
     error BeforeGenesis(uint256 timestamp, uint256 genesisTime);
     error TransferFailed(address to, uint256 amount);
     error NothingToClaim(address account);
+    error CollateralOverflow(uint256 amount); // above uint96: ~79 billion ETH
 
     // ---- events ----
     event OperatorRegistered(address indexed operator, address indexed committer, uint256 collateral, uint64 slot);

@@ -23,13 +23,14 @@ contract Registry is IRegistry {
         address committer;
     }
 
+    /// @dev One storage slot (29 bytes): registration writes as few fresh slots as it can.
+    ///      uint96 wei is ~79 billion ETH. The registration slot is the first checkpoint's.
     struct Operator {
         State state; // None, Registered, Exiting or Withdrawn (Withdrawable is derived)
         uint32 keys;
-        uint64 registeredSlot;
+        uint32 checkpoints; // committer bindings, in `committerHistory`
         uint64 exitSlot;
-        uint256 collateral;
-        Checkpoint[] committers; // fromSlot strictly increasing
+        uint96 collateral;
     }
 
     bytes32 private constant POP_TAG = "pledge.registry.pop.v1";
@@ -57,6 +58,8 @@ contract Registry is IRegistry {
     mapping(address account => uint256 amount) public owed;
 
     mapping(address operator => Operator) private operators;
+    /// @dev Committer bindings per operator, index 0..checkpoints-1, fromSlot strictly increasing.
+    mapping(address operator => mapping(uint256 index => Checkpoint)) private committerHistory;
 
     constructor(
         uint256 minCollateral_,
@@ -95,9 +98,9 @@ contract Registry is IRegistry {
         uint64 slot = currentSlot();
 
         op.state = State.Registered;
-        op.registeredSlot = slot;
-        op.collateral = msg.value;
-        op.committers.push(Checkpoint(slot, committer));
+        op.collateral = _toCollateral(msg.value);
+        op.checkpoints = 1;
+        committerHistory[msg.sender][0] = Checkpoint(slot, committer);
         _addKeys(op, pubkeys, signatures);
 
         emit OperatorRegistered(msg.sender, committer, msg.value, slot);
@@ -115,7 +118,7 @@ contract Registry is IRegistry {
     function deposit() external payable {
         Operator storage op = operators[msg.sender];
         if (op.state != State.Registered && op.state != State.Exiting) revert NotRegistered(msg.sender);
-        op.collateral += msg.value;
+        op.collateral = _toCollateral(op.collateral + msg.value);
         emit CollateralDeposited(msg.sender, msg.value, op.collateral);
     }
 
@@ -126,13 +129,14 @@ contract Registry is IRegistry {
         if (op.state != State.Registered && op.state != State.Exiting) revert NotRegistered(msg.sender);
         if (committer == address(0)) revert ZeroCommitter();
         uint64 effective = currentSlot() + rotationDelay;
-        Checkpoint[] storage cps = op.committers;
+        uint32 n = op.checkpoints;
         // The delay is constant, so a new binding never starts before the last one.
-        Checkpoint storage last = cps[cps.length - 1];
+        Checkpoint storage last = committerHistory[msg.sender][n - 1];
         if (last.fromSlot == effective) {
             last.committer = committer;
         } else {
-            cps.push(Checkpoint(effective, committer));
+            committerHistory[msg.sender][n] = Checkpoint(effective, committer);
+            op.checkpoints = n + 1;
         }
         emit CommitterChanged(msg.sender, committer, effective);
     }
@@ -183,7 +187,7 @@ contract Registry is IRegistry {
         left -= userPaid;
         watcherPaid = watcherAmount < left ? watcherAmount : left;
         left -= watcherPaid;
-        op.collateral = left;
+        op.collateral = uint96(left);
         emit Slashed(operator, user, userPaid, watcher, watcherPaid, left);
         _pay(user, userPaid);
         _pay(watcher, watcherPaid);
@@ -200,9 +204,9 @@ contract Registry is IRegistry {
     /// @dev Binary search: the operator controls the history's length, and a long one must
     ///      not make an old promise too expensive to judge.
     function committerAt(address operator, uint64 slot) public view returns (address) {
-        Checkpoint[] storage cps = operators[operator].committers;
+        mapping(uint256 => Checkpoint) storage cps = committerHistory[operator];
         uint256 lo = 0;
-        uint256 hi = cps.length; // answer: the last index with fromSlot <= slot, searched in [lo, hi)
+        uint256 hi = operators[operator].checkpoints; // find the last index with fromSlot <= slot
         while (lo < hi) {
             uint256 mid = (lo + hi) / 2;
             if (cps[mid].fromSlot <= slot) lo = mid + 1;
@@ -212,8 +216,12 @@ contract Registry is IRegistry {
     }
 
     /// @notice Every committer binding of `operator`, oldest first.
-    function committers(address operator) external view returns (Checkpoint[] memory) {
-        return operators[operator].committers;
+    function committers(address operator) external view returns (Checkpoint[] memory list) {
+        uint256 n = operators[operator].checkpoints;
+        list = new Checkpoint[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            list[i] = committerHistory[operator][i];
+        }
     }
 
     /// @inheritdoc IRegistry
@@ -227,9 +235,9 @@ contract Registry is IRegistry {
         s.state = op.state;
         s.keys = op.keys;
         s.collateral = op.collateral;
-        s.registeredSlot = op.registeredSlot;
         s.exitSlot = op.exitSlot;
         if (op.state == State.None) return s;
+        s.registeredSlot = committerHistory[operator][0].fromSlot;
         uint64 slot = currentSlot();
         s.committer = committerAt(operator, slot);
         if (op.state == State.Exiting || op.state == State.Withdrawn) {
@@ -271,6 +279,12 @@ contract Registry is IRegistry {
             emit KeyRegistered(msg.sender, keyHash, compressed);
         }
         op.keys += uint32(pubkeys.length);
+    }
+
+    /// @dev Collateral is kept as uint96 to fit the operator's record in one slot.
+    function _toCollateral(uint256 amount) private pure returns (uint96) {
+        if (amount > type(uint96).max) revert CollateralOverflow(amount);
+        return uint96(amount);
     }
 
     /// @dev Pushes `amount` to `to` with bounded gas, or credits it for claim().
