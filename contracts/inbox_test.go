@@ -198,3 +198,22 @@ func TestInboxRefusesMalformedPosts(t *testing.T) {
 		t.Fatalf("refused post left a record: %x %d", acc, n)
 	}
 }
+
+// TestInboxGas logs the gas of posting batches (run with -v; `just gas`). L2 txs
+// are 120 random bytes, about a signed ETH transfer.
+func TestInboxGas(t *testing.T) {
+	t.Parallel()
+	e := deployInbox(t)
+	for _, tc := range []struct {
+		rollups, txs int
+	}{{1, 1}, {1, 10}, {1, 100}, {2, 10}, {4, 25}} {
+		var batches []batch
+		for r := 0; r < tc.rollups; r++ {
+			batches = append(batches, batch{uint64(1000 + r), randomTxs(t, tc.txs, 120)})
+		}
+		e.advance(1) // a fresh slot: first writes of each record, the common case
+		rcpt := e.mine(e.inbox.Post(e.opts(0), encodePost(batches...)))
+		total := tc.rollups * tc.txs
+		t.Logf("gas | inbox post, %d rollup(s) x %3d txs | %8d total | %6d per L2 tx", tc.rollups, tc.txs, rcpt.GasUsed, rcpt.GasUsed/uint64(total))
+	}
+}

@@ -495,3 +495,33 @@ func TestClientRegisterFlow(t *testing.T) {
 		t.Fatalf("failed withdraw: %v", err)
 	}
 }
+
+// TestRegistryGas logs the gas table of registration (run with -v; `just gas`)
+// and holds the per-key target: each key beyond the first costs ≤ 200k gas.
+func TestRegistryGas(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	ops := []int{operatorA, operatorB, committer2, user, watcher}
+	var one uint64
+	for i, n := range []int{1, 2, 4, 8, 16} {
+		op := e.accts[ops[i]].addr
+		pubkeys, sigs, _ := e.proofs(newKeys(t, n), op)
+		rcpt := e.mine(e.reg.Register(e.withValue(ops[i], minCollateral), pubkeys, sigs, e.accts[committer1].addr))
+		if n == 1 {
+			one = rcpt.GasUsed
+			t.Logf("gas | register, %2d key  | %7d total | %6d per key", n, rcpt.GasUsed, rcpt.GasUsed)
+			continue
+		}
+		marginal := (rcpt.GasUsed - one) / uint64(n-1)
+		t.Logf("gas | register, %2d keys | %7d total | %6d per key | %6d per extra key", n, rcpt.GasUsed, rcpt.GasUsed/uint64(n), marginal)
+		if marginal > 200_000 {
+			t.Errorf("%d keys: %d gas per extra key, target 200000", n, marginal)
+		}
+	}
+	rcpt := e.mine(e.reg.SetCommitter(e.opts(operatorA), e.accts[committer2].addr))
+	t.Logf("gas | setCommitter      | %7d", rcpt.GasUsed)
+	rcpt = e.mine(e.reg.Deposit(e.withValue(operatorA, minCollateral)))
+	t.Logf("gas | deposit           | %7d", rcpt.GasUsed)
+	rcpt = e.mine(e.reg.Unregister(e.opts(operatorA)))
+	t.Logf("gas | unregister        | %7d", rcpt.GasUsed)
+}
