@@ -16,7 +16,8 @@ import (
 // txpool between forkchoiceUpdated and getPayload when BuildArgs.BuildTime is
 // zero. getPayload stops the build and hands out whatever is ready (the empty
 // block if the first full build has not finished), so a consensus client
-// always waits; this is ample for thousands of transfers on a slow machine.
+// always waits. A full build of 100 transfers takes ~16 ms here (see
+// BenchmarkBuildAndImport100), so this leaves a wide margin.
 const DefaultBuildTime = 250 * time.Millisecond
 
 // BuildArgs are the payload attributes of a block to build on the current head.
