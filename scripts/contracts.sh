@@ -6,8 +6,9 @@
 #
 # Every top-level file contracts/src/<Name>.sol that defines a deployable contract
 # <Name> gets artifacts and a binding; interfaces and libraries are compiled as its
-# imports. Settings: evmVersion prague, optimizer on (200 runs). A file that needs
-# the IR pipeline says so with a line `// pledge:via-ir` and is compiled with viaIR.
+# imports. Settings: evmVersion prague, optimizer on (200 runs). The IR pipeline
+# (viaIR) is used only where needed: for a file whose legacy compile fails with
+# "stack too deep", or one that asks for it with a line `// pledge:via-ir`.
 # Warnings are printed, errors fail.
 #
 # Usage:
@@ -56,8 +57,20 @@ mkdir -p "$work/build" "$work/bindings"
 # compile NAME: writes $work/build/NAME.{abi,bin} from contracts/src/NAME.sol, or
 # nothing when NAME.sol defines no deployable contract NAME.
 compile() {
-	local name="$1" via_ir=false
+	local name="$1" via_ir=false rc=0
 	grep -q '^// pledge:via-ir' "contracts/src/$name.sol" && via_ir=true
+	compile_with "$name" "$via_ir" || rc=$?
+	if [ "$rc" -eq 3 ] && ! $via_ir; then
+		echo "contracts: $name.sol: stack too deep on the legacy pipeline, compiling with viaIR" >&2
+		rc=0
+		compile_with "$name" true || rc=$?
+	fi
+	[ "$rc" -eq 0 ] || die "compiling $name.sol failed (errors above)"
+}
+
+# compile_with NAME VIA_IR: one solc run; exit status 3 means only "stack too deep".
+compile_with() {
+	local name="$1" via_ir="$2"
 	# Every source goes in by content, so imports resolve without a file callback.
 	node - "$name" "$via_ir" >"$work/$name.in.json" <<'EOF'
 const fs = require("fs"), path = require("path");
@@ -86,20 +99,21 @@ process.stdout.write(JSON.stringify({ language: "Solidity", sources, settings })
 EOF
 	"$solc" --standard-json <"$work/$name.in.json" >"$work/$name.out.json" 2>"$work/$name.err" ||
 		die "solc failed on $name.sol: $(cat "$work/$name.err")"
-	node - "$name" "$work" <<'EOF' || die "compiling $name.sol failed (errors above)"
+	node - "$name" "$work" "$via_ir" <<'EOF' || return $?
 const fs = require("fs");
-const [name, work] = process.argv.slice(2);
+const [name, work, viaIR] = process.argv.slice(2);
 // solcjs prints notes (">>> Cannot retry compilation with SMT ...") before the JSON.
 const raw = fs.readFileSync(`${work}/${name}.out.json`, "utf8");
 const out = JSON.parse(raw.slice(raw.indexOf("{")));
-let failed = false;
+const errors = (out.errors || []).filter((e) => e.severity === "error");
+const stackOnly = errors.length > 0 && viaIR !== "true" && errors.every((e) => /stack too deep/i.test(e.message));
+if (stackOnly) process.exit(3); // the caller retries with viaIR; no noise
 for (const e of out.errors || []) {
-  // Warnings from every unit show up in each per-file run; print them once, for this file.
-  if (e.severity === "error") failed = true;
+  // Warnings of imported files show up in every run that imports them; print only this file's.
   if (e.severity === "error" || (e.sourceLocation && e.sourceLocation.file === `src/${name}.sol`))
     process.stderr.write((e.formattedMessage || e.message) + "\n");
 }
-if (failed) process.exit(1);
+if (errors.length > 0) process.exit(1);
 const c = ((out.contracts || {})[`src/${name}.sol`] || {})[name];
 if (!c || !c.evm || !c.evm.bytecode.object) process.exit(0); // interface or library: no artifact
 fs.writeFileSync(`${work}/build/${name}.abi`, JSON.stringify(c.abi, null, 1) + "\n");
