@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	mrand "math/rand/v2"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -215,5 +216,80 @@ func TestInboxGas(t *testing.T) {
 		rcpt := e.mine(e.inbox.Post(e.opts(0), encodePost(batches...)))
 		total := tc.rollups * tc.txs
 		t.Logf("gas | inbox post, %d rollup(s) x %3d txs | %8d total | %6d per L2 tx", tc.rollups, tc.txs, rcpt.GasUsed, rcpt.GasUsed/uint64(total))
+	}
+}
+
+// parsePost is a reference decoder of the Inbox format: the name of the error
+// the contract must revert with, or "" when the post is well formed.
+func parsePost(data []byte) string {
+	if len(data) == 0 {
+		return "EmptyPost"
+	}
+	for off := 0; off < len(data); {
+		if len(data)-off < 10 {
+			return "Malformed"
+		}
+		count := int(binary.BigEndian.Uint16(data[off+8:]))
+		if count == 0 {
+			return "EmptyBatch"
+		}
+		off += 10
+		for k := 0; k < count; k++ {
+			if len(data)-off < 3 {
+				return "Malformed"
+			}
+			n := int(data[off])<<16 | int(data[off+1])<<8 | int(data[off+2])
+			if n == 0 {
+				return "EmptyTx"
+			}
+			off += 3
+			if len(data)-off < n {
+				return "Malformed"
+			}
+			off += n
+		}
+	}
+	return ""
+}
+
+// TestInboxDecoderMatchesReference mutates valid posts at random (truncation,
+// flipped bytes, appended bytes) and checks the contract accepts exactly what
+// the reference decoder accepts, with the same refusal.
+func TestInboxDecoderMatchesReference(t *testing.T) {
+	t.Parallel()
+	e := deployInbox(t)
+	inboxABI, _ := bindings.InboxMetaData.GetAbi()
+	rng := mrand.New(mrand.NewPCG(1, 2))
+	for i := 0; i < 300; i++ {
+		var batches []batch
+		for r := 0; r < 1+rng.IntN(3); r++ {
+			txs := make([][]byte, 1+rng.IntN(3))
+			for k := range txs {
+				txs[k] = make([]byte, 1+rng.IntN(40))
+			}
+			batches = append(batches, batch{rng.Uint64(), txs})
+		}
+		data := encodePost(batches...)
+		switch rng.IntN(4) {
+		case 0: // truncate
+			data = data[:rng.IntN(len(data))]
+		case 1: // flip a byte (often a count or length)
+			data[rng.IntN(len(data))] ^= byte(1 + rng.IntN(255))
+		case 2: // append garbage
+			for n := 1 + rng.IntN(12); n > 0; n-- {
+				data = append(data, byte(rng.IntN(256)))
+			}
+		}
+		want := parsePost(data)
+		_, err := e.inbox.Post(e.opts(0), data)
+		if want == "" {
+			if err != nil {
+				t.Fatalf("case %d: well-formed post %x refused: %v", i, data, err)
+			}
+			continue
+		}
+		if got := revertName(t, err, inboxABI); got != want {
+			t.Fatalf("case %d: post %x reverted %s, reference says %s", i, data, got, want)
+		}
 	}
 }
