@@ -54,6 +54,7 @@ interface IRegistry {
 
     // ---- events ----
     event OperatorRegistered(address indexed operator, address indexed committer, uint256 collateral, uint64 slot);
+    /// @notice `pubkey` is the 48-byte compressed key; keyHash = keccak256(pubkey).
     event KeyRegistered(address indexed operator, bytes32 indexed keyHash, bytes pubkey);
     event CollateralDeposited(address indexed operator, uint256 amount, uint256 collateral);
     event CommitterChanged(address indexed operator, address indexed committer, uint64 effectiveSlot);
