@@ -195,21 +195,24 @@ func TestImportRejects(t *testing.T) {
 		env        *engine.ExecutionPayloadEnvelope
 		beaconRoot common.Hash
 		hashes     []common.Hash
+		requests   [][]byte
 		wantMsg    string
 	}{
-		{"bad block hash", tampered(func(d *engine.ExecutableData) { d.BlockHash[0] ^= 1 }), root, nil, "blockhash mismatch"},
-		{"bad state root", tampered(func(d *engine.ExecutableData) { d.StateRoot[0] ^= 1 }), root, nil, "blockhash mismatch"},
-		{"dropped tx", tampered(func(d *engine.ExecutableData) { d.Transactions = [][]byte{} }), root, nil, "blockhash mismatch"},
-		{"wrong beacon root", env, common.Hash{0x43}, nil, "blockhash mismatch"},
-		{"unexpected blob hash", env, root, []common.Hash{{0x01}}, "invalid"},
-		{"no payload", &engine.ExecutionPayloadEnvelope{}, root, nil, "no execution payload"},
+		{"bad block hash", tampered(func(d *engine.ExecutableData) { d.BlockHash[0] ^= 1 }), root, nil, nil, "blockhash mismatch"},
+		{"bad state root", tampered(func(d *engine.ExecutableData) { d.StateRoot[0] ^= 1 }), root, nil, nil, "blockhash mismatch"},
+		{"dropped tx", tampered(func(d *engine.ExecutableData) { d.Transactions = [][]byte{} }), root, nil, nil, "blockhash mismatch"},
+		{"wrong beacon root", env, common.Hash{0x43}, nil, nil, "blockhash mismatch"},
+		{"unexpected blob hash", env, root, []common.Hash{{0x01}}, nil, "invalid"},
+		{"forged withdrawal request", env, root, nil, [][]byte{append([]byte{0x01}, make([]byte, 76)...)}, "blockhash mismatch"},
+		{"no payload", &engine.ExecutionPayloadEnvelope{}, root, nil, nil, "no execution payload"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := tn.ImportPayload(ctx, tc.env, tc.beaconRoot, tc.hashes, nil)
+			err := tn.ImportPayload(ctx, tc.env, tc.beaconRoot, tc.hashes, tc.requests)
 			if !errors.Is(err, ErrInvalidPayload) {
 				t.Fatalf("err %v, want ErrInvalidPayload", err)
 			}
+			t.Logf("rejected: %v", err)
 			if !strings.Contains(strings.ToLower(err.Error()), tc.wantMsg) {
 				t.Fatalf("err %q does not say %q", err, tc.wantMsg)
 			}
