@@ -175,9 +175,11 @@ func (j *Judge) anchored(ctx context.Context, raw []byte) (*types.Header, error)
 	if err != nil {
 		return nil, fmt.Errorf("head: %w", err)
 	}
-	next := head.Number.Uint64() + 1
+	// The head itself is refused: eth_call and gas estimation run in its context,
+	// where BLOCKHASH(head) is still zero, so its evidence waits one block.
+	cur := head.Number.Uint64()
 	n := h.Number.Uint64()
-	if !h.Number.IsUint64() || n >= next || next-n > historyWindow {
+	if !h.Number.IsUint64() || n >= cur || cur-n > historyWindow-1 {
 		return nil, fmt.Errorf("%w: block %d out of reach", ErrNotAnchored, h.Number)
 	}
 	canon, err := j.node.HeaderByNumber(ctx, h.Number)

@@ -168,10 +168,15 @@ func (c *Chain) Mine(tx *types.Transaction, err error) *types.Receipt {
 // key with the given nonce.
 func (c *Chain) Transfer(key *ecdsa.PrivateKey, nonce uint64, to common.Address, value, feeCap *big.Int) *types.Transaction {
 	c.t.Helper()
+	// The simulated miner wants a tip; a fee cap below it caps the tip.
+	tip := big.NewInt(params.GWei)
+	if feeCap.Cmp(tip) < 0 {
+		tip = feeCap
+	}
 	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(c.ChainID), &types.DynamicFeeTx{
 		ChainID:   c.ChainID,
 		Nonce:     nonce,
-		GasTipCap: big.NewInt(1),
+		GasTipCap: tip,
 		GasFeeCap: feeCap,
 		Gas:       params.TxGas,
 		To:        &to,

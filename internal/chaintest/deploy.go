@@ -59,17 +59,26 @@ func (k *Contracts) Domain(c *Chain) protocol.Domain {
 func (c *Chain) Deploy(p Params) *Contracts {
 	c.t.Helper()
 	k := &Contracts{Params: p}
-	opts := c.Opts(0)
-	var err error
-	k.RegistryAddr, _, k.Registry, err = bindings.DeployRegistry(opts, c.Client, p.MinCollateral, c.GenesisTime, SecondsPerSlot, p.RotationDelay, p.UnregistrationDelay)
+	// Explicit nonces: three sends in a row can race the pool's pending nonce.
+	nonce, err := c.Client.PendingNonceAt(c.t.Context(), c.Addr(0))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	next := func() *bind.TransactOpts {
+		o := c.Opts(0)
+		o.Nonce = new(big.Int).SetUint64(nonce)
+		nonce++
+		return o
+	}
+	k.RegistryAddr, _, k.Registry, err = bindings.DeployRegistry(next(), c.Client, p.MinCollateral, c.GenesisTime, SecondsPerSlot, p.RotationDelay, p.UnregistrationDelay)
 	if err != nil {
 		c.t.Fatalf("deploy Registry: %v", err)
 	}
-	k.InboxAddr, _, k.Inbox, err = bindings.DeployInbox(opts, c.Client, c.GenesisTime, SecondsPerSlot)
+	k.InboxAddr, _, k.Inbox, err = bindings.DeployInbox(next(), c.Client, c.GenesisTime, SecondsPerSlot)
 	if err != nil {
 		c.t.Fatalf("deploy Inbox: %v", err)
 	}
-	k.SlasherAddr, _, k.Slasher, err = bindings.DeploySlasher(opts, c.Client, k.RegistryAddr, k.InboxAddr, bindings.ISlasherConfig{
+	k.SlasherAddr, _, k.Slasher, err = bindings.DeploySlasher(next(), c.Client, k.RegistryAddr, k.InboxAddr, bindings.ISlasherConfig{
 		GenesisTime:               c.GenesisTime,
 		SecondsPerSlot:            SecondsPerSlot,
 		SlashWindow:               p.SlashWindow,

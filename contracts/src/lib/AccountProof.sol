@@ -6,8 +6,6 @@ import {MerkleTrie} from "./MerkleTrie.sol";
 
 /// @title AccountProof — an account's state from an eth_getProof account proof.
 library AccountProof {
-    using RLPReader for RLPReader.Item;
-
     /// @notice The proven leaf is not an account [nonce, balance, storageRoot, codeHash].
     error BadAccount();
 
@@ -25,19 +23,22 @@ library AccountProof {
 
     /// @notice Proves the state of `account` under the state root `root`.
     function verify(bytes32 root, address account, bytes[] memory proof) internal pure returns (Account memory acc) {
-        (bool found, RLPReader.Item memory leaf) = MerkleTrie.get(root, keccak256(abi.encodePacked(account)), proof);
+        (bool found, uint256 vs, uint256 vl) = MerkleTrie.get(root, keccak256(abi.encodePacked(account)), proof);
         if (!found) {
             acc.codeHash = EMPTY_CODE_HASH;
             return acc;
         }
-        (uint256 ptr, uint256 len) = leaf.payload();
-        RLPReader.Item[] memory f = RLPReader.readList(RLPReader.Item(ptr, len));
-        if (f.length != 4 || f[0].isList() || f[1].isList()) revert BadAccount();
-        // The leaf payload must be exactly the account list, nothing after it.
-        if (f[3].ptr + f[3].len != ptr + len) revert BadAccount();
+        // The leaf value is the account list [nonce, balance, storageRoot, codeHash], exactly.
+        uint256 end = vs + vl;
+        uint256 cur = RLPReader.list(vs, end);
+        (uint256 s, uint256 l, bool isList, uint256 next) = RLPReader.decode(cur, end);
+        acc.nonce = RLPReader.toUint(s, l, isList);
+        (s, l, isList, next) = RLPReader.decode(next, end);
+        acc.balance = RLPReader.toUint(s, l, isList);
+        (,,, next) = RLPReader.decode(next, end);
+        (s, l, isList, next) = RLPReader.decode(next, end);
+        acc.codeHash = RLPReader.toBytes32(s, l, isList);
+        if (next != end) revert BadAccount();
         acc.exists = true;
-        acc.nonce = f[0].toUint();
-        acc.balance = f[1].toUint();
-        acc.codeHash = f[3].toBytes32();
     }
 }

@@ -5,8 +5,6 @@ import {RLPReader} from "./RLPReader.sol";
 
 /// @title BlockHeader — the fields of an RLP execution block header the Slasher judges by.
 library BlockHeader {
-    using RLPReader for RLPReader.Item;
-
     /// @notice The header has fewer fields than a London (base fee) header.
     error HeaderTooShort(uint256 fields);
 
@@ -33,16 +31,23 @@ library BlockHeader {
 
     /// @notice Decodes `rlpHeader`. It proves nothing: the caller anchors `hash`.
     function decode(bytes memory rlpHeader) internal pure returns (Header memory h) {
-        RLPReader.Item memory it = RLPReader.toItem(rlpHeader);
-        RLPReader.Item[] memory f = it.readList();
-        if (f.length <= BASE_FEE) revert HeaderTooShort(f.length);
-        h.hash = it.hash();
-        h.parentHash = f[PARENT_HASH].toBytes32();
-        h.stateRoot = f[STATE_ROOT].toBytes32();
-        h.number = f[NUMBER].toUint();
-        h.gasLimit = f[GAS_LIMIT].toUint();
-        h.timestamp = f[TIMESTAMP].toUint();
-        h.baseFee = f[BASE_FEE].toUint();
-        if (f.length > EXCESS_BLOB_GAS) h.excessBlobGas = f[EXCESS_BLOB_GAS].toUint();
+        uint256 ptr = RLPReader.ptrOf(rlpHeader);
+        uint256 end = ptr + rlpHeader.length;
+        uint256 cur = RLPReader.list(ptr, end);
+        uint256 i;
+        // One pass over the fields, keeping the ones the Slasher judges by.
+        for (; cur < end; i++) {
+            (uint256 s, uint256 l, bool isList, uint256 next) = RLPReader.decode(cur, end);
+            if (i == PARENT_HASH) h.parentHash = RLPReader.toBytes32(s, l, isList);
+            else if (i == STATE_ROOT) h.stateRoot = RLPReader.toBytes32(s, l, isList);
+            else if (i == NUMBER) h.number = RLPReader.toUint(s, l, isList);
+            else if (i == GAS_LIMIT) h.gasLimit = RLPReader.toUint(s, l, isList);
+            else if (i == TIMESTAMP) h.timestamp = RLPReader.toUint(s, l, isList);
+            else if (i == BASE_FEE) h.baseFee = RLPReader.toUint(s, l, isList);
+            else if (i == EXCESS_BLOB_GAS) h.excessBlobGas = RLPReader.toUint(s, l, isList);
+            cur = next;
+        }
+        if (i <= BASE_FEE) revert HeaderTooShort(i);
+        h.hash = keccak256(rlpHeader);
     }
 }

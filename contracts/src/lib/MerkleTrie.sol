@@ -9,8 +9,6 @@ import {RLPReader} from "./RLPReader.sol";
 ///         holds, and the proof must end where the walk ends, so one proof has exactly
 ///         one meaning: the key holds this value, or the key is absent.
 library MerkleTrie {
-    using RLPReader for RLPReader.Item;
-
     /// @notice A node does not hash to the reference of its parent (or the root).
     error ProofNodeMismatch(uint256 index);
     /// @notice The proof ends before the walk does, or goes on after it.
@@ -26,15 +24,16 @@ library MerkleTrie {
 
     /// @notice Looks `key` up under `root`.
     /// @return found whether the key is in the trie.
-    /// @return value the leaf's value item (an RLP string) when found.
+    /// @return vstart where the leaf's value (an RLP string's payload) starts in memory.
+    /// @return vlen the value's length.
     function get(bytes32 root, bytes32 key, bytes[] memory proof)
         internal
         pure
-        returns (bool found, RLPReader.Item memory value)
+        returns (bool found, uint256 vstart, uint256 vlen)
     {
         if (proof.length == 0) {
             if (root != EMPTY_TRIE_ROOT) revert ProofLength();
-            return (false, value);
+            return (false, 0, 0);
         }
         bytes32 want = root;
         uint256 depth; // nibbles of the key consumed so far
@@ -42,50 +41,97 @@ library MerkleTrie {
         for (uint256 i; i <= last; i++) {
             bytes memory node = proof[i];
             if (keccak256(node) != want) revert ProofNodeMismatch(i);
-            RLPReader.Item[] memory items = RLPReader.toItem(node).readList();
-            if (items.length == 17) {
-                // A branch: a 32-byte key always ends in a leaf, never at a branch value.
-                if (depth >= 64) revert BadNode(i);
-                RLPReader.Item memory child = items[_nibble(key, depth)];
-                depth++;
-                if (child.isEmptyString()) {
-                    if (i != last) revert ProofLength();
-                    return (false, value);
-                }
-                want = _childHash(child, i);
-            } else if (items.length == 2) {
-                (uint256 flag, uint256 pathLen, bool same) = _matchPath(items[0], key, depth, i);
-                if (!same) {
-                    // The path leaves our key here: the key is absent.
-                    if (i != last) revert ProofLength();
-                    return (false, value);
-                }
-                depth += pathLen;
-                if (flag >= 2) {
-                    // A leaf. With fixed-length keys, a matching leaf ends the key.
-                    if (depth != 64 || i != last) revert BadNode(i);
-                    return (true, items[1]);
-                }
-                want = _childHash(items[1], i);
-            } else {
-                revert BadNode(i);
-            }
+            Step kind;
+            (kind, want, depth) = _step(node, key, depth, i);
+            if (kind == Step.Descend) continue;
+            // The walk ends here, and so must the proof.
+            if (i != last) revert ProofLength();
+            if (kind == Step.Absent) return (false, 0, 0);
+            return (true, uint256(want) >> 128, uint256(want) & type(uint128).max);
         }
         // The last node pointed to a child the proof does not hold.
         revert ProofLength();
     }
 
-    /// @dev Reads a hex-prefix path and compares it with the key from nibble `depth`.
+    enum Step {
+        Descend,
+        Absent,
+        Found
+    }
+
+    /// @dev Reads one node on the key's path at nibble `depth`: descend to the child with
+    ///      hash `child`, or stop because the key is absent or found (value at vs, vl).
+    function _step(bytes memory node, bytes32 key, uint256 depth, uint256 i)
+        private
+        pure
+        returns (Step, bytes32, uint256)
+    {
+        uint256 end = RLPReader.ptrOf(node) + node.length;
+        uint256 first = RLPReader.list(RLPReader.ptrOf(node), end);
+        (,,, uint256 third) = RLPReader.decode(first, end);
+        (,,, third) = RLPReader.decode(third, end);
+        // Two items: leaf or extension; seventeen: branch.
+        if (third == end) return _short(first, end, key, depth, i);
+        return _branch(first, end, key, depth, i);
+    }
+
+    /// @dev A leaf or an extension node: [hex-prefix path, value or child].
+    function _short(uint256 first, uint256 end, bytes32 key, uint256 depth, uint256 i)
+        private
+        pure
+        returns (Step kind, bytes32 child, uint256 newDepth)
+    {
+        (uint256 flag, uint256 pathLen, bool same, uint256 second) = _path(first, end, key, depth, i);
+        // The path leaves our key here: the key is absent.
+        if (!same) return (Step.Absent, 0, depth);
+        newDepth = depth + pathLen;
+        (uint256 vs, uint256 vl, bool isList,) = RLPReader.decode(second, end);
+        if (flag >= 2) {
+            // A leaf. With fixed-length keys, a matching leaf ends the key. The value's
+            // place travels packed in `child` (pointer << 128 | length).
+            if (newDepth != 64 || isList) revert BadNode(i);
+            return (Step.Found, bytes32((vs << 128) | vl), newDepth);
+        }
+        return (Step.Descend, _childHash(vs, vl, isList, i), newDepth);
+    }
+
+    /// @dev A branch node: sixteen children and a value.
+    function _branch(uint256 cur, uint256 end, bytes32 key, uint256 depth, uint256 i)
+        private
+        pure
+        returns (Step, bytes32, uint256)
+    {
+        // A 32-byte key always ends in a leaf, never at a branch value.
+        if (depth >= 64) revert BadNode(i);
+        uint256 nib = _nibble(key, depth);
+        uint256 hit;
+        uint256 n;
+        for (; cur < end; n++) {
+            if (n == nib) hit = cur;
+            (,,, cur) = RLPReader.decode(cur, end);
+        }
+        if (n != 17) revert BadNode(i);
+        (uint256 cs, uint256 cl, bool clist,) = RLPReader.decode(hit, end);
+        if (!clist && cl == 0) return (Step.Absent, 0, depth + 1);
+        return (Step.Descend, _childHash(cs, cl, clist, i), depth + 1);
+    }
+
+    /// @dev Reads the hex-prefix path item at `first` and compares it with the key from
+    ///      nibble `depth`.
     /// @return flag the hex-prefix flag (0, 1: extension; 2, 3: leaf).
     /// @return pathLen the path's length in nibbles.
     /// @return same whether the path is the key's next nibbles (false if it overruns the key).
-    function _matchPath(RLPReader.Item memory path, bytes32 key, uint256 depth, uint256 i)
+    /// @return next where the node's second item starts.
+    function _path(uint256 first, uint256 end, bytes32 key, uint256 depth, uint256 i)
         private
         pure
-        returns (uint256 flag, uint256 pathLen, bool same)
+        returns (uint256 flag, uint256 pathLen, bool same, uint256 next)
     {
-        (uint256 ptr, uint256 len) = path.payload();
-        if (len == 0) revert BadNode(i);
+        uint256 ptr;
+        uint256 len;
+        bool isList;
+        (ptr, len, isList, next) = RLPReader.decode(first, end);
+        if (isList || len == 0) revert BadNode(i);
         assembly {
             flag := shr(4, byte(0, mload(ptr)))
         }
@@ -93,23 +139,34 @@ library MerkleTrie {
         // Hex-prefix: an odd path keeps its first nibble in the flag byte.
         uint256 start = flag & 1 == 1 ? 1 : 2;
         pathLen = len * 2 - start;
-        if (depth + pathLen > 64) return (flag, pathLen, false);
-        for (uint256 j; j < pathLen; j++) {
-            uint256 pos = start + j;
-            uint256 b;
-            assembly {
-                b := byte(0, mload(add(ptr, shr(1, pos))))
-            }
-            if ((pos & 1 == 0 ? b >> 4 : b & 0x0f) != _nibble(key, depth + j)) return (flag, pathLen, false);
-        }
-        return (flag, pathLen, true);
+        same = depth + pathLen <= 64 && _prefixEqual(ptr, start, pathLen, key, depth);
     }
 
-    function _childHash(RLPReader.Item memory child, uint256 i) private pure returns (bytes32) {
-        if (child.isList()) revert InlineNode(i);
-        (, uint256 len) = child.payload();
-        if (len != 32) revert BadNode(i);
-        return child.toBytes32();
+    /// @dev Whether nibbles [start, start+pathLen) at ptr equal the key's nibbles from
+    ///      `depth`: both are shifted to the top of a word and compared in one step.
+    function _prefixEqual(uint256 ptr, uint256 start, uint256 pathLen, bytes32 key, uint256 depth)
+        private
+        pure
+        returns (bool)
+    {
+        if (pathLen == 0) return true;
+        uint256 k = uint256(key) << (4 * depth);
+        uint256 p;
+        assembly {
+            p := shl(mul(4, start), mload(ptr))
+            // A 64-nibble even path (33 bytes with its flag byte) spills one byte.
+            if gt(add(start, pathLen), 64) { p := or(p, shr(sub(256, mul(4, start)), mload(add(ptr, 32)))) }
+        }
+        uint256 shift = 256 - 4 * pathLen;
+        return (k >> shift) == (p >> shift);
+    }
+
+    function _childHash(uint256 s, uint256 l, bool isList, uint256 i) private pure returns (bytes32 h) {
+        if (isList) revert InlineNode(i);
+        if (l != 32) revert BadNode(i);
+        assembly {
+            h := mload(s)
+        }
     }
 
     function _nibble(bytes32 key, uint256 idx) private pure returns (uint256) {
