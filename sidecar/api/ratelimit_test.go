@@ -128,7 +128,7 @@ func TestLimiterMapIsBounded(t *testing.T) {
 	})
 	t.Run("active clients survive a sweep", func(t *testing.T) {
 		t.Parallel()
-		l := newLimiter(1, 2, 100) // refills in 2 s, sweeps every 2 s
+		l := newLimiter(1, 2, 100)              // refills in 2 s, sweeps every 2 s
 		l.allow("b", 2, start)                  // empty
 		l.allow("b", 1, start.Add(time.Second)) // refilled 1, empty again
 		l.allow("c", 1, start.Add(2*time.Second))

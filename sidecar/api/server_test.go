@@ -54,8 +54,8 @@ type fakeBackend struct {
 	fees     []protocol.CommitmentRequest
 	results  []common.Hash
 
-	err      error                                                                 // returned by every call when set
-	onCall   func(ctx context.Context)                                             // runs first in every call
+	err      error                                                                                 // returned by every call when set
+	onCall   func(ctx context.Context)                                                             // runs first in every call
 	request  func(context.Context, protocol.CommitmentRequest) (*protocol.SignedCommitment, error) // overrides Request
 	notReady error
 }
@@ -125,7 +125,6 @@ func (f *fakeBackend) recorded() (reqs, fees []protocol.CommitmentRequest, resul
 	defer f.mu.Unlock()
 	return slices.Clone(f.requests), slices.Clone(f.fees), slices.Clone(f.results)
 }
-
 
 var _ Backend = (*fakeBackend)(nil)
 
@@ -545,7 +544,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 // registerOnly hides the Gatherer side of a registry.
 type registerOnly struct{ r *prometheus.Registry }
 
-func (r registerOnly) Register(c prometheus.Collector) error  { return r.r.Register(c) }
+func (r registerOnly) Register(c prometheus.Collector) error   { return r.r.Register(c) }
 func (r registerOnly) MustRegister(cs ...prometheus.Collector) { r.r.MustRegister(cs...) }
 func (r registerOnly) Unregister(c prometheus.Collector) bool  { return r.r.Unregister(c) }
 
