@@ -410,8 +410,12 @@ func (t *Tracker) refresh(ctx context.Context) error {
 	start := time.Now()
 	c := t.Clock()
 	epoch := c.Epoch(c.CurrentSlot())
-	for _, e := range []uint64{epoch, epoch + 1} {
-		if err := t.fetchDuties(ctx, e); err != nil {
+	// Both epochs are fetched before either is stored, so Ready never sees the
+	// current epoch without the next.
+	var fetched [2]epochDuties
+	for i := range fetched {
+		ed, err := t.fetchDuties(ctx, epoch+uint64(i))
+		if err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
@@ -419,6 +423,10 @@ func (t *Tracker) refresh(ctx context.Context) error {
 			t.failed(err)
 			return err
 		}
+		fetched[i] = ed
+	}
+	for i, ed := range fetched {
+		t.setEpoch(epoch+uint64(i), ed)
 	}
 	t.m.refreshes.WithLabelValues("ok").Inc()
 	t.m.refreshSeconds.Observe(time.Since(start).Seconds())
@@ -428,19 +436,19 @@ func (t *Tracker) refresh(ctx context.Context) error {
 	return nil
 }
 
-func (t *Tracker) fetchDuties(ctx context.Context, epoch uint64) error {
+func (t *Tracker) fetchDuties(ctx context.Context, epoch uint64) (epochDuties, error) {
 	cctx, cancel := context.WithTimeout(ctx, t.opts.requestTimeout)
 	defer cancel()
 	resp, err := t.beacon.ProposerDuties(cctx, &api.ProposerDutiesOpts{Epoch: phase0.Epoch(epoch)})
 	if err != nil {
-		return fmt.Errorf("fetch proposer duties for epoch %d: %w", epoch, err)
+		return epochDuties{}, fmt.Errorf("fetch proposer duties for epoch %d: %w", epoch, err)
 	}
 	if resp == nil {
-		return fmt.Errorf("fetch proposer duties for epoch %d: empty response", epoch)
+		return epochDuties{}, fmt.Errorf("fetch proposer duties for epoch %d: empty response", epoch)
 	}
 	root, ok := resp.Metadata["dependent_root"].(phase0.Root)
 	if !ok {
-		return fmt.Errorf("fetch proposer duties for epoch %d: response has no dependent_root", epoch)
+		return epochDuties{}, fmt.Errorf("fetch proposer duties for epoch %d: response has no dependent_root", epoch)
 	}
 	var ours []Duty
 	for _, d := range resp.Data {
@@ -453,8 +461,7 @@ func (t *Tracker) fetchDuties(ctx context.Context, epoch uint64) error {
 		}
 	}
 	slices.SortFunc(ours, bySlot)
-	t.setEpoch(epoch, epochDuties{dependentRoot: root, duties: ours})
-	return nil
+	return epochDuties{dependentRoot: root, duties: ours}, nil
 }
 
 // setEpoch stores an epoch's duties and says when a new dependent root (a
