@@ -1,0 +1,71 @@
+package slashing
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
+)
+
+// BlobBaseFee is go-ethereum's blob fee for a Prague header with the same excess.
+func TestBlobBaseFeeMatchesGeth(t *testing.T) {
+	cfg := *params.MainnetChainConfig
+	zero := uint64(0)
+	cfg.PragueTime, cfg.OsakaTime, cfg.BPO1Time, cfg.BPO2Time = &zero, nil, nil, nil
+	for _, excess := range []uint64{0, 1, 131072, 5007716, 20 * 5007716} {
+		h := &types.Header{Number: big.NewInt(1), Time: 1, ExcessBlobGas: &excess}
+		want := eip4844.CalcBlobFee(&cfg, h)
+		if got := BlobBaseFee(excess, 5007716); got.Cmp(want) != 0 {
+			t.Fatalf("excess %d: %s, geth %s", excess, got, want)
+		}
+	}
+}
+
+func TestBatchTxHashes(t *testing.T) {
+	enc := func(chain uint64, txs ...string) []byte {
+		b := []byte{byte(chain >> 56), byte(chain >> 48), byte(chain >> 40), byte(chain >> 32), byte(chain >> 24), byte(chain >> 16), byte(chain >> 8), byte(chain), 0, byte(len(txs))}
+		for _, tx := range txs {
+			b = append(b, 0, 0, byte(len(tx)))
+			b = append(b, tx...)
+		}
+		return b
+	}
+	data := append(enc(901, "a", "bb"), enc(902, "c")...)
+	data = append(data, enc(901, "d")...)
+	got, err := batchTxHashes(data, 901)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a", "bb", "d"}
+	if len(got) != len(want) {
+		t.Fatalf("got %d hashes, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		if got[i] != crypto.Keccak256Hash([]byte(w)) {
+			t.Fatalf("hash %d is not keccak(%q)", i, w)
+		}
+	}
+	for name, bad := range map[string][]byte{"short header": data[:5], "truncated tx": data[:len(data)-1]} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := batchTxHashes(bad, 901); err == nil {
+				t.Fatal("no error")
+			}
+		})
+	}
+}
+
+func TestConstructorsRefuseMissingInputs(t *testing.T) {
+	if _, err := NewBuilder(nil, Config{L1ChainID: 1, SecondsPerSlot: 12}); !errors.Is(err, ErrBadConfig) {
+		t.Fatalf("nil node: %v", err)
+	}
+	if _, err := NewJudge(nil, nil, JudgeConfig{}); !errors.Is(err, ErrBadConfig) {
+		t.Fatalf("nil contracts: %v", err)
+	}
+	if _, err := NewContracts(nil, nil, nil); !errors.Is(err, ErrBadConfig) {
+		t.Fatalf("nil bindings: %v", err)
+	}
+}
