@@ -316,11 +316,17 @@ func (f *fixture) blindedBlock(slot uint64, bid *builderapi.BuilderBid, signer k
 	b.Message.Body.ExecutionPayloadHeader = bid.Header
 	b.Message.Body.BlobKZGCommitments = bid.BlobKZGCommitments
 	b.Message.Body.ExecutionRequests = bid.ExecutionRequests
+	f.signBlinded(b, signer)
+	return b
+}
+
+// signBlinded signs b as its proposer under the Fulu proposer domain.
+func (f *fixture) signBlinded(b *apiv1electra.SignedBlindedBeaconBlock, signer key) {
+	f.t.Helper()
 	domain := boostssz.ComputeDomain(boostssz.DomainTypeBeaconProposer, fuluForkVersion, genesisValRoot)
 	sig, err := boostssz.SignMessage(b.Message, domain, signer.sk)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	b.Signature = sig
-	return b
 }

@@ -167,8 +167,11 @@ func (r *Relay) SubmitBlock(sub *builderapi.SubmitBlockRequest, versionHeader st
 		s.bids[key] = byBuilder
 	}
 	prev := byBuilder[m.BuilderPubkey]
-	if prev != nil && !cancellations && prev.value.Cmp(stored.value) >= 0 {
-		return nil // keep the builder's better bid
+	// Keep the builder's better bid, unless cancellations are on or it no
+	// longer proves the constraints known now (it would never be served).
+	if prev != nil && !cancellations && prev.value.Cmp(stored.value) >= 0 &&
+		checkProofs(prev.bid.Message.Header.TransactionsRoot, s.inclusionTxs(protocol.BLSPubkey(m.ProposerPubkey)), prev.proofs) == nil {
+		return nil
 	}
 	if prev == nil {
 		if s.nSubs >= r.limits.SubmissionsPerSlot {
