@@ -1,0 +1,204 @@
+// Package admission decides which promises the sidecar signs. It keeps a
+// template per slot of the transactions already promised, validates every
+// request against it and against the chain (nonces stacked across earlier
+// promises, balance for their summed max cost, projected base fee, price, gas
+// and blob budgets, deadline, ownership of the slot, exposure of the
+// operator's collateral), signs the promise and persists it, synced, before
+// answering. On each new head it re-checks the templates and drops promised
+// transactions the user made impossible, recording why.
+//
+// Concurrency: everything that needs no shared state (payload and tx
+// decoding, sender recovery, account reads) runs outside any lock; the
+// stacked rules are checked and the promise's room reserved under one engine
+// lock held for microseconds; signing and the synced write run outside it,
+// and a failed write releases the reservation.
+package admission
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/pledgeproto/pledge/sidecar/chainstate"
+	"github.com/pledgeproto/pledge/sidecar/duties"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/store"
+)
+
+// Duties says which slots are ours and maps slots to time.
+type Duties interface {
+	Duty(slot uint64) (duties.Duty, bool)
+	Clock() duties.Clock
+}
+
+// State is the execution layer as admission reads it.
+type State interface {
+	Account(ctx context.Context, addr common.Address) (chainstate.Account, error)
+	ProjectedBaseFee(blocksAhead uint64) *big.Int
+	Head() *types.Header
+}
+
+// Collateral gives the operator's collateral in the Registry (a cached read).
+type Collateral interface {
+	Collateral(ctx context.Context) (*big.Int, error)
+}
+
+// Store persists promises; *store.Store implements it.
+type Store interface {
+	Put(rec *store.Record) error
+	ByRequest(h common.Hash) (*store.Record, error)
+	Range(from, to uint64, fn func(*store.Record) error) error
+	Prune(before uint64) (int, error)
+}
+
+// Signer signs promises with the committer key.
+type Signer interface {
+	SignPromise(p *protocol.Promise, d protocol.Domain) ([]byte, error)
+	Address() common.Address
+}
+
+// KeySigner signs with a committer key held in memory.
+type KeySigner struct {
+	key  *ecdsa.PrivateKey
+	addr common.Address
+}
+
+var _ Signer = (*KeySigner)(nil)
+
+// NewKeySigner wraps a committer key.
+func NewKeySigner(key *ecdsa.PrivateKey) *KeySigner {
+	return &KeySigner{key: key, addr: crypto.PubkeyToAddress(key.PublicKey)}
+}
+
+// SignPromise signs the promise's EIP-712 digest.
+func (k *KeySigner) SignPromise(p *protocol.Promise, d protocol.Domain) ([]byte, error) {
+	return protocol.SignPromise(p, d, k.key)
+}
+
+// Address is the committer address.
+func (k *KeySigner) Address() common.Address { return k.addr }
+
+var _ Store = (*store.Store)(nil)
+
+// Engine admits requests. It is safe for concurrent use.
+type Engine struct {
+	cfg        Config
+	domain     protocol.Domain
+	duties     Duties
+	state      State
+	collateral Collateral
+	store      Store
+	signer     Signer
+	log        zerolog.Logger
+	now        func() time.Time
+	metrics    *metrics
+
+	// mu guards everything below; it is held only for map and counter work.
+	mu        sync.Mutex
+	byRequest map[common.Hash]*entry
+	byNonce   map[nonceKey]*entry
+	templates map[uint64]*template
+	live      map[common.Address][]*liveTx
+	// delegating counts live type-4 txs authorizing each account: such an
+	// account gets code (and a nonce bump) at the top of the slot.
+	delegating map[common.Address]int
+	exposure   *big.Int
+	headNumber uint64
+	headSlot   uint64
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithNow replaces the wall clock (tests).
+func WithNow(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// WithRegisterer registers the engine's metrics on reg.
+func WithRegisterer(reg prometheus.Registerer) Option {
+	return func(e *Engine) { e.metrics = newMetrics(reg) }
+}
+
+// New checks the configuration and dependencies and returns an engine with
+// empty templates; call Load to bring back stored promises. It does no I/O.
+func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer, log zerolog.Logger, opts ...Option) (*Engine, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case d == nil:
+		return nil, errors.New("admission: no duties given")
+	case st == nil:
+		return nil, errors.New("admission: no chain state given")
+	case coll == nil:
+		return nil, errors.New("admission: no collateral source given")
+	case s == nil:
+		return nil, errors.New("admission: no store given")
+	case signer == nil:
+		return nil, errors.New("admission: no signer given")
+	}
+	e := &Engine{
+		cfg:        c,
+		domain:     protocol.Domain{ChainID: c.L1ChainID, Slasher: c.Slasher},
+		duties:     d,
+		state:      st,
+		collateral: coll,
+		store:      s,
+		signer:     signer,
+		log:        log.With().Str("component", "admission").Logger(),
+		now:        time.Now,
+		byRequest:  make(map[common.Hash]*entry),
+		byNonce:    make(map[nonceKey]*entry),
+		templates:  make(map[uint64]*template),
+		live:       make(map[common.Address][]*liveTx),
+		delegating: make(map[common.Address]int),
+		exposure:   new(big.Int),
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	if e.metrics == nil {
+		e.metrics = newMetrics(nil)
+	}
+	return e, nil
+}
+
+// Config returns the configuration in force, defaults filled in.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Committer is the address that signs the promises.
+func (e *Engine) Committer() common.Address { return e.signer.Address() }
+
+// deadline is the last instant a request for slot may arrive.
+func deadline(c duties.Clock, slot uint64, frac float64) time.Time {
+	return c.SlotStart(slot).Add(-c.SlotDuration + time.Duration(frac*float64(c.SlotDuration)))
+}
+
+// checkSlot applies the slot rules: ours, in the future, before its deadline.
+func (e *Engine) checkSlot(slot uint64) error {
+	c := e.duties.Clock()
+	now := e.now()
+	if c.SlotDuration <= 0 {
+		return fmt.Errorf("%w: slot clock not known yet (beacon node)", ErrUnavailable)
+	}
+	if !now.Before(c.SlotStart(slot)) {
+		return fmt.Errorf("%w: slot %d is not in the future (current slot %d)", ErrSlotNotOffered, slot, c.SlotAt(now))
+	}
+	if _, ok := e.duties.Duty(slot); !ok {
+		return fmt.Errorf("%w: none of our validators proposes slot %d", ErrSlotNotOffered, slot)
+	}
+	if d := deadline(c, slot, e.cfg.DeadlineFraction); !now.Before(d) {
+		return fmt.Errorf("%w: slot %d closed at %s", ErrDeadlinePassed, slot, d.UTC().Format(time.RFC3339Nano))
+	}
+	return nil
+}

@@ -1,0 +1,306 @@
+package admission
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/pledgeproto/pledge/sidecar/chainstate"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/store"
+)
+
+// Reasons a promised transaction leaves its template, as metric labels.
+const (
+	dropNonceUsed = "nonce_used"
+	dropNonceGap  = "nonce_gap"
+	dropBalance   = "balance"
+	dropCode      = "sender_code"
+)
+
+// accountReaders bounds the concurrent account reads of a head re-check.
+const accountReaders = 8
+
+// OnHead re-checks every live template against the state at the current
+// head: a promised tx whose nonce the account has already used (the user
+// spent it elsewhere before our block), whose sender gained code, or whose
+// sender can no longer pay for its promised txs is dropped from its template,
+// with the reason recorded (log, metric, DroppedReason). Txs of the sender
+// stacked on a dropped one go too: their nonce can no longer be reached.
+// Promises of slots the head has reached stop counting for nonce stacking.
+func (e *Engine) OnHead(ctx context.Context) error {
+	head := e.state.Head()
+	if head == nil {
+		return fmt.Errorf("%w: no execution head yet", ErrUnavailable)
+	}
+	headSlot := e.duties.Clock().SlotAt(time.Unix(int64(head.Time), 0))
+	e.mu.Lock()
+	if n := head.Number.Uint64(); n > e.headNumber {
+		e.headNumber = n
+	}
+	e.headSlot = headSlot
+	e.retire()
+	senders := make([]common.Address, 0, len(e.live))
+	for s := range e.live {
+		senders = append(senders, s)
+	}
+	e.mu.Unlock()
+
+	accounts, err := e.readAll(ctx, senders)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	// A drop can reach other senders through a bundle, so repeat until stable.
+	for changed := true; changed; {
+		changed = false
+		for s, a := range accounts {
+			if e.recheckSender(s, a) {
+				changed = true
+			}
+		}
+	}
+	return nil
+}
+
+// retire takes txs whose slot the head has reached out of the live nonce
+// chains: from here the account nonce at the head tells whether they landed.
+// Called with mu held.
+func (e *Engine) retire() {
+	var gone []*entry
+	for _, l := range e.live {
+		for _, lt := range l {
+			if lt.e.slot <= e.headSlot {
+				gone = append(gone, lt.e)
+			}
+		}
+	}
+	for _, en := range gone {
+		e.removeLive(en)
+	}
+}
+
+// readAll reads the accounts of senders with a few readers in parallel.
+func (e *Engine) readAll(ctx context.Context, senders []common.Address) (map[common.Address]chainstate.Account, error) {
+	out := make(map[common.Address]chainstate.Account, len(senders))
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		firstErr error
+		next     = make(chan common.Address)
+	)
+	for range min(accountReaders, len(senders)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range next {
+				a, err := e.state.Account(ctx, s)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("%w: re-check templates: read account %s: %w", ErrUnavailable, s, err)
+				} else if err == nil {
+					out[s] = a
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, s := range senders {
+		next <- s
+	}
+	close(next)
+	wg.Wait()
+	return out, firstErr
+}
+
+// recheckSender walks the sender's live txs in nonce order and drops those
+// the account state makes impossible. Called with mu held.
+func (e *Engine) recheckSender(s common.Address, a chainstate.Account) bool {
+	expected := a.Nonce
+	cost := new(big.Int)
+	var drops []struct {
+		en     *entry
+		kind   string
+		reason string
+	}
+	for _, lt := range e.live[s] {
+		var kind, reason string
+		switch {
+		case a.HasCode:
+			kind, reason = dropCode, fmt.Sprintf("sender %s has code at block %d", s, a.Block)
+		case lt.nonce < a.Nonce:
+			kind, reason = dropNonceUsed, fmt.Sprintf("nonce %d of %s was used on chain before slot %d (account nonce %d at block %d)", lt.nonce, s, lt.e.slot, a.Nonce, a.Block)
+		case lt.nonce != expected:
+			kind, reason = dropNonceGap, fmt.Sprintf("nonce %d of %s follows a dropped nonce %d", lt.nonce, s, expected)
+		default:
+			cost.Add(cost, lt.cost)
+			if cost.Cmp(a.Balance) > 0 {
+				kind, reason = dropBalance, fmt.Sprintf("balance %v of %s at block %d no longer covers its promised txs up to nonce %d (%v)", a.Balance, s, a.Block, lt.nonce, cost)
+				break
+			}
+			expected++
+			continue
+		}
+		drops = append(drops, struct {
+			en     *entry
+			kind   string
+			reason string
+		}{lt.e, kind, reason})
+		if kind == dropBalance {
+			expected = math.MaxUint64 // everything after is unreachable
+		}
+	}
+	for _, d := range drops {
+		if d.en.dropped == "" {
+			e.drop(d.en, d.reason)
+			e.metrics.dropped.WithLabelValues(d.kind).Inc()
+		}
+	}
+	return len(drops) > 0
+}
+
+// DroppedReason says why a promise left its template, if it did. Drops are
+// kept in memory: after a restart the next head's re-check finds them again.
+func (e *Engine) DroppedReason(requestHash common.Hash) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	en := e.byRequest[requestHash]
+	if en == nil || en.dropped == "" {
+		return "", false
+	}
+	return en.dropped, true
+}
+
+// Load reads every promise still inside its slash window back from the store
+// into the templates, in the order they were persisted, and counts them in
+// the exposure. Call it once, before serving requests.
+func (e *Engine) Load(ctx context.Context) error {
+	clock := e.duties.Clock()
+	current := clock.SlotAt(e.now())
+	from := uint64(0)
+	if current > e.cfg.SlashWindow {
+		from = current - e.cfg.SlashWindow
+	}
+	headSlot := current
+	if current > 0 {
+		headSlot = current - 1 // until a head says otherwise, the current slot's block is not in
+	}
+	if h := e.state.Head(); h != nil {
+		headSlot = clock.SlotAt(time.Unix(int64(h.Time), 0))
+	}
+	var loaded []*entry
+	err := e.store.Range(from, math.MaxUint64, func(rec *store.Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		en, err := e.entryFromRecord(rec)
+		if err != nil {
+			return err
+		}
+		loaded = append(loaded, en)
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, store.ErrClosed) {
+			return fmt.Errorf("%w: load promises: %w", ErrUnavailable, err)
+		}
+		return fmt.Errorf("load promises: %w", err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.headSlot = max(e.headSlot, headSlot)
+	for _, en := range loaded {
+		if old := e.byRequest[en.hash]; old != nil {
+			continue // already known (Load called twice)
+		}
+		e.reserve(en)
+		if en.slot <= e.headSlot {
+			e.removeLive(en)
+		}
+		e.commit(en, en.signed, en.seq)
+	}
+	e.log.Info().Int("promises", len(loaded)).Uint64("from_slot", from).Msg("promises loaded")
+	return nil
+}
+
+// entryFromRecord rebuilds an entry from a stored promise. The transactions
+// are decoded without recovering senders: the promise, signed by us, names
+// them, and each tx's hash is checked against its inclusion.
+func (e *Engine) entryFromRecord(rec *store.Record) (*entry, error) {
+	sc := rec.Commitment
+	p, err := sc.Open(e.cfg.L1ChainID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: slot %d seq %d: %w", store.ErrCorrupt, rec.Slot, rec.Seq, err)
+	}
+	if len(rec.Txs) != len(p.Inclusions) || p.Slot != rec.Slot {
+		return nil, fmt.Errorf("%w: slot %d seq %d: %d txs for %d inclusions", store.ErrCorrupt, rec.Slot, rec.Seq, len(rec.Txs), len(p.Inclusions))
+	}
+	en := &entry{hash: p.RequestHash, ctype: p.CommitmentType, slot: p.Slot, slash: p.SlashAmount,
+		txs: make([]*protocol.Tx, len(rec.Txs)), done: make(chan struct{}), seq: rec.Seq, signed: &sc}
+	for i, raw := range rec.Txs {
+		tx := new(types.Transaction)
+		if err := tx.UnmarshalBinary(raw); err != nil {
+			return nil, fmt.Errorf("%w: slot %d seq %d tx %d: %w", store.ErrCorrupt, rec.Slot, rec.Seq, i, err)
+		}
+		if tx.Hash() != p.Inclusions[i].TxHash {
+			return nil, fmt.Errorf("%w: slot %d seq %d tx %d: hash differs from the promise's", store.ErrCorrupt, rec.Slot, rec.Seq, i)
+		}
+		en.txs[i] = &protocol.Tx{Raw: raw, Tx: tx, Inclusion: p.Inclusions[i]}
+		en.gas += tx.Gas()
+		en.blobs += uint64(len(tx.BlobHashes()))
+		for _, auth := range tx.SetCodeAuthorizations() {
+			if a, err := auth.Authority(); err == nil {
+				en.authTo = append(en.authTo, a)
+			}
+		}
+	}
+	return en, nil
+}
+
+// Prune forgets the promises whose slash window is over, in the store and in
+// memory, and releases their exposure. It returns how many it pruned.
+func (e *Engine) Prune(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	current := e.duties.Clock().SlotAt(e.now())
+	if current <= e.cfg.SlashWindow {
+		return 0, nil
+	}
+	before := current - e.cfg.SlashWindow
+	n, err := e.store.Prune(before)
+	if err != nil {
+		return 0, fmt.Errorf("%w: prune promises: %w", ErrUnavailable, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for h, en := range e.byRequest {
+		if en.slot >= before || en.state == reserved {
+			continue
+		}
+		delete(e.byRequest, h)
+		for _, t := range en.txs {
+			inc := &t.Inclusion
+			k := nonceKey{inc.ChainID, inc.Sender, inc.Nonce}
+			if e.byNonce[k] == en {
+				delete(e.byNonce, k)
+			}
+		}
+		e.removeLive(en)
+	}
+	for slot, t := range e.templates {
+		if slot < before {
+			e.exposure.Sub(e.exposure, t.slash)
+			delete(e.templates, slot)
+		}
+	}
+	return n, nil
+}

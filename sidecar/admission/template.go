@@ -1,0 +1,207 @@
+package admission
+
+import (
+	"math/big"
+	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+)
+
+// entryState is where a promise is in its life.
+type entryState uint8
+
+const (
+	// reserved: room taken under the lock; not yet signed and persisted.
+	reserved entryState = iota
+	// committed: signed and persisted, in its slot's template.
+	committed
+	// failed: persistence failed; the reservation was released.
+	failed
+)
+
+// entry is one promise (one request), from reservation to pruning.
+type entry struct {
+	hash   common.Hash
+	ctype  uint64
+	slot   uint64
+	txs    []*protocol.Tx
+	gas    uint64
+	blobs  uint64
+	slash  *big.Int
+	authTo []common.Address // EIP-7702 authorities of its type-4 txs
+
+	// Fields below are guarded by Engine.mu.
+	state   entryState
+	inLive  bool   // its txs are in the senders' live lists
+	dropped string // why it left the template; "" while it is in
+	seq     uint64
+	signed  *protocol.SignedCommitment
+	err     error
+	// done is closed once the entry is committed or failed; requests that
+	// depend on it (same request hash, same sender) wait for it.
+	done chan struct{}
+}
+
+// nonceKey names a nonce: two promises for one key with different tx hashes
+// are equivocation (docs/protocol.md §9.4).
+type nonceKey struct {
+	chain  uint64
+	sender common.Address
+	nonce  uint64
+}
+
+// liveTx is a promised tx whose slot's block has not been seen yet: it counts
+// for its sender's nonce stacking and balance.
+type liveTx struct {
+	e     *entry
+	nonce uint64
+	cost  *big.Int
+}
+
+// template is one slot's promised transactions.
+type template struct {
+	// entries are the committed, not dropped promises in persistence order.
+	entries []*entry
+	// gas, blobs count reserved and committed promises not dropped.
+	gas, blobs uint64
+	// slash sums the slash amounts of every promise of the slot, dropped
+	// ones included: a signed promise stays a liability until its window ends.
+	slash *big.Int
+}
+
+func (e *Engine) template(slot uint64) *template {
+	t := e.templates[slot]
+	if t == nil {
+		t = &template{slash: new(big.Int)}
+		e.templates[slot] = t
+	}
+	return t
+}
+
+// addLive inserts a tx into its sender's live list, kept sorted by nonce.
+func (e *Engine) addLive(sender common.Address, lt *liveTx) {
+	l := e.live[sender]
+	i, _ := slices.BinarySearchFunc(l, lt.nonce, func(x *liveTx, n uint64) int {
+		switch {
+		case x.nonce < n:
+			return -1
+		case x.nonce > n:
+			return 1
+		}
+		return 0
+	})
+	e.live[sender] = slices.Insert(l, i, lt)
+}
+
+// removeLive takes an entry's txs out of their senders' live lists and
+// releases its EIP-7702 authorities.
+func (e *Engine) removeLive(en *entry) {
+	if !en.inLive {
+		return
+	}
+	en.inLive = false
+	for _, t := range en.txs {
+		s := t.Inclusion.Sender
+		l := slices.DeleteFunc(e.live[s], func(x *liveTx) bool { return x.e == en })
+		if len(l) == 0 {
+			delete(e.live, s)
+		} else {
+			e.live[s] = l
+		}
+	}
+	for _, a := range en.authTo {
+		if e.delegating[a]--; e.delegating[a] <= 0 {
+			delete(e.delegating, a)
+		}
+	}
+}
+
+// isLive reports whether an entry's slot is still ahead of the head.
+func (e *Engine) isLive(en *entry) bool { return en.slot > e.headSlot && en.dropped == "" }
+
+// reserve records a validated entry: its nonces, its room in the slot and
+// its exposure. Called with mu held.
+func (e *Engine) reserve(en *entry) {
+	e.byRequest[en.hash] = en
+	for _, t := range en.txs {
+		inc := &t.Inclusion
+		e.byNonce[nonceKey{inc.ChainID, inc.Sender, inc.Nonce}] = en
+		e.addLive(inc.Sender, &liveTx{e: en, nonce: inc.Nonce, cost: inc.MaxCost})
+	}
+	en.inLive = true
+	for _, a := range en.authTo {
+		e.delegating[a]++
+	}
+	t := e.template(en.slot)
+	t.gas += en.gas
+	t.blobs += en.blobs
+	t.slash.Add(t.slash, en.slash)
+	e.exposure.Add(e.exposure, en.slash)
+}
+
+// unreserve undoes reserve after a failed persist. Called with mu held.
+func (e *Engine) unreserve(en *entry, err error) {
+	delete(e.byRequest, en.hash)
+	for _, t := range en.txs {
+		inc := &t.Inclusion
+		k := nonceKey{inc.ChainID, inc.Sender, inc.Nonce}
+		if e.byNonce[k] == en {
+			delete(e.byNonce, k)
+		}
+	}
+	e.removeLive(en)
+	if en.dropped == "" {
+		t := e.template(en.slot)
+		t.gas -= en.gas
+		t.blobs -= en.blobs
+	}
+	t := e.template(en.slot)
+	t.slash.Sub(t.slash, en.slash)
+	e.exposure.Sub(e.exposure, en.slash)
+	en.state, en.err = failed, err
+	close(en.done)
+}
+
+// commit puts a persisted entry into its slot's template. Called with mu held.
+func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
+	en.state, en.signed, en.seq = committed, sc, seq
+	if en.dropped == "" {
+		e.insertTemplate(en)
+	}
+	close(en.done)
+}
+
+// insertTemplate places a committed entry by persistence sequence, which is
+// the order Load reads them back in.
+func (e *Engine) insertTemplate(en *entry) {
+	t := e.template(en.slot)
+	i, _ := slices.BinarySearchFunc(t.entries, en.seq, func(x *entry, s uint64) int {
+		switch {
+		case x.seq < s:
+			return -1
+		case x.seq > s:
+			return 1
+		}
+		return 0
+	})
+	t.entries = slices.Insert(t.entries, i, en)
+}
+
+// drop takes an entry out of its template and its senders' nonce chains, and
+// records why. Its nonces stay claimed (byNonce) and its slash amount stays
+// in the exposure: the signed promise exists until its window ends. Called
+// with mu held.
+func (e *Engine) drop(en *entry, reason string) {
+	if en.dropped != "" {
+		return
+	}
+	e.removeLive(en)
+	en.dropped = reason
+	t := e.template(en.slot)
+	t.gas -= en.gas
+	t.blobs -= en.blobs
+	t.entries = slices.DeleteFunc(t.entries, func(x *entry) bool { return x == en })
+	e.log.Warn().Uint64("slot", en.slot).Str("commitment", en.hash.Hex()).Str("reason", reason).Msg("promised transaction dropped from the template")
+}
