@@ -43,12 +43,16 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body = bytes.TrimSpace(body)
-	if !json.Valid(body) {
-		s.refuseRPC(w, newError(CodeParse, "body is not valid JSON"))
-		return
-	}
-	if body[0] != '[' {
-		resp, ok := s.handleCall(r.Context(), body)
+	// No separate validation pass: Unmarshal checks the syntax of the whole
+	// body before it decodes anything, so a *json.SyntaxError is the parse error.
+	if len(body) == 0 || body[0] != '[' {
+		var call rpcCall
+		err := json.Unmarshal(body, &call)
+		if isSyntaxError(err) {
+			s.refuseRPC(w, newError(CodeParse, "body is not valid JSON"))
+			return
+		}
+		resp, ok := s.handleDecoded(r.Context(), &call, err)
 		if !ok {
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -59,9 +63,7 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 
 	var batch []json.RawMessage
 	if err := json.Unmarshal(body, &batch); err != nil {
-		// Unreachable for a valid JSON array; kept so a decoder change
-		// cannot turn into a panic below.
-		s.refuseRPC(w, newError(CodeParse, "batch is not a JSON array"))
+		s.refuseRPC(w, newError(CodeParse, "body is not valid JSON"))
 		return
 	}
 	switch {
@@ -94,6 +96,11 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCall(ctx context.Context, raw json.RawMessage) (rpcResponse, bool) {
 	var call rpcCall
 	err := json.Unmarshal(raw, &call)
+	return s.handleDecoded(ctx, &call, err)
+}
+
+// handleDecoded answers a call given the outcome of decoding it.
+func (s *Server) handleDecoded(ctx context.Context, call *rpcCall, err error) (rpcResponse, bool) {
 	if !validID(call.ID) {
 		return s.invalidCall("id must be a string, a number or null"), true
 	}
@@ -136,6 +143,11 @@ func (s *Server) invalidCallID(id json.RawMessage, reason string) rpcResponse {
 }
 
 // validID accepts what JSON-RPC 2.0 allows: absent, a string, a number, null.
+func isSyntaxError(err error) bool {
+	var syntax *json.SyntaxError
+	return errors.As(err, &syntax)
+}
+
 func validID(id json.RawMessage) bool {
 	if id == nil {
 		return true

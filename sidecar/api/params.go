@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -75,20 +77,46 @@ func decodeUint64(raw json.RawMessage, path string) (uint64, error) {
 }
 
 func decodeHex(raw json.RawMessage, path string) ([]byte, error) {
-	var s string
-	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	if len(raw) < 2 || raw[0] != '"' {
 		return nil, errorf(CodeInvalidParams, "%s: want a 0x-prefixed hex string", path)
 	}
-	return decodeHexString(s, path)
+	// raw is a valid JSON string (its parent decoded); without escapes its
+	// bytes are the text, which spares a copy of what may be a 2 MiB payload.
+	text := raw[1 : len(raw)-1]
+	if bytes.IndexByte(text, '\\') >= 0 {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, errorf(CodeInvalidParams, "%s: want a 0x-prefixed hex string", path)
+		}
+		text = []byte(s)
+	}
+	return decodeHexText(text, path)
+}
+
+// decodeHexText decodes 0x-prefixed hex with hexutil's user-facing errors
+// ("hex string without 0x prefix").
+func decodeHexText(text []byte, path string) ([]byte, error) {
+	var err error
+	switch {
+	case len(text) == 0:
+		err = hexutil.ErrEmptyString
+	case len(text) < 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X'):
+		err = hexutil.ErrMissingPrefix
+	case len(text)%2 != 0:
+		err = hexutil.ErrOddLength
+	}
+	if err != nil {
+		return nil, errorf(CodeInvalidParams, "%s: %v", path, err)
+	}
+	b := make([]byte, (len(text)-2)/2)
+	if _, err := hex.Decode(b, text[2:]); err != nil {
+		return nil, errorf(CodeInvalidParams, "%s: %v", path, hexutil.ErrSyntax)
+	}
+	return b, nil
 }
 
 func decodeHexString(s, path string) ([]byte, error) {
-	b, err := hexutil.Decode(s)
-	if err != nil {
-		// hexutil's messages are user-facing: "hex string without 0x prefix".
-		return nil, errorf(CodeInvalidParams, "%s: %v", path, err)
-	}
-	return b, nil
+	return decodeHexText([]byte(s), path)
 }
 
 func decodeFixed(raw json.RawMessage, path string, size int, what string) ([]byte, error) {

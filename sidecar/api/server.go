@@ -1,13 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -267,11 +267,17 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Erro
 	if r.ContentLength > limit {
 		return nil, errorf(CodeTooLarge, "body of %d bytes, limit %d", r.ContentLength, limit)
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+	body := http.MaxBytesReader(w, r.Body, limit)
+	var b []byte
+	var err error
+	if r.ContentLength >= 0 {
+		// The length is known and within the limit: one allocation, where
+		// a growing buffer would copy the body several times.
+		b = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(body, b)
+	} else {
+		b, err = io.ReadAll(body)
 	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -280,7 +286,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Erro
 		// The client stopped sending or the read deadline passed.
 		return nil, errorf(CodeInvalidRequest, "body could not be read: %v", err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // invoke runs one call: with a deadline, with panics recovered, with its

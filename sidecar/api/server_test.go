@@ -55,19 +55,11 @@ type fakeBackend struct {
 	results  []common.Hash
 
 	err      error                                                                                 // returned by every call when set
-	onCall   func(ctx context.Context)                                                             // runs first in every call
 	request  func(context.Context, protocol.CommitmentRequest) (*protocol.SignedCommitment, error) // overrides Request
 	notReady error
 }
 
-func (f *fakeBackend) hook(ctx context.Context) {
-	if f.onCall != nil {
-		f.onCall(ctx)
-	}
-}
-
 func (f *fakeBackend) Request(ctx context.Context, req protocol.CommitmentRequest) (*protocol.SignedCommitment, error) {
-	f.hook(ctx)
 	f.mu.Lock()
 	f.requests = append(f.requests, req)
 	f.mu.Unlock()
@@ -81,7 +73,6 @@ func (f *fakeBackend) Request(ctx context.Context, req protocol.CommitmentReques
 }
 
 func (f *fakeBackend) Result(ctx context.Context, h common.Hash) (*protocol.SignedCommitment, error) {
-	f.hook(ctx)
 	f.mu.Lock()
 	f.results = append(f.results, h)
 	f.mu.Unlock()
@@ -92,7 +83,6 @@ func (f *fakeBackend) Result(ctx context.Context, h common.Hash) (*protocol.Sign
 }
 
 func (f *fakeBackend) Fee(ctx context.Context, req protocol.CommitmentRequest) (*protocol.FeeInfo, error) {
-	f.hook(ctx)
 	f.mu.Lock()
 	f.fees = append(f.fees, req)
 	f.mu.Unlock()
@@ -103,7 +93,6 @@ func (f *fakeBackend) Fee(ctx context.Context, req protocol.CommitmentRequest) (
 }
 
 func (f *fakeBackend) Slots(ctx context.Context) (*protocol.SlotInfoResponse, error) {
-	f.hook(ctx)
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -111,7 +100,6 @@ func (f *fakeBackend) Slots(ctx context.Context) (*protocol.SlotInfoResponse, er
 }
 
 func (f *fakeBackend) Metadata(ctx context.Context) (BoltMetadata, error) {
-	f.hook(ctx)
 	if f.err != nil {
 		return BoltMetadata{}, f.err
 	}
