@@ -325,3 +325,18 @@ func TestNotification(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapedHexIsDecoded: JSON allows escapes inside strings; the fast path
+// that skips copying the payload must not skip them.
+func TestEscapedHexIsDecoded(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, &fakeBackend{}, nil)
+	params := `[{"commitment_type":1,"payload":"\u0030x\u0063\u0030","slasher":"` + testSlasher.Hex() + `"}]`
+	if a := decodeAnswer(t, ts.rpc(call("commitmentRequest", params))); a.Error != nil {
+		t.Fatalf("error %+v", a.Error)
+	}
+	reqs, _, _ := ts.be.recorded()
+	if len(reqs) != 1 || string(reqs[0].Payload) != "\xc0" {
+		t.Fatalf("backend got %+v, want payload c0", reqs)
+	}
+}
