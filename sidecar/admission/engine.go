@@ -191,8 +191,9 @@ func (e *Engine) checkSlot(slot uint64) error {
 	if c.SlotDuration <= 0 {
 		return fmt.Errorf("%w: slot clock not known yet (beacon node)", ErrUnavailable)
 	}
-	if !now.Before(c.SlotStart(slot)) {
-		return fmt.Errorf("%w: slot %d is not in the future (current slot %d)", ErrSlotNotOffered, slot, c.SlotAt(now))
+	// The running slot is not "past": its deadline is, which says more.
+	if !now.Before(c.SlotStart(slot + 1)) {
+		return fmt.Errorf("%w: slot %d is in the past (current slot %d)", ErrSlotNotOffered, slot, c.SlotAt(now))
 	}
 	if _, ok := e.duties.Duty(slot); !ok {
 		return fmt.Errorf("%w: none of our validators proposes slot %d", ErrSlotNotOffered, slot)
