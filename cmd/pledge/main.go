@@ -41,6 +41,7 @@ func newApp() *cli.App {
 		},
 		Commands: []*cli.Command{
 			versionCommand(),
+			sidecarCommand(),
 		},
 		// Without an Action, cli treats "pledge bogus" as a help topic lookup;
 		// an unknown command should be a plain error instead.

@@ -50,6 +50,9 @@ func readBuildInfo() buildInfo {
 	return b
 }
 
+// appVersion is the version other commands report (bolt_metadata, logs).
+func appVersion() string { return readBuildInfo().Version }
+
 func versionCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "version",

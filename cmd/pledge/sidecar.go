@@ -1,0 +1,229 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/flashbots/go-boost-utils/bls"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/urfave/cli/v2"
+
+	"github.com/pledgeproto/pledge/sidecar"
+	"github.com/pledgeproto/pledge/sidecar/admission"
+	"github.com/pledgeproto/pledge/sidecar/api"
+	"github.com/pledgeproto/pledge/sidecar/keys"
+)
+
+// Flag names of `pledge sidecar`; each is also read from PLEDGE_<NAME>.
+const (
+	flagConfig            = "config"
+	flagBeaconURL         = "beacon-url"
+	flagExecutionURL      = "execution-url"
+	flagRegistry          = "registry"
+	flagSlasher           = "slasher"
+	flagOperator          = "operator"
+	flagDataDir           = "data-dir"
+	flagListen            = "listen"
+	flagValidatorKeys     = "validator-keys"
+	flagValidatorPassword = "validator-password-file"
+	flagCommitterKey      = "committer-key"
+	flagCommitterPassword = "committer-password-file"
+	flagGasBudget         = "gas-budget"
+	flagMaxBlobs          = "max-blobs"
+	flagDeadlineFraction  = "deadline-fraction"
+	flagMinPriorityFee    = "min-priority-fee"
+	flagFeeSlope          = "fee-slope"
+	flagSlashBase         = "slash-base"
+	flagSlashMaxCostBps   = "slash-max-cost-bps"
+	flagSlashCap          = "slash-cap"
+	flagSlashWindow       = "slash-window"
+	flagRateLimit         = "rate-limit"
+	flagRateBurst         = "rate-burst"
+	flagPollInterval      = "poll-interval"
+)
+
+func sidecarFlags() []cli.Flag {
+	str := func(name, usage, value string) cli.Flag {
+		return &cli.StringFlag{Name: name, Usage: usage, Value: value, EnvVars: envVars(name)}
+	}
+	return []cli.Flag{
+		str(flagConfig, "optional config `FILE` of "name = value" lines (flag names); flags and env vars take precedence", ""),
+		str(flagBeaconURL, "beacon node REST API URL", "http://127.0.0.1:5052"),
+		str(flagExecutionURL, "execution client JSON-RPC URL", "http://127.0.0.1:8545"),
+		str(flagRegistry, "Registry contract address", ""),
+		str(flagSlasher, "Slasher contract address (the promises' EIP-712 verifying contract)", ""),
+		str(flagOperator, "operator address in the Registry", ""),
+		str(flagDataDir, "directory of the promise store", "pledge-data"),
+		str(flagListen, "user API listen address (JSON-RPC, REST, /metrics, /livez, /readyz)", "127.0.0.1:8017"),
+		str(flagValidatorKeys, "validator BLS keys: a raw hex key file, an EIP-2335 keystore, or a Lighthouse/Teku/Prysm key directory", ""),
+		str(flagValidatorPassword, "file holding the keystores' password (not needed for raw keys)", ""),
+		str(flagCommitterKey, "committer ECDSA key: a raw hex key file or a geth keystore file", ""),
+		str(flagCommitterPassword, "file holding the committer keystore's password", ""),
+		&cli.Uint64Flag{Name: flagGasBudget, Usage: "gas promised per slot at most", Value: 10_000_000, EnvVars: envVars(flagGasBudget)},
+		&cli.Uint64Flag{Name: flagMaxBlobs, Usage: "blobs promised per slot at most (0: no blob transactions)", Value: 0, EnvVars: envVars(flagMaxBlobs)},
+		&cli.Float64Flag{Name: flagDeadlineFraction, Usage: "commitment deadline, as a fraction into the slot before", Value: admission.DefaultDeadlineFraction, EnvVars: envVars(flagDeadlineFraction)},
+		str(flagMinPriorityFee, "priority fee floor of an empty slot (wei, or with gwei/ether suffix)", "1gwei"),
+		str(flagFeeSlope, "rise of the floor per million gas already promised in the slot (wei per gas)", "0.1gwei"),
+		str(flagSlashBase, "slash amount of every promise, before the max-cost share", "0.01ether"),
+		&cli.Uint64Flag{Name: flagSlashMaxCostBps, Usage: "share of the txs' max cost added to the slash amount, in basis points", Value: 10_000, EnvVars: envVars(flagSlashMaxCostBps)},
+		str(flagSlashCap, "largest slash amount of one promise", "1ether"),
+		&cli.Uint64Flag{Name: flagSlashWindow, Usage: "slots after its slot a promise stays slashable (must match the Slasher)", Value: admission.DefaultSlashWindow, EnvVars: envVars(flagSlashWindow)},
+		&cli.Float64Flag{Name: flagRateLimit, Usage: "calls per second allowed to one client IP (0: unlimited)", Value: 100, EnvVars: envVars(flagRateLimit)},
+		&cli.IntFlag{Name: flagRateBurst, Usage: "calls one client IP may make at once", Value: 200, EnvVars: envVars(flagRateBurst)},
+		&cli.DurationFlag{Name: flagPollInterval, Usage: "how often the execution client's head is polled", Value: time.Second, EnvVars: envVars(flagPollInterval)},
+	}
+}
+
+func sidecarCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "sidecar",
+		Usage: "sell preconfirmations for our validators' slots (run beside the beacon node)",
+		Flags: sidecarFlags(),
+		Before: func(c *cli.Context) error {
+			return applyConfigFile(c, c.String(flagConfig))
+		},
+		Action: runSidecar,
+	}
+}
+
+func runSidecar(c *cli.Context) error {
+	log := appFrom(c).log
+	cfg, err := sidecarConfig(c)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	sidecar.Version = appVersion()
+	svc, err := sidecar.New(*cfg, log, reg)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(c.Context, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return svc.Run(ctx)
+}
+
+// sidecarConfig turns the flags into a sidecar.Config, refusing the first
+// wrong or missing setting with a line that names it.
+func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
+	registryAddr, err := addressFlag(c, flagRegistry)
+	if err != nil {
+		return nil, err
+	}
+	slasher, err := addressFlag(c, flagSlasher)
+	if err != nil {
+		return nil, err
+	}
+	operator, err := addressFlag(c, flagOperator)
+	if err != nil {
+		return nil, err
+	}
+	wei := map[string]*big.Int{}
+	for _, name := range []string{flagMinPriorityFee, flagFeeSlope, flagSlashBase, flagSlashCap} {
+		v, err := parseWei(c.String(name))
+		if err != nil {
+			return nil, fmt.Errorf("invalid --%s %q: %w", name, c.String(name), err)
+		}
+		wei[name] = v
+	}
+	if f := c.Float64(flagDeadlineFraction); f <= 0 || f >= 1 {
+		return nil, fmt.Errorf("invalid --%s %g: want a fraction between 0 and 1", flagDeadlineFraction, f)
+	}
+
+	if c.String(flagValidatorKeys) == "" {
+		return nil, fmt.Errorf("missing --%s: the validator keys whose slots are sold", flagValidatorKeys)
+	}
+	var vpw keys.PasswordSource
+	if p := c.String(flagValidatorPassword); p != "" {
+		vpw = keys.PasswordFile(p)
+	}
+	blsKeys, err := keys.LoadBLSKeys(c.String(flagValidatorKeys), vpw)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flagValidatorKeys, err)
+	}
+	secrets := make([]*bls.SecretKey, len(blsKeys))
+	for i, k := range blsKeys {
+		secrets[i] = k.Secret
+	}
+	if c.String(flagCommitterKey) == "" {
+		return nil, fmt.Errorf("missing --%s: the key that signs promises", flagCommitterKey)
+	}
+	var cpw keys.PasswordSource
+	if p := c.String(flagCommitterPassword); p != "" {
+		cpw = keys.PasswordFile(p)
+	}
+	committer, err := keys.LoadCommitterKey(c.String(flagCommitterKey), cpw)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flagCommitterKey, err)
+	}
+
+	apiCfg := api.DefaultConfig()
+	apiCfg.RateLimit = c.Float64(flagRateLimit)
+	apiCfg.RateBurst = c.Int(flagRateBurst)
+	return &sidecar.Config{
+		BeaconURL:     c.String(flagBeaconURL),
+		ExecutionURL:  c.String(flagExecutionURL),
+		Registry:      registryAddr,
+		DataDir:       c.String(flagDataDir),
+		Listen:        c.String(flagListen),
+		ValidatorKeys: secrets,
+		Committer:     admission.NewKeySigner(committer),
+		Admission: admission.Config{
+			Slasher:          slasher,
+			Operator:         operator,
+			GasBudgetPerSlot: c.Uint64(flagGasBudget),
+			MaxBlobsPerSlot:  c.Uint64(flagMaxBlobs),
+			DeadlineFraction: c.Float64(flagDeadlineFraction),
+			Pricing:          admission.Pricing{MinPriorityFee: wei[flagMinPriorityFee], FeeSlope: wei[flagFeeSlope]},
+			Slash:            admission.SlashPolicy{Base: wei[flagSlashBase], MaxCostBps: c.Uint64(flagSlashMaxCostBps), Cap: wei[flagSlashCap]},
+			SlashWindow:      c.Uint64(flagSlashWindow),
+		},
+		API:          apiCfg,
+		PollInterval: c.Duration(flagPollInterval),
+	}, nil
+}
+
+func addressFlag(c *cli.Context, name string) (common.Address, error) {
+	v := c.String(name)
+	if v == "" {
+		return common.Address{}, fmt.Errorf("missing --%s", name)
+	}
+	if !common.IsHexAddress(v) {
+		return common.Address{}, fmt.Errorf("invalid --%s %q: want a 0x-prefixed 20-byte hex address", name, v)
+	}
+	return common.HexToAddress(v), nil
+}
+
+var weiUnits = []struct {
+	suffix string
+	exp    int
+}{{"ether", 18}, {"gwei", 9}, {"wei", 0}}
+
+// parseWei reads an amount in wei: "1000", "1gwei", "0.01ether".
+func parseWei(s string) (*big.Int, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	exp := 0
+	for _, u := range weiUnits {
+		if strings.HasSuffix(s, u.suffix) {
+			s, exp = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.exp
+			break
+		}
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || r.Sign() < 0 {
+		return nil, errors.New("want a non-negative amount in wei, or with a gwei or ether suffix")
+	}
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp)), nil)))
+	if !r.IsInt() {
+		return nil, errors.New("amount has a fraction of a wei")
+	}
+	return new(big.Int).Set(r.Num()), nil
+}

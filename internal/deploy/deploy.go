@@ -1,0 +1,136 @@
+// Package deploy puts the Pledge contracts on a running chain and registers
+// operators, over any JSON-RPC backend: the devnet and the end-to-end tests
+// use it against a live execution client (the simulated-backend tests have
+// internal/chaintest).
+package deploy
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/flashbots/go-boost-utils/bls"
+
+	"github.com/pledgeproto/pledge/contracts/bindings"
+	"github.com/pledgeproto/pledge/registry"
+)
+
+// Backend is a chain reachable for transactions and receipts; *ethclient.Client is one.
+type Backend interface {
+	bind.ContractBackend
+	bind.DeployBackend
+	ChainID(ctx context.Context) (*big.Int, error)
+}
+
+// Params are the contracts' constructor parameters (docs/protocol.md §10).
+type Params struct {
+	MinCollateral       *big.Int
+	GenesisTime         uint64
+	SecondsPerSlot      uint64
+	RotationDelay       uint64
+	UnregistrationDelay uint64
+	SlashWindow         uint64
+	LivenessBps         uint16
+	UserBps             uint16
+	// BlobBaseFeeUpdateFraction is the fork's BLOB_BASE_FEE_UPDATE_FRACTION.
+	BlobBaseFeeUpdateFraction uint64
+}
+
+// Contracts are the deployed addresses.
+type Contracts struct {
+	Registry common.Address
+	Inbox    common.Address
+	Slasher  common.Address
+}
+
+// All deploys Registry, Inbox and Slasher from deployer, binds the Slasher in
+// the Registry, and waits until all four transactions are mined.
+func All(ctx context.Context, b Backend, chainID *big.Int, deployer *ecdsa.PrivateKey, p Params) (*Contracts, error) {
+	if p.SecondsPerSlot == 0 || p.MinCollateral == nil {
+		return nil, errors.New("deploy: seconds per slot and min collateral are required")
+	}
+	if p.UnregistrationDelay <= p.SlashWindow {
+		return nil, fmt.Errorf("deploy: unregistration delay %d must exceed the slash window %d", p.UnregistrationDelay, p.SlashWindow)
+	}
+	from := crypto.PubkeyToAddress(deployer.PublicKey)
+	nonce, err := b.PendingNonceAt(ctx, from)
+	if err != nil {
+		return nil, fmt.Errorf("deploy: nonce of %s: %w", from, err)
+	}
+	next := func() *bind.TransactOpts {
+		o := bind.NewKeyedTransactor(deployer, chainID)
+		o.Context, o.Nonce = ctx, new(big.Int).SetUint64(nonce)
+		nonce++
+		return o
+	}
+	var (
+		k   Contracts
+		txs []*types.Transaction
+		tx  *types.Transaction
+	)
+	if k.Registry, tx, _, err = bindings.DeployRegistry(next(), b, p.MinCollateral, p.GenesisTime, p.SecondsPerSlot, p.RotationDelay, p.UnregistrationDelay); err != nil {
+		return nil, fmt.Errorf("deploy Registry: %w", err)
+	}
+	txs = append(txs, tx)
+	if k.Inbox, tx, _, err = bindings.DeployInbox(next(), b, p.GenesisTime, p.SecondsPerSlot); err != nil {
+		return nil, fmt.Errorf("deploy Inbox: %w", err)
+	}
+	txs = append(txs, tx)
+	if k.Slasher, tx, _, err = bindings.DeploySlasher(next(), b, k.Registry, k.Inbox, bindings.ISlasherConfig{
+		GenesisTime:               p.GenesisTime,
+		SecondsPerSlot:            p.SecondsPerSlot,
+		SlashWindow:               p.SlashWindow,
+		LivenessBps:               p.LivenessBps,
+		UserBps:                   p.UserBps,
+		BlobBaseFeeUpdateFraction: p.BlobBaseFeeUpdateFraction,
+	}); err != nil {
+		return nil, fmt.Errorf("deploy Slasher: %w", err)
+	}
+	txs = append(txs, tx)
+	reg, err := bindings.NewRegistry(k.Registry, b)
+	if err != nil {
+		return nil, err
+	}
+	o := next()
+	// The Registry's constructor ran from this nonce's predecessor; initSlasher
+	// may be sent before it is mined: transactions of one sender run in order.
+	o.GasLimit = 100_000 // no estimate against a contract not yet mined
+	if tx, err = reg.InitSlasher(o, k.Slasher); err != nil {
+		return nil, fmt.Errorf("bind Slasher in Registry: %w", err)
+	}
+	txs = append(txs, tx)
+	for _, tx := range txs {
+		rcpt, err := bind.WaitMined(ctx, b, tx.Hash())
+		if err != nil {
+			return nil, fmt.Errorf("deploy: wait for %s: %w", tx.Hash(), err)
+		}
+		if rcpt.Status != types.ReceiptStatusSuccessful {
+			return nil, fmt.Errorf("deploy: transaction %s failed", tx.Hash())
+		}
+	}
+	return &k, nil
+}
+
+// RegisterOperator registers owner as an operator with the validator keys
+// (real proofs of possession), the committer and collateral, and waits for it.
+func RegisterOperator(ctx context.Context, b Backend, chainID *big.Int, registryAddr common.Address, owner *ecdsa.PrivateKey,
+	keys []*bls.SecretKey, committer common.Address, collateral *big.Int) error {
+	client, err := registry.New(b, registryAddr)
+	if err != nil {
+		return err
+	}
+	o := bind.NewKeyedTransactor(owner, chainID)
+	o.Context = ctx
+	tx, err := client.Register(ctx, o, keys, committer, collateral)
+	if err != nil {
+		return err
+	}
+	_, err = client.Wait(ctx, tx)
+	return err
+}

@@ -1,0 +1,318 @@
+// Package sidecar wires the preconfirmation sidecar together: the duty
+// tracker (beacon node), the chain state (execution client), the admission
+// engine with its promise store, and the user API. cmd/pledge builds a
+// Config from flags and runs a Service.
+package sidecar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/flashbots/go-boost-utils/bls"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pledgeproto/pledge/registry"
+	"github.com/pledgeproto/pledge/sidecar/admission"
+	"github.com/pledgeproto/pledge/sidecar/api"
+	"github.com/pledgeproto/pledge/sidecar/chainstate"
+	"github.com/pledgeproto/pledge/sidecar/duties"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/store"
+)
+
+// Version is reported by bolt_metadata; cmd/pledge sets it from the build.
+var Version = "dev"
+
+// ErrConfig is returned by New for a configuration the sidecar cannot run with.
+var ErrConfig = errors.New("invalid sidecar config")
+
+// Config is everything the sidecar needs; cmd/pledge fills it from flags.
+type Config struct {
+	BeaconURL    string
+	ExecutionURL string
+	// Registry is the Registry contract the operator's collateral and
+	// committer binding are read from.
+	Registry common.Address
+	// DataDir holds the promise store.
+	DataDir string
+	// Listen is the user API's address (host:port).
+	Listen string
+
+	// ValidatorKeys are the BLS keys whose proposer slots are sold.
+	ValidatorKeys []*bls.SecretKey
+	// Committer signs promises; its address must be bound to Operator in the Registry.
+	Committer admission.Signer
+
+	Admission admission.Config
+	API       api.Config
+
+	// PollInterval is how often the execution client's head is polled.
+	PollInterval time.Duration
+	// RegistryTTL bounds how stale a collateral or committer read may be.
+	RegistryTTL time.Duration
+	// PruneEvery is how often promises past the slash window are deleted.
+	PruneEvery time.Duration
+}
+
+func (c *Config) check() error {
+	switch {
+	case c.BeaconURL == "":
+		return fmt.Errorf("%w: no beacon node URL", ErrConfig)
+	case c.ExecutionURL == "":
+		return fmt.Errorf("%w: no execution client URL", ErrConfig)
+	case c.Registry == (common.Address{}):
+		return fmt.Errorf("%w: no registry address", ErrConfig)
+	case c.DataDir == "":
+		return fmt.Errorf("%w: no data directory", ErrConfig)
+	case c.Listen == "":
+		return fmt.Errorf("%w: no listen address", ErrConfig)
+	case len(c.ValidatorKeys) == 0:
+		return fmt.Errorf("%w: no validator keys", ErrConfig)
+	case c.Committer == nil:
+		return fmt.Errorf("%w: no committer key", ErrConfig)
+	case c.Admission.Operator == (common.Address{}):
+		return fmt.Errorf("%w: no operator address", ErrConfig)
+	case c.Admission.Slasher == (common.Address{}):
+		return fmt.Errorf("%w: no slasher address", ErrConfig)
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = time.Second
+	}
+	if c.RegistryTTL <= 0 {
+		c.RegistryTTL = 12 * time.Second
+	}
+	if c.PruneEvery <= 0 {
+		c.PruneEvery = 10 * time.Minute
+	}
+	c.API.Slasher = c.Admission.Slasher
+	return nil
+}
+
+// Service is a running sidecar. Create it with New and start it with Run.
+type Service struct {
+	cfg Config
+	log zerolog.Logger
+	reg *prometheus.Registry
+
+	// Set by Run once the dependencies are connected.
+	mu       sync.Mutex
+	tracker  *duties.Tracker
+	state    *chainstate.State
+	engine   *admission.Engine
+	registry *registry.Cache
+	listener net.Listener
+	started  chan struct{}
+}
+
+// New checks the configuration. It does no network or disk I/O.
+func New(cfg Config, log zerolog.Logger, reg *prometheus.Registry) (*Service, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	return &Service{
+		cfg:     cfg,
+		log:     log.With().Str("component", "sidecar").Logger(),
+		reg:     reg,
+		started: make(chan struct{}),
+	}, nil
+}
+
+// Addr returns the user API's address once Run is serving, else nil.
+func (s *Service) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listener == nil {
+		return nil
+	}
+	return s.listener.Addr()
+}
+
+// Started is closed when Run serves the user API.
+func (s *Service) Started() <-chan struct{} { return s.started }
+
+// Engine returns the admission engine once Run has built it (for the block
+// building parts wired beside the API).
+func (s *Service) Engine() *admission.Engine {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.engine
+}
+
+// Run connects to the beacon node, the execution client and the registry,
+// reloads the stored promises, and serves until ctx ends. A dependency that
+// goes down later degrades readiness; it does not stop Run.
+func (s *Service) Run(ctx context.Context) error {
+	el, err := ethclient.DialContext(ctx, s.cfg.ExecutionURL)
+	if err != nil {
+		return fmt.Errorf("execution client %s: %w", s.cfg.ExecutionURL, err)
+	}
+	defer el.Close()
+	regClient, err := registry.New(el, s.cfg.Registry)
+	if err != nil {
+		return fmt.Errorf("registry at %s: %w", s.cfg.Registry, err)
+	}
+	regCache, err := registry.NewCache(regClient, s.cfg.RegistryTTL)
+	if err != nil {
+		return err
+	}
+
+	ours, err := s.registeredKeys(ctx, regClient)
+	if err != nil {
+		return err
+	}
+	beacon, err := duties.Connect(ctx, s.cfg.BeaconURL, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	tracker, err := duties.New(beacon, ours, s.log, duties.WithRegisterer(s.reg))
+	if err != nil {
+		return err
+	}
+	state, err := chainstate.New(el, s.log, chainstate.WithPollInterval(s.cfg.PollInterval))
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(s.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			s.log.Error().Err(err).Msg("close promise store")
+		}
+	}()
+	collateral := operatorCollateral{cache: regCache, operator: s.cfg.Admission.Operator}
+	engine, err := admission.New(s.cfg.Admission, tracker, state, collateral, st, s.cfg.Committer, s.log,
+		admission.WithRegisterer(s.reg))
+	if err != nil {
+		return err
+	}
+	if err := engine.Load(ctx); err != nil {
+		return fmt.Errorf("reload stored promises: %w", err)
+	}
+
+	backend := &backend{engine: engine, tracker: tracker, state: state, registry: regCache, cfg: &s.cfg}
+	apiCfg := s.cfg.API
+	apiCfg.Codes = Codes()
+	apiCfg.Gatherer = s.reg
+	server, err := api.New(backend, apiCfg, s.log, s.reg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+	}
+
+	s.mu.Lock()
+	s.tracker, s.state, s.engine, s.registry, s.listener = tracker, state, engine, regCache, ln
+	s.mu.Unlock()
+	s.log.Info().Str("listen", ln.Addr().String()).Int("validators", len(ours)).
+		Str("committer", s.cfg.Committer.Address().Hex()).Msg("sidecar serving")
+	close(s.started)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return tracker.Run(gctx) })
+	g.Go(func() error { return state.Run(gctx) })
+	g.Go(func() error { return s.followHeads(gctx, state, engine) })
+	g.Go(func() error { return s.prune(gctx, engine) })
+	g.Go(func() error { return server.Serve(gctx, ln) })
+	err = g.Wait()
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// registeredKeys keeps the validator keys the Registry binds to our
+// operator. A key that is not offered is warned about: selling its slots
+// would be selling promises no collateral backs.
+func (s *Service) registeredKeys(ctx context.Context, reg *registry.Client) ([]protocol.BLSPubkey, error) {
+	var ours []protocol.BLSPubkey
+	for _, sk := range s.cfg.ValidatorKeys {
+		pk, err := protocol.PubkeyFromSecretKey(sk)
+		if err != nil {
+			return nil, err
+		}
+		op, err := reg.OperatorOf(ctx, pk[:])
+		if err != nil {
+			return nil, fmt.Errorf("look up validator %s in the registry: %w", pk, err)
+		}
+		if op != s.cfg.Admission.Operator {
+			s.log.Warn().Str("pubkey", pk.String()).Str("registered_to", op.Hex()).
+				Msg("validator key not registered to this operator: its slots are not offered")
+			continue
+		}
+		ours = append(ours, pk)
+	}
+	if len(ours) == 0 {
+		return nil, fmt.Errorf("%w: none of the %d validator keys is registered to operator %s", ErrConfig,
+			len(s.cfg.ValidatorKeys), s.cfg.Admission.Operator)
+	}
+	return ours, nil
+}
+
+// followHeads re-checks the templates on every new execution head, so a
+// promised transaction the user invalidated is dropped with its reason.
+func (s *Service) followHeads(ctx context.Context, state *chainstate.State, engine *admission.Engine) error {
+	heads := state.Subscribe()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case _, ok := <-heads:
+			if !ok {
+				return nil
+			}
+			if err := engine.OnHead(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn().Err(err).Msg("re-check templates on new head")
+			}
+		}
+	}
+}
+
+func (s *Service) prune(ctx context.Context, engine *admission.Engine) error {
+	t := time.NewTicker(s.cfg.PruneEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			n, err := engine.Prune(ctx)
+			if err != nil {
+				s.log.Warn().Err(err).Msg("prune promises past the slash window")
+				continue
+			}
+			if n > 0 {
+				s.log.Info().Int("pruned", n).Msg("pruned promises past the slash window")
+			}
+		}
+	}
+}
+
+// operatorCollateral adapts the registry cache to admission's Collateral.
+type operatorCollateral struct {
+	cache    *registry.Cache
+	operator common.Address
+}
+
+func (c operatorCollateral) Collateral(ctx context.Context) (*big.Int, error) {
+	v, err := c.cache.Collateral(ctx, c.operator)
+	if err != nil {
+		return nil, fmt.Errorf("%w: read collateral from the registry: %v", admission.ErrUnavailable, err)
+	}
+	return v, nil
+}
