@@ -140,13 +140,12 @@ func (r *Relay) bestBid(h headerRequest) *submission {
 	if s == nil {
 		return nil
 	}
-	txs := s.inclusionTxs(protocol.BLSPubkey(h.proposer))
 	var best *submission
 	for _, sub := range s.bids[bidKey{parent: h.parent, proposer: h.proposer}] {
 		if best != nil && sub.value.Cmp(best.value) <= 0 {
 			continue
 		}
-		if err := checkProofs(sub.bid.Message.Header.TransactionsRoot, txs, sub.proofs); err != nil {
+		if !s.satisfies(sub, protocol.BLSPubkey(h.proposer)) {
 			continue
 		}
 		best = sub

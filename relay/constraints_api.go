@@ -83,6 +83,7 @@ func (r *Relay) AddConstraints(batch []*protocol.SignedConstraints) error {
 			continue // a resend after a timeout: idempotent
 		}
 		s.constraints = append(s.constraints, sc)
+		s.gen++
 		bySlot[sc.Message.Slot] = append(bySlot[sc.Message.Slot], sc)
 	}
 	for slot, scs := range bySlot {
@@ -200,6 +201,7 @@ func (r *Relay) Revoke(rv *protocol.SignedRevocation) error {
 			}
 		}
 		s.constraints = keptC
+		s.gen++
 	}
 	r.log.Info().Uint64("slot", m.Slot).Str("pubkey", m.Proposer.String()).Msg("delegation revoked")
 	return nil

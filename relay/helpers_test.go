@@ -109,6 +109,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts ...relay.Option) *fixture {
 	t.Helper()
+	return newFixtureWith(t, nil, opts...)
+}
+
+// newFixtureWith is newFixture with the relay's config edited by edit.
+func newFixtureWith(t *testing.T, edit func(*relay.Config), opts ...relay.Option) *fixture {
+	t.Helper()
 	f := &fixture{
 		t: t, pub: &publisher{},
 		relayKey: newKey(t), proposer: newKey(t), delegate: newKey(t), stranger: newKey(t), builder: newKey(t),
@@ -123,6 +129,9 @@ func newFixture(t *testing.T, opts ...relay.Option) *fixture {
 		SlotsPerEpoch:         32,
 		Forks:                 []relay.Fork{{Version: spec.DataVersionFulu, Epoch: 0, ForkVersion: fuluForkVersion}},
 		GenesisValidatorsRoot: genesisValRoot,
+	}
+	if edit != nil {
+		edit(&cfg)
 	}
 	all := append([]relay.Option{relay.WithClock(func() time.Time { return now }), relay.WithPublisher(f.pub)}, opts...)
 	r, err := relay.New(f.relayKey.sk, cfg, all...)

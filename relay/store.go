@@ -32,6 +32,9 @@ type submission struct {
 	proofs  *protocol.ConstraintProofs
 	payload *deneb.ExecutionPayload
 	blobs   *builderapi.BlobsBundle
+	// checkedGen is the slot's constraints generation the proofs were last
+	// found valid for; getHeader re-checks only when it moved.
+	checkedGen uint64
 }
 
 // served records a header given to a proposer, so only those are revealed.
@@ -50,6 +53,9 @@ type slotState struct {
 	nSubs    int
 	served   map[phase0.Hash32]served
 	revealed *phase0.Root // root of the one blinded block revealed for the slot
+	// gen counts changes to constraints, so a bid's proofs are checked
+	// once per change instead of on every getHeader.
+	gen uint64
 	// revoked (proposer, delegate) pairs: refused for the rest of the slot.
 	revoked map[[2]protocol.BLSPubkey]bool
 }
@@ -102,6 +108,19 @@ func (s *slotState) hasDelegation(proposer, delegate protocol.BLSPubkey) bool {
 		}
 	}
 	return false
+}
+
+// satisfies reports whether sub proves the constraints of proposer as they
+// are now, re-checking only after a change. r.mu must be held.
+func (s *slotState) satisfies(sub *submission, proposer protocol.BLSPubkey) bool {
+	if sub.checkedGen == s.gen {
+		return true
+	}
+	if checkProofs(sub.bid.Message.Header.TransactionsRoot, s.inclusionTxs(proposer), sub.proofs) != nil {
+		return false
+	}
+	sub.checkedGen = s.gen
+	return true
 }
 
 // inclusionTxs returns the type-1 constraint payloads for proposer, in

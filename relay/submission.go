@@ -131,8 +131,10 @@ func (r *Relay) SubmitBlock(sub *builderapi.SubmitBlockRequest, versionHeader st
 	// against those known then.
 	r.mu.Lock()
 	var txs [][]byte
+	var gen uint64
 	if s := r.peekLocked(m.Slot); s != nil {
 		txs = s.inclusionTxs(protocol.BLSPubkey(m.ProposerPubkey))
+		gen = s.gen
 	}
 	r.mu.Unlock()
 	if err := checkProofs(header.TransactionsRoot, txs, sub.Proofs); err != nil {
@@ -154,7 +156,7 @@ func (r *Relay) SubmitBlock(sub *builderapi.SubmitBlockRequest, versionHeader st
 	}
 	stored := &submission{
 		version: fork.Version, builder: m.BuilderPubkey, value: bid.Value, bid: signed,
-		proofs: sub.Proofs, payload: p, blobs: sub.BlobsBundle,
+		proofs: sub.Proofs, payload: p, blobs: sub.BlobsBundle, checkedGen: gen,
 	}
 
 	r.mu.Lock()
@@ -169,8 +171,7 @@ func (r *Relay) SubmitBlock(sub *builderapi.SubmitBlockRequest, versionHeader st
 	prev := byBuilder[m.BuilderPubkey]
 	// Keep the builder's better bid, unless cancellations are on or it no
 	// longer proves the constraints known now (it would never be served).
-	if prev != nil && !cancellations && prev.value.Cmp(stored.value) >= 0 &&
-		checkProofs(prev.bid.Message.Header.TransactionsRoot, s.inclusionTxs(protocol.BLSPubkey(m.ProposerPubkey)), prev.proofs) == nil {
+	if prev != nil && !cancellations && prev.value.Cmp(stored.value) >= 0 && s.satisfies(prev, protocol.BLSPubkey(m.ProposerPubkey)) {
 		return nil
 	}
 	if prev == nil {
