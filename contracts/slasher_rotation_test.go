@@ -1,0 +1,152 @@
+package contracts_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/pledgeproto/pledge/slashing"
+)
+
+// After a committer rotation, a promise is judged under the committer bound
+// for its slot, not under the one in force when the evidence arrives: the old
+// key stays liable for every slot before the rotation takes effect (evidence
+// submitted after it took effect still slashes), and binds nothing from that
+// slot on; the new key binds nothing before it.
+func TestSlasherCommitterRotation(t *testing.T) {
+	e := newSlEnv(t)
+	ctx := context.Background()
+	oldKey := e.op.Committer
+	newKey, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type rotationCase struct {
+		name   string
+		key    *ecdsa.PrivateKey
+		offset int64 // promised slot relative to the slot the rotation takes effect
+		want   string
+	}
+	cases := []rotationCase{
+		{"old key, last slot before the rotation", oldKey, -1, ""},
+		{"old key, slot the rotation takes effect", oldKey, 0, "WrongSigner"},
+		{"old key, after the rotation", oldKey, 2, "WrongSigner"},
+		{"new key, slot the rotation takes effect", newKey, 0, ""},
+		{"new key, before the rotation", newKey, -1, "WrongSigner"},
+	}
+	// Users are funded first: every funding seals a block, and the promised
+	// slots must stay ahead of the chain.
+	users := make([]*ecdsa.PrivateKey, len(cases))
+	for i := range users {
+		users[i] = e.user(big.NewInt(1e18))
+	}
+	equivocator := e.user(nil)
+
+	e.c.Mine(e.k.Registry.SetCommitter(e.c.Opts(slOperator), crypto.PubkeyToAddress(newKey.PublicKey)))
+	rotSlot := e.c.Slot() // Mine sealed the rotation in the head block
+	eff := rotSlot + e.k.Params.RotationDelay
+	for slot, want := range map[uint64]*ecdsa.PrivateKey{eff - 1: oldKey, eff: newKey, eff + 100: newKey} {
+		got, err := e.k.Registry.CommitterAt(&bind.CallOpts{}, e.op.Addr, slot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != crypto.PubkeyToAddress(want.PublicKey) {
+			t.Fatalf("committerAt(%d) = %s (rotation at %d takes effect at %d)", slot, got, rotSlot, eff)
+		}
+	}
+
+	promises := make([]slashing.SignedPromise, len(cases))
+	for i, tc := range cases {
+		slot := uint64(int64(eff) + tc.offset)
+		promises[i] = e.promiseBy(tc.key, slot, slAmount, incOf(e.l1Tx(users[i], 0, highFee)))
+	}
+	// Equivocations: one nonce sold twice by the old key, both slots before
+	// the rotation (a fault), or the second at the rotation slot (no fault:
+	// the second promise binds nobody).
+	sameNonce := func(slot uint64, feeMul int64) slashing.SignedPromise {
+		return e.promiseBy(oldKey, slot, slAmount, incOf(e.l1Tx(equivocator, 5, new(big.Int).Mul(highFee, big.NewInt(feeMul)))))
+	}
+	eqBefore := [2]slashing.SignedPromise{sameNonce(eff-2, 1), sameNonce(eff-1, 2)}
+	eqAcross := [2]slashing.SignedPromise{sameNonce(eff-2, 3), sameNonce(eff, 4)}
+
+	// The operator keeps none of the promises; evidence arrives after the
+	// rotation took effect.
+	e.advanceTo(eff + 4)
+
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sp := promises[i]
+			ev, err := e.b.Safety(ctx, sp, 0, nil)
+			if err != nil {
+				t.Fatalf("build evidence: %v", err)
+			}
+			judged := e.judge.Safety(ctx, sp, ev)
+			before := e.collateral()
+			_, rev := e.safety(sp, ev)
+			if rev != tc.want {
+				t.Fatalf("slashSafety: got %q, want %q", rev, tc.want)
+			}
+			fell := new(big.Int).Sub(before, e.collateral())
+			if tc.want == "" {
+				if judged != nil {
+					t.Fatalf("judge refuses what the Slasher slashed: %v", judged)
+				}
+				if fell.Cmp(slAmount) != 0 || !e.settled(sp) {
+					t.Fatalf("collateral fell by %s (want %s), settled %v", fell, slAmount, e.settled(sp))
+				}
+				return
+			}
+			if !errors.Is(judged, slashing.ErrWrongSigner) {
+				t.Fatalf("judge: %v, want ErrWrongSigner", judged)
+			}
+			if fell.Sign() != 0 || e.settled(sp) {
+				t.Fatalf("refused evidence moved %s wei of collateral (settled %v)", fell, e.settled(sp))
+			}
+		})
+	}
+
+	for _, tc := range []struct {
+		name string
+		pair [2]slashing.SignedPromise
+		want string
+	}{
+		{"equivocation by the old key before the rotation", eqBefore, ""},
+		{"equivocation by the old key across the rotation", eqAcross, "WrongSigner"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ev, err := slashing.Equivocation(tc.pair[0], tc.pair[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			judged := e.judge.Equivocation(ctx, ev)
+			before := e.collateral()
+			_, rev := e.equivocation(ev)
+			if rev != tc.want {
+				t.Fatalf("slashEquivocation: got %q, want %q", rev, tc.want)
+			}
+			fell := new(big.Int).Sub(before, e.collateral())
+			if tc.want == "" {
+				if judged != nil {
+					t.Fatalf("judge refuses what the Slasher slashed: %v", judged)
+				}
+				if fell.Cmp(slAmount) != 0 || !e.settled(tc.pair[0]) || !e.settled(tc.pair[1]) {
+					t.Fatalf("collateral fell by %s, want %s; both promises must be settled", fell, slAmount)
+				}
+				return
+			}
+			if !errors.Is(judged, slashing.ErrWrongSigner) {
+				t.Fatalf("judge: %v, want ErrWrongSigner", judged)
+			}
+			// The call reverted as a whole: the valid first promise is not settled either.
+			if fell.Sign() != 0 || e.settled(tc.pair[0]) || e.settled(tc.pair[1]) {
+				t.Fatalf("refused equivocation moved %s wei or settled a promise", fell)
+			}
+		})
+	}
+}
