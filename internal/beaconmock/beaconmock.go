@@ -9,6 +9,11 @@
 // plays a reorg), EmitHead pushes a head event to every open stream, DropStreams
 // cuts the streams, and Fail makes an endpoint answer with an error status.
 // Every request is counted per path.
+//
+// The in-process devnet drives it further (chain.go): a duties provider that
+// answers any epoch, randao mixes and block headers as blocks are made, the
+// expected withdrawals, and block publishing (POST /eth/v2/beacon/blocks)
+// handed to a callback that imports the payload.
 package beaconmock
 
 import (
@@ -34,6 +39,12 @@ const (
 	PathProposerDuties = "/eth/v1/validator/duties/proposer/" // + epoch
 	PathEvents         = "/eth/v1/events"
 	PathValidators     = "/eth/v1/beacon/states/" // + state id + /validators
+	// PathRandao is served under PathValidators' prefix: + state id + /randao.
+	PathRandao              = "/eth/v1/beacon/states/"
+	PathHeaders             = "/eth/v1/beacon/headers/" // + block id
+	PathBlockRoot           = "/eth/v1/beacon/blocks/"  // + block id + /root
+	PathPublishBlock        = "/eth/v2/beacon/blocks"
+	PathExpectedWithdrawals = "/eth/v1/builder/states/" // + state id + /expected_withdrawals
 )
 
 // farFutureEpoch is the spec's FAR_FUTURE_EPOCH (2^64-1).
@@ -61,6 +72,18 @@ type Config struct {
 	GenesisForkVersion [4]byte
 	// GenesisValidatorsRoot defaults to 0x01 repeated.
 	GenesisValidatorsRoot [32]byte
+	// Forks is the fork schedule served; empty means the genesis fork alone.
+	Forks []Fork
+	// Spec holds extra entries of the spec endpoint (fork versions and
+	// epochs, preset values); they override the built-in ones.
+	Spec map[string]string
+}
+
+// Fork is one entry of the fork schedule.
+type Fork struct {
+	PreviousVersion [4]byte
+	CurrentVersion  [4]byte
+	Epoch           uint64
 }
 
 type epochDuties struct {
@@ -87,6 +110,11 @@ type Mock struct {
 	streams    map[int]chan []byte // open SSE streams, each with its own buffer
 	nextStream int
 	drop       chan struct{} // closed by DropStreams to end every open stream
+
+	dutiesFn  DutiesProvider
+	randao    []slotMix      // sorted by slot
+	headers   []BlockHeader  // sorted by slot
+	onPublish PublishHandler // nil: publishing answers 503
 }
 
 // New starts a mock beacon node on an ephemeral loopback port. Close it when done.
@@ -215,11 +243,11 @@ func (m *Mock) EmitHead(slot uint64, root [32]byte) int {
 	}
 	// current_duty_dependent_root: the proposer dependent root of this epoch;
 	// previous_duty_dependent_root: that of the epoch before (attester duties).
-	cur := m.duties[epoch].dependentRoot
+	cur := m.dutiesLocked(epoch).dependentRoot
 	ev.CurrentDutyDependentRoot = hex0x(cur[:])
 	var prev [32]byte
 	if epoch > 0 {
-		prev = m.duties[epoch-1].dependentRoot
+		prev = m.dutiesLocked(epoch - 1).dependentRoot
 	}
 	ev.PreviousDutyDependentRoot = hex0x(prev[:])
 	data, err := json.Marshal(ev)
@@ -280,14 +308,23 @@ func (m *Mock) serve(w http.ResponseWriter, r *http.Request) {
 	case p == PathSpec && r.Method == http.MethodGet:
 		writeData(w, m.spec(), nil)
 	case p == PathForkSchedule && r.Method == http.MethodGet:
-		v := hex0x(m.cfg.GenesisForkVersion[:])
-		writeData(w, []map[string]string{{"previous_version": v, "current_version": v, "epoch": "0"}}, nil)
+		writeData(w, m.forkSchedule(), nil)
 	case strings.HasPrefix(p, PathProposerDuties) && r.Method == http.MethodGet:
 		m.serveDuties(w, strings.TrimPrefix(p, PathProposerDuties))
 	case p == PathEvents && r.Method == http.MethodGet:
 		m.serveEvents(w, r)
 	case strings.HasPrefix(p, PathValidators) && strings.HasSuffix(p, "/validators"):
 		m.serveValidators(w, r)
+	case strings.HasPrefix(p, PathRandao) && strings.HasSuffix(p, "/randao") && r.Method == http.MethodGet:
+		m.serveRandao(w, strings.TrimSuffix(strings.TrimPrefix(p, PathRandao), "/randao"))
+	case strings.HasPrefix(p, PathHeaders) && r.Method == http.MethodGet:
+		m.serveHeader(w, strings.TrimPrefix(p, PathHeaders))
+	case strings.HasPrefix(p, PathBlockRoot) && strings.HasSuffix(p, "/root") && r.Method == http.MethodGet:
+		m.serveBlockRoot(w, strings.TrimSuffix(strings.TrimPrefix(p, PathBlockRoot), "/root"))
+	case p == PathPublishBlock && r.Method == http.MethodPost:
+		m.servePublish(w, r)
+	case strings.HasPrefix(p, PathExpectedWithdrawals) && strings.HasSuffix(p, "/expected_withdrawals") && r.Method == http.MethodGet:
+		writeData(w, []any{}, map[string]any{"execution_optimistic": false, "finalized": false})
 	default:
 		writeError(w, http.StatusNotFound, "beaconmock: no such endpoint "+r.Method+" "+p)
 	}
@@ -295,7 +332,7 @@ func (m *Mock) serve(w http.ResponseWriter, r *http.Request) {
 
 func (m *Mock) spec() map[string]string {
 	secs := int64(m.cfg.SlotDuration / time.Second)
-	return map[string]string{
+	out := map[string]string{
 		"CONFIG_NAME":                "pledge-beaconmock",
 		"PRESET_BASE":                "minimal",
 		"SECONDS_PER_SLOT":           strconv.FormatInt(secs, 10),
@@ -310,6 +347,10 @@ func (m *Mock) spec() map[string]string {
 		"FAR_FUTURE_EPOCH":           strconv.FormatUint(farFutureEpoch, 10),
 		"MAX_EFFECTIVE_BALANCE":      "32000000000",
 	}
+	for k, v := range m.cfg.Spec {
+		out[k] = v
+	}
+	return out
 }
 
 func (m *Mock) serveSyncing(w http.ResponseWriter) {
@@ -332,7 +373,7 @@ func (m *Mock) serveDuties(w http.ResponseWriter, epochText string) {
 		return
 	}
 	m.mu.Lock()
-	ed := m.duties[epoch]
+	ed := m.dutiesLocked(epoch)
 	m.mu.Unlock()
 	out := make([]map[string]string, 0, len(ed.duties))
 	for _, d := range ed.duties {
