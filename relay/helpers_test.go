@@ -92,7 +92,7 @@ func (p *publisher) published() []*api.VersionedSignedProposal {
 
 // fixture is a relay on an ephemeral port with the keys of every role.
 type fixture struct {
-	t         *testing.T
+	t         testing.TB
 	relay     *relay.Relay
 	srv       *httptest.Server
 	pub       *publisher
@@ -107,13 +107,13 @@ type fixture struct {
 	committer [20]byte
 }
 
-func newFixture(t *testing.T, opts ...relay.Option) *fixture {
+func newFixture(t testing.TB, opts ...relay.Option) *fixture {
 	t.Helper()
 	return newFixtureWith(t, nil, opts...)
 }
 
 // newFixtureWith is newFixture with the relay's config edited by edit.
-func newFixtureWith(t *testing.T, edit func(*relay.Config), opts ...relay.Option) *fixture {
+func newFixtureWith(t testing.TB, edit func(*relay.Config), opts ...relay.Option) *fixture {
 	t.Helper()
 	f := &fixture{
 		t: t, pub: &publisher{},
