@@ -165,9 +165,11 @@ func (r *Relay) handleGetHeader(w http.ResponseWriter, req *http.Request) {
 	}
 	best := r.bestBid(h)
 	if best == nil {
+		r.metrics.count("headers", "no_bid")
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	r.metrics.count("headers", "served")
 	w.Header().Set("Eth-Consensus-Version", best.version.String())
 	writeJSON(w, http.StatusOK, &builderapi.VersionedSignedBuilderBid{Version: best.version, Data: best.bid})
 	r.log.Info().Uint64("slot", h.slot).Str("pubkey", h.proposer.String()).Str("block_hash", best.bid.Message.Header.BlockHash.String()).Msg("header served")
@@ -183,9 +185,11 @@ func (r *Relay) handleHeaderWithProofs(w http.ResponseWriter, req *http.Request)
 	}
 	best := r.bestBid(h)
 	if best == nil {
+		r.metrics.count("headers", "no_bid")
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	r.metrics.count("headers", "served")
 	w.Header().Set("Eth-Consensus-Version", best.version.String())
 	writeJSON(w, http.StatusOK, &builderapi.VersionedSignedBuilderBidWithProofs{
 		Version: best.version,

@@ -27,7 +27,9 @@ func (r *Relay) handlePostConstraints(w http.ResponseWriter, req *http.Request) 
 		writeError(w, fmt.Errorf("%w: %w", ErrBadRequest, err))
 		return
 	}
-	if err := r.AddConstraints(batch); err != nil {
+	err = r.AddConstraints(batch)
+	r.metrics.count("constraints", result(err, "accepted"))
+	if err != nil {
 		writeError(w, err)
 		return
 	}

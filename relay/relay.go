@@ -136,6 +136,8 @@ type Relay struct {
 	slots map[uint64]*slotState
 	regs  map[phase0.BLSPubKey]*registration
 
+	metrics *metrics
+
 	stream  *broker
 	closing chan struct{}
 	close   sync.Once

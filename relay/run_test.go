@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/attestantio/go-eth2-client/spec"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pledgeproto/pledge/relay"
 )
@@ -106,5 +107,32 @@ func TestServeStopsWithContext(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/eth/v1/builder/status"); err == nil {
 		t.Fatal("still serving after shutdown")
+	}
+}
+
+func TestMetricsCount(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	f := newFixture(t, relay.WithMetrics(reg))
+	f.do(http.MethodGet, headerPath("/eth/v1/builder/header", targetSlot, parentHash, f.proposer.p0()), nil, nil)
+	f.postConstraints(f.constraints(targetSlot, f.stranger, f.txs[:1]))
+	want := map[string]float64{
+		`pledge_relay_headers_total{result="no_bid"}`:      1,
+		`pledge_relay_constraints_total{result="refused"}`: 1,
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			got[mf.GetName()+`{result="`+m.GetLabel()[0].GetValue()+`"}`] = m.GetCounter().GetValue()
+		}
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v (all: %v)", k, got[k], v, got)
+		}
 	}
 }

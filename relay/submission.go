@@ -63,7 +63,9 @@ func (r *Relay) handleBlocksWithProofs(w http.ResponseWriter, req *http.Request)
 		return
 	}
 	cancellations := req.URL.Query().Get("cancellations") == "true"
-	if err := r.SubmitBlock(&sub, req.Header.Get("Eth-Consensus-Version"), cancellations); err != nil {
+	err = r.SubmitBlock(&sub, req.Header.Get("Eth-Consensus-Version"), cancellations)
+	r.metrics.count("submissions", result(err, "accepted"))
+	if err != nil {
 		r.log.Debug().Err(err).Msg("block submission refused")
 		writeError(w, err)
 		return

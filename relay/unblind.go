@@ -179,12 +179,14 @@ func (r *Relay) handleBlindedBlockV1(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	proposal, payload, err := r.Unblind(b, req.Header.Get("Eth-Consensus-Version"))
+	r.metrics.count("payloads", result(err, "revealed"))
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	if r.publisher != nil {
 		if err := r.publisher.PublishBlock(req.Context(), proposal); err != nil {
+			r.metrics.count("payloads", "publish_failed")
 			r.log.Warn().Err(err).Uint64("slot", uint64(b.Message.Slot)).Msg("publish block (v1)")
 		}
 	}
@@ -205,6 +207,7 @@ func (r *Relay) handleBlindedBlockV2(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	proposal, _, err := r.Unblind(b, req.Header.Get("Eth-Consensus-Version"))
+	r.metrics.count("payloads", result(err, "revealed"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -212,6 +215,7 @@ func (r *Relay) handleBlindedBlockV2(w http.ResponseWriter, req *http.Request) {
 	// The request may be cancelled once the proposer has its answer; the
 	// block must reach the network regardless.
 	if err := r.publisher.PublishBlock(context.WithoutCancel(req.Context()), proposal); err != nil {
+		r.metrics.count("payloads", "publish_failed")
 		writeError(w, fmt.Errorf("%w: %w", ErrPublish, err))
 		return
 	}
