@@ -184,7 +184,7 @@ func (s *Sender) Deadline(c duties.Clock, slot uint64) time.Time {
 func (s *Sender) Run(ctx context.Context) error {
 	defer s.wg.Wait()
 	for _, r := range s.relays {
-		s.spawn(func() { s.deliverStartup(ctx, r, 0) })
+		s.spawn(func() { s.deliverStartup(ctx, r, 0, false) })
 		s.spawn(func() { s.probe(ctx, r) })
 	}
 	var next uint64
@@ -244,7 +244,7 @@ func (s *Sender) dispatch(ctx context.Context, clock duties.Clock, slot uint64) 
 	s.remember(clock, msgs)
 	until := clock.SlotStart(slot)
 	for _, r := range s.relays {
-		s.spawn(func() { s.deliver(ctx, r, msgs, until) })
+		s.spawn(func() { s.deliver(ctx, r, msgs, until, false) })
 	}
 }
 
@@ -334,18 +334,20 @@ func (s *Sender) TopOfBlock(slot uint64) [][]byte {
 const noSlot = math.MaxUint64
 
 // deliver sends the slot's delegation (if any) then its constraints to one
-// relay, retrying until the slot starts.
-func (s *Sender) deliver(ctx context.Context, r *relayClient, msgs *slotMessages, until time.Time) {
+// relay, retrying until the slot starts. A resend's failures do not mark the
+// relay down: otherwise a relay that answers its status but fails posts
+// would be resent to at every probe.
+func (s *Sender) deliver(ctx context.Context, r *relayClient, msgs *slotMessages, until time.Time, resend bool) {
 	log := s.log.With().Uint64("slot", msgs.slot).Str("relay", r.name).Logger()
 	if msgs.delegation != nil {
-		if err := s.retry(ctx, r, msgs.slot, "delegation", until, func(ctx context.Context) error {
+		if err := s.retry(ctx, r, msgs.slot, "delegation", until, resend, func(ctx context.Context) error {
 			return r.post(ctx, pathDelegate, msgs.delegation)
 		}); err != nil {
 			log.Error().Err(err).Msg("delegation not delivered")
 			return
 		}
 	}
-	if err := s.retry(ctx, r, msgs.slot, "constraints", until, func(ctx context.Context) error {
+	if err := s.retry(ctx, r, msgs.slot, "constraints", until, resend, func(ctx context.Context) error {
 		return r.post(ctx, pathConstraints, msgs.constraints)
 	}); err != nil {
 		log.Error().Err(err).Msg("constraints not delivered")
@@ -356,13 +358,13 @@ func (s *Sender) deliver(ctx context.Context, r *relayClient, msgs *slotMessages
 
 // deliverStartup sends the configured delegations, then revocations, whose
 // slot is at or after from.
-func (s *Sender) deliverStartup(ctx context.Context, r *relayClient, from uint64) {
+func (s *Sender) deliverStartup(ctx context.Context, r *relayClient, from uint64, resend bool) {
 	clock := s.duties.Clock()
 	for _, d := range s.opts.delegations {
 		if d.Message.Slot < from {
 			continue
 		}
-		if err := s.retry(ctx, r, noSlot, "delegation", clock.SlotStart(d.Message.Slot), func(ctx context.Context) error {
+		if err := s.retry(ctx, r, noSlot, "delegation", clock.SlotStart(d.Message.Slot), resend, func(ctx context.Context) error {
 			return r.post(ctx, pathDelegate, d)
 		}); err != nil {
 			s.log.Error().Err(err).Uint64("slot", d.Message.Slot).Str("relay", r.name).Msg("delegation not delivered")
@@ -372,7 +374,7 @@ func (s *Sender) deliverStartup(ctx context.Context, r *relayClient, from uint64
 		if rv.Message.Slot < from {
 			continue
 		}
-		if err := s.retry(ctx, r, noSlot, "revocation", clock.SlotStart(rv.Message.Slot), func(ctx context.Context) error {
+		if err := s.retry(ctx, r, noSlot, "revocation", clock.SlotStart(rv.Message.Slot), resend, func(ctx context.Context) error {
 			return r.post(ctx, pathRevoke, rv)
 		}); err != nil {
 			s.log.Error().Err(err).Uint64("slot", rv.Message.Slot).Str("relay", r.name).Msg("revocation not delivered")
@@ -382,7 +384,7 @@ func (s *Sender) deliverStartup(ctx context.Context, r *relayClient, from uint64
 
 // retry runs op until it succeeds, the relay refuses, or the next attempt
 // would start after until. The first attempt always runs.
-func (s *Sender) retry(ctx context.Context, r *relayClient, slot uint64, kind string, until time.Time, op func(context.Context) error) error {
+func (s *Sender) retry(ctx context.Context, r *relayClient, slot uint64, kind string, until time.Time, resend bool, op func(context.Context) error) error {
 	backoff := s.opts.backoffFirst
 	for {
 		start := time.Now()
@@ -399,8 +401,10 @@ func (s *Sender) retry(ctx context.Context, r *relayClient, slot uint64, kind st
 			s.up(ctx, r, slot)
 			return err
 		}
-		r.markDown()
-		s.m.relayUp.WithLabelValues(r.name).Set(0)
+		if !resend {
+			r.markDown()
+			s.m.relayUp.WithLabelValues(r.name).Set(0)
+		}
 		if ctx.Err() != nil || !time.Now().Add(backoff).Before(until) {
 			s.m.sends.WithLabelValues(r.name, kind, "gave_up").Inc()
 			return err
@@ -427,13 +431,13 @@ func (s *Sender) up(ctx context.Context, r *relayClient, except uint64) {
 		defer r.resendDone()
 		clock := s.duties.Clock()
 		cur := clock.CurrentSlot()
-		s.deliverStartup(ctx, r, cur)
+		s.deliverStartup(ctx, r, cur, true)
 		for _, msgs := range s.pending(cur) {
 			if msgs.slot == except {
 				continue
 			}
 			s.m.resends.WithLabelValues(r.name).Inc()
-			s.deliver(ctx, r, msgs, clock.SlotStart(msgs.slot))
+			s.deliver(ctx, r, msgs, clock.SlotStart(msgs.slot), true)
 		}
 	})
 }
