@@ -12,7 +12,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -111,15 +113,36 @@ type harness struct {
 	reg        *prometheus.Registry
 	cfg        Config
 	eng        *Engine
+	// blockGasLimit, when set, is the simulated chain's block gas limit.
+	blockGasLimit uint64
 }
 
 type harnessOpt func(*harness)
 
 func withConfig(f func(*Config)) harnessOpt { return func(h *harness) { f(&h.cfg) } }
 
+func withBlockGasLimit(n uint64) harnessOpt { return func(h *harness) { h.blockGasLimit = n } }
+
+// simChainID is the simulated backend's chain id.
+const simChainID = 1337
+
 func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: &testClock{}, collateral: &fakeCollateral{v: new(big.Int).Mul(big.NewInt(1000), ether)}}
+	h.cfg = Config{
+		L1ChainID:        simChainID,
+		Slasher:          slasher,
+		Operator:         operator,
+		GasBudgetPerSlot: 10_000_000,
+		MaxBlobsPerSlot:  6,
+		Pricing:          Pricing{MinPriorityFee: gwei, FeeSlope: new(big.Int).Div(gwei, big.NewInt(10))},
+		Slash:            SlashPolicy{Base: new(big.Int).Div(ether, big.NewInt(100)), MaxCostBps: 0, Cap: ether},
+		SlashWindow:      64,
+		Rollups:          map[uint64]Rollup{777: {Name: "demo"}},
+	}
+	for _, o := range opts {
+		o(h)
+	}
 	alloc := types.GenesisAlloc{}
 	rich := new(big.Int).Mul(big.NewInt(1000), ether)
 	for range nUsers {
@@ -130,7 +153,11 @@ func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 	h.poor, h.coded = mustKey(t), mustKey(t)
 	alloc[crypto.PubkeyToAddress(h.poor.PublicKey)] = types.Account{Balance: new(big.Int).Div(ether, big.NewInt(100))}
 	alloc[crypto.PubkeyToAddress(h.coded.PublicKey)] = types.Account{Balance: rich, Code: []byte{0x60, 0x00, 0x60, 0x00, 0xf3}}
-	h.backend = simulated.NewBackend(alloc)
+	var bopts []func(*node.Config, *ethconfig.Config)
+	if h.blockGasLimit > 0 {
+		bopts = append(bopts, simulated.WithBlockGasLimit(h.blockGasLimit))
+	}
+	h.backend = simulated.NewBackend(alloc, bopts...)
 	t.Cleanup(func() { _ = h.backend.Close() })
 	h.client = h.backend.Client()
 	h.backend.Commit()
@@ -139,7 +166,9 @@ func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.chainID = id.Uint64()
+	if h.chainID = id.Uint64(); h.chainID != simChainID {
+		t.Fatalf("simulated chain id %d, want %d", h.chainID, simChainID)
+	}
 	if h.state, err = chainstate.New(h.client, zerolog.Nop()); err != nil {
 		t.Fatal(err)
 	}
@@ -156,20 +185,6 @@ func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 	h.clock.set(clock.SlotStart(headSlot + 1).Add(time.Second))
 	h.duties = &fakeDuties{clock: clock, lo: headSlot, hi: headSlot + 64, notOurs: map[uint64]bool{headSlot + 5: true}}
 	h.committer = mustKey(t)
-	h.cfg = Config{
-		L1ChainID:        h.chainID,
-		Slasher:          slasher,
-		Operator:         operator,
-		GasBudgetPerSlot: 10_000_000,
-		MaxBlobsPerSlot:  6,
-		Pricing:          Pricing{MinPriorityFee: gwei, FeeSlope: new(big.Int).Div(gwei, big.NewInt(10))},
-		Slash:            SlashPolicy{Base: new(big.Int).Div(ether, big.NewInt(100)), MaxCostBps: 0, Cap: ether},
-		SlashWindow:      64,
-		Rollups:          map[uint64]Rollup{777: {Name: "demo"}},
-	}
-	for _, o := range opts {
-		o(h)
-	}
 	h.dir = t.TempDir()
 	h.openStore()
 	h.eng = h.newEngine()
