@@ -42,9 +42,10 @@ func (e *Engine) OnHead(ctx context.Context) error {
 	}
 	headSlot := e.duties.Clock().SlotAt(time.Unix(int64(head.Time), 0))
 	e.mu.Lock()
-	if n := head.Number.Uint64(); n > e.headNumber {
-		e.headNumber = n
-	}
+	// Follow the head even backwards (a reorg to a shorter chain): requests
+	// compare their account reads with it, and a number above the chain's
+	// would make every read look stale.
+	e.headNumber = head.Number.Uint64()
 	e.headSlot = headSlot
 	e.retire()
 	senders := make([]common.Address, 0, len(e.live))

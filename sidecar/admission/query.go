@@ -53,7 +53,9 @@ func (e *Engine) Template(slot uint64) []Entry {
 func (e *Engine) Result(ctx context.Context, requestHash common.Hash) (*protocol.SignedCommitment, error) {
 	if sc, ok, err := e.existing(ctx, requestHash); ok {
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+			// The request failed (its promise was never persisted): there is
+			// no promise, whatever the cause was.
+			return nil, fmt.Errorf("%w: the request failed: %v", ErrNotFound, err)
 		}
 		return sc, nil
 	}

@@ -503,3 +503,37 @@ func TestStateUnavailableIsWrapped(t *testing.T) {
 	}
 	var _ = store.ErrClosed
 }
+
+// setCodeTx is a type-4 tx from k carrying one authorization signed by auth.
+func (h *harness) setCodeTx(k *ecdsa.PrivateKey, nonce uint64, auth *ecdsa.PrivateKey, authNonce uint64) []byte {
+	h.t.Helper()
+	a, err := types.SignSetCode(auth, types.SetCodeAuthorization{ChainID: *uint256.NewInt(h.chainID), Address: common.Address{0xde}, Nonce: authNonce})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	tx := types.MustSignNewTx(k, types.LatestSignerForChainID(new(big.Int).SetUint64(h.chainID)), &types.SetCodeTx{
+		ChainID: uint256.NewInt(h.chainID), Nonce: nonce, GasTipCap: uint256.NewInt(3e9), GasFeeCap: uint256.NewInt(100e9),
+		Gas: 100_000, To: common.Address{0x42}, AuthList: []types.SetCodeAuthorization{a},
+	})
+	raw, err := tx.MarshalBinary()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return raw
+}
+
+// An EIP-7702 authorization bumps the authority's nonce and gives it code at
+// the top of the block: it must not touch a sender with promises, and a
+// sender it touches must get no promise while it is pending.
+func TestSetCodeAuthorities(t *testing.T) {
+	h := newHarness(t, 3)
+	a, b, c := h.users[0], h.users[1], h.users[2]
+	slot := uint64(headSlot + 2)
+	h.mustAccept(h.l1(slot, h.tx(a, 0, txOpts{})))
+	_, err := h.eng.Request(context.Background(), h.l1(slot, h.setCodeTx(b, 0, a, 1)))
+	wantErr(t, err, ErrConflict)
+
+	h.mustAccept(h.l1(slot, h.setCodeTx(b, 0, c, 0)))
+	_, err = h.eng.Request(context.Background(), h.l1(slot+1, h.tx(c, 0, txOpts{})))
+	wantErr(t, err, ErrSenderHasCode)
+}
