@@ -51,6 +51,19 @@ type relayEnv struct {
 
 func withRelay(t *testing.T, n *devnet.Network) *relayEnv {
 	t.Helper()
+	env := newRelay(t, n)
+	n.OnSlot(func(ctx context.Context, info devnet.SlotInfo) {
+		if err := env.builder.BuildAndSubmit(ctx, info.BuilderJob()); err != nil {
+			env.errs <- err
+		}
+	})
+	n.SetBuilderURL(env.srv.URL)
+	return env
+}
+
+// newRelay is a relay for n with a builder that builds only when told.
+func newRelay(t *testing.T, n *devnet.Network) *relayEnv {
+	t.Helper()
 	relayKey, _, err := bls.GenerateNewKeypair()
 	if err != nil {
 		t.Fatal(err)
@@ -69,14 +82,7 @@ func withRelay(t *testing.T, n *devnet.Network) *relayEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &relayEnv{relay: r, srv: srv, builder: b, errs: make(chan error, 64)}
-	n.OnSlot(func(ctx context.Context, info devnet.SlotInfo) {
-		if err := b.BuildAndSubmit(ctx, info.BuilderJob()); err != nil {
-			env.errs <- err
-		}
-	})
-	n.SetBuilderURL(srv.URL)
-	return env
+	return &relayEnv{relay: r, srv: srv, builder: b, errs: make(chan error, 64)}
 }
 
 // noBuilderErrors fails the test if the reference builder failed a slot.
