@@ -462,3 +462,30 @@ func TestPruneReleasesExposure(t *testing.T) {
 	}
 	h.mustAccept(h.l1(headSlot+9, h.tx(h.users[1], 0, txOpts{})))
 }
+
+func TestLoadSkipsPromisesPastTheWindow(t *testing.T) {
+	h := newHarness(t, 2, withConfig(func(c *Config) { c.SlashWindow = 4 }))
+	h.mustAccept(h.l1(headSlot+2, h.tx(h.users[0], 0, txOpts{})))
+	h.mustAccept(h.l1(headSlot+9, h.tx(h.users[1], 0, txOpts{})))
+	if err := h.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h.openStore()
+	h.clock.set(h.duties.clock.SlotStart(headSlot + 2 + 5).Add(time.Second)) // 102's window is over
+	h.eng = h.newEngine()
+	if err := h.eng.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.eng.Template(headSlot+2)) != 0 {
+		t.Fatal("a promise past its slash window was loaded")
+	}
+	if len(h.eng.Template(headSlot+9)) != 1 {
+		t.Fatal("a promise inside its window was not loaded")
+	}
+	if want := new(big.Int).Div(ether, big.NewInt(100)); h.eng.exposure.Cmp(want) != 0 {
+		t.Fatalf("exposure %v, want one promise's %v", h.eng.exposure, want)
+	}
+	// Load on a closed store says the store is unavailable.
+	_ = h.store.Close()
+	wantErr(t, h.newEngine().Load(context.Background()), ErrUnavailable)
+}
