@@ -40,34 +40,34 @@ const (
 
 var testMinCollateral = big.NewInt(params.Ether)
 
-// l1 is an in-process geth (internal/elnode) with JSON-RPC on loopback, a
+// regL1 is an in-process geth (internal/elnode) with JSON-RPC on loopback, a
 // block producer that seals the txpool whenever it holds transactions, and
 // the Registry deployed.
-type l1 struct {
+type regL1 struct {
 	node     *elnode.Node
 	registry common.Address
 	mu       sync.Mutex // one block build at a time
 	mineErr  atomic.Value
 }
 
-var beaconRoot = common.Hash{0x42}
+var regBeaconRoot = common.Hash{0x42}
 
 // seal builds and imports one block: from the txpool when txs is nil, else of
 // exactly txs; ts zero means the head's time plus one.
-func (c *l1) seal(ctx context.Context, ts uint64, txs [][]byte) error {
+func (c *regL1) seal(ctx context.Context, ts uint64, txs [][]byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	env, err := c.node.BuildBlock(ctx, elnode.BuildArgs{Timestamp: ts, ParentBeaconRoot: beaconRoot, PrevRandao: common.Hash{7}, Txs: txs, BuildTime: 50 * time.Millisecond})
+	env, err := c.node.BuildBlock(ctx, elnode.BuildArgs{Timestamp: ts, ParentBeaconRoot: regBeaconRoot, PrevRandao: common.Hash{7}, Txs: txs, BuildTime: 50 * time.Millisecond})
 	if err != nil {
 		return err
 	}
-	return c.node.ImportPayload(ctx, env, beaconRoot, nil, nil)
+	return c.node.ImportPayload(ctx, env, regBeaconRoot, nil, nil)
 }
 
 // produce seals a block whenever the pool has pending transactions, until
 // ctx ends. Errors are kept for the test to report (it must not log from
 // this goroutine once the test is over).
-func (c *l1) produce(ctx context.Context) {
+func (c *regL1) produce(ctx context.Context) {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -89,7 +89,7 @@ func (c *l1) produce(ctx context.Context) {
 }
 
 // advance seals an empty block secs seconds after the head.
-func (c *l1) advance(t *testing.T, secs uint64) {
+func (c *regL1) advance(t *testing.T, secs uint64) {
 	t.Helper()
 	head, err := c.node.Client().HeaderByNumber(t.Context(), nil)
 	if err != nil {
@@ -100,7 +100,7 @@ func (c *l1) advance(t *testing.T, secs uint64) {
 	}
 }
 
-func startL1(t *testing.T, deployer *ecdsa.PrivateKey, funded ...common.Address) *l1 {
+func startRegL1(t *testing.T, deployer *ecdsa.PrivateKey, funded ...common.Address) *regL1 {
 	t.Helper()
 	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(deployer.PublicKey): {Balance: new(big.Int).Mul(big.NewInt(1000), big.NewInt(params.Ether))}}
 	for _, a := range funded {
@@ -116,7 +116,7 @@ func startL1(t *testing.T, deployer *ecdsa.PrivateKey, funded ...common.Address)
 			t.Errorf("close node: %v", err)
 		}
 	})
-	c := &l1{node: node}
+	c := &regL1{node: node}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -167,7 +167,7 @@ func clearRegistryEnv(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, dir, name, content string) string {
+func regWriteFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
@@ -176,7 +176,7 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-func genKey(t *testing.T) *ecdsa.PrivateKey {
+func regGenKey(t *testing.T) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := crypto.GenerateKey()
 	if err != nil {
@@ -185,10 +185,10 @@ func genKey(t *testing.T) *ecdsa.PrivateKey {
 	return k
 }
 
-// blsFiles writes one BLS key as a raw hex file and one as an EIP-2335
+// regBLSFiles writes one BLS key as a raw hex file and one as an EIP-2335
 // keystore (light KDF: the format is the same, the test stays fast), and
 // returns the paths, the keystore's password file and both public keys.
-func blsFiles(t *testing.T, dir string) (raw, keystore, password string, pubkeys []string) {
+func regBLSFiles(t *testing.T, dir string) (raw, ksPath, password string, pubkeys []string) {
 	t.Helper()
 	var secrets [][]byte
 	for range 2 {
@@ -199,7 +199,7 @@ func blsFiles(t *testing.T, dir string) (raw, keystore, password string, pubkeys
 		secrets = append(secrets, bls.SecretKeyToBytes(sk))
 		pubkeys = append(pubkeys, hexutil.Encode(bls.PublicKeyToBytes(pk)))
 	}
-	raw = writeFile(t, dir, "validator.hex", "0x"+hex.EncodeToString(secrets[0])+"\n")
+	raw = regWriteFile(t, dir, "validator.hex", "0x"+hex.EncodeToString(secrets[0])+"\n")
 	const pass = "correct horse"
 	enc := keystorev4.New(keystorev4.WithCost(t, 4))
 	cr, err := enc.Encrypt(secrets[1], pass)
@@ -213,9 +213,9 @@ func blsFiles(t *testing.T, dir string) (raw, keystore, password string, pubkeys
 	if err != nil {
 		t.Fatal(err)
 	}
-	keystore = writeFile(t, dir, "keystore-0.json", string(js))
-	password = writeFile(t, dir, "password.txt", pass+"\n")
-	return raw, keystore, password, pubkeys
+	ksPath = regWriteFile(t, dir, "keystore-0.json", string(js))
+	password = regWriteFile(t, dir, "password.txt", pass+"\n")
+	return raw, ksPath, password, pubkeys
 }
 
 // TestRegistryCLI drives `pledge registry` through the real cli.App against a
@@ -225,21 +225,21 @@ func blsFiles(t *testing.T, dir string) (raw, keystore, password string, pubkeys
 func TestRegistryCLI(t *testing.T) {
 	clearRegistryEnv(t)
 	dir := t.TempDir()
-	opA, opB, deployer := genKey(t), genKey(t), genKey(t)
+	opA, opB, deployer := regGenKey(t), regGenKey(t), regGenKey(t)
 	addrA, addrB := crypto.PubkeyToAddress(opA.PublicKey), crypto.PubkeyToAddress(opB.PublicKey)
-	chain := startL1(t, deployer, addrA, addrB)
+	chain := startRegL1(t, deployer, addrA, addrB)
 	t.Setenv(envVars(regFlagRPCURL)[0], chain.node.HTTPEndpoint())
 	t.Setenv(envVars(regFlagRegistry)[0], chain.registry.Hex())
 
-	keyA := writeFile(t, dir, "operator-a.key", hex.EncodeToString(crypto.FromECDSA(opA)))
-	keyB := writeFile(t, dir, "operator-b.key", "0x"+hex.EncodeToString(crypto.FromECDSA(opB))+"\n")
-	raw, ks, pw, pubkeys := blsFiles(t, dir)
-	wrongPW := writeFile(t, dir, "wrong.txt", "battery staple")
-	committer, next := genKey(t), genKey(t)
+	keyA := regWriteFile(t, dir, "operator-a.key", hex.EncodeToString(crypto.FromECDSA(opA)))
+	keyB := regWriteFile(t, dir, "operator-b.key", "0x"+hex.EncodeToString(crypto.FromECDSA(opB))+"\n")
+	raw, ks, pw, pubkeys := regBLSFiles(t, dir)
+	wrongPW := regWriteFile(t, dir, "wrong.txt", "battery staple")
+	committer, next := regGenKey(t), regGenKey(t)
 	cAddr, nAddr := crypto.PubkeyToAddress(committer.PublicKey).Hex(), crypto.PubkeyToAddress(next.PublicKey).Hex()
 
-	gethKS := gethKeystore(t, dir, opA, "s3cret")
-	gethPW, gethWrong := writeFile(t, dir, "geth-pw.txt", "s3cret\n"), writeFile(t, dir, "geth-wrong.txt", "guess")
+	gethKS := regGethKeystore(t, dir, opA, "s3cret")
+	gethPW, gethWrong := regWriteFile(t, dir, "geth-pw.txt", "s3cret\n"), regWriteFile(t, dir, "geth-wrong.txt", "guess")
 	asA := []string{"--" + regFlagPrivateKeyFile, keyA}
 	args := func(cmd string, extra ...string) []string {
 		return append([]string{"registry", cmd}, extra...)
@@ -296,7 +296,7 @@ func TestRegistryCLI(t *testing.T) {
 			if st.before != nil {
 				st.before(t)
 			}
-			nonce, balance := accountState(t, chain, addrA)
+			nonce, balance := regAccountState(t, chain, addrA)
 			out, _, err := run(t, regApp(), st.args...)
 			t.Logf("output:\n%serror: %v", out, err)
 			if st.wantErr != "" {
@@ -307,7 +307,7 @@ func TestRegistryCLI(t *testing.T) {
 					t.Fatalf("error %q, want one line containing %q", err, st.wantErr)
 				}
 				// A refusal is foreseen before anything is sent: nothing spent.
-				if n, b := accountState(t, chain, addrA); n != nonce || b.Cmp(balance) != 0 {
+				if n, b := regAccountState(t, chain, addrA); n != nonce || b.Cmp(balance) != 0 {
 					t.Fatalf("refused command changed operator A: nonce %d -> %d, balance %s -> %s", nonce, n, balance, b)
 				}
 				return
@@ -327,7 +327,7 @@ func TestRegistryCLI(t *testing.T) {
 	}
 
 	// The withdrawal paid the collateral back: A spent only gas overall.
-	_, final := accountState(t, chain, addrA)
+	_, final := regAccountState(t, chain, addrA)
 	spent := new(big.Int).Sub(new(big.Int).Mul(big.NewInt(1000), big.NewInt(params.Ether)), final)
 	if spent.Sign() <= 0 || spent.Cmp(big.NewInt(params.Ether/100)) > 0 {
 		t.Fatalf("operator A is down %s wei after withdrawing, want only gas", spent)
@@ -335,16 +335,16 @@ func TestRegistryCLI(t *testing.T) {
 }
 
 // gethKeystore writes key as a geth keystore file with light scrypt parameters.
-func gethKeystore(t *testing.T, dir string, key *ecdsa.PrivateKey, pass string) string {
+func regGethKeystore(t *testing.T, dir string, key *ecdsa.PrivateKey, pass string) string {
 	t.Helper()
 	js, err := keystore.EncryptKey(&keystore.Key{Id: uuid.New(), Address: crypto.PubkeyToAddress(key.PublicKey), PrivateKey: key}, pass, keystore.LightScryptN, keystore.LightScryptP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return writeFile(t, dir, "operator.json", string(js))
+	return regWriteFile(t, dir, "operator.json", string(js))
 }
 
-func accountState(t *testing.T, c *l1, a common.Address) (uint64, *big.Int) {
+func regAccountState(t *testing.T, c *regL1, a common.Address) (uint64, *big.Int) {
 	t.Helper()
 	n, err := c.node.Client().NonceAt(t.Context(), a, nil)
 	if err != nil {
