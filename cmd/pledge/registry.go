@@ -179,7 +179,7 @@ func (s *session) send(c *cli.Context, names *keyNames, fn func(ctx context.Cont
 	if err != nil {
 		return nil, explain(err, names)
 	}
-	appFrom(c).log.Info().Str("tx_hash", tx.Hash().Hex()).Str("operator", s.operator.Hex()).Msg("transaction sent, waiting for it to be mined")
+	appFrom(c).log.Info().Str("tx_hash", tx.Hash().Hex()).Msg("transaction sent, waiting for it to be mined")
 	ctx, cancel := context.WithTimeout(c.Context, s.timeout)
 	defer cancel()
 	rcpt, err := s.client.Wait(ctx, tx)
