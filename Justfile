@@ -47,9 +47,13 @@ fuzz fuzztime="10s":
         done
     done
 
-# compile the Solidity contracts and regenerate the Go bindings (script lands with the contracts)
+# compile the Solidity contracts and regenerate the Go bindings
 contracts:
     bash scripts/contracts.sh
+
+# measure the contracts' gas on the simulated chain and write the table (docs/gas.md holds the latest)
+gas out="/tmp/gas.md":
+    PLEDGE_GAS_TABLE={{out}} go test ./contracts -run TestGasTable -count=1 -v
 
 # run the whole system in one process on loopback (the devnet command lands with issue 7)
 devnet:

@@ -42,6 +42,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			versionCommand(),
 			sidecarCommand(),
+			registryCommand(),
 		},
 		// Without an Action, cli treats "pledge bogus" as a help topic lookup;
 		// an unknown command should be a plain error instead.

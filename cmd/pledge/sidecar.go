@@ -54,7 +54,7 @@ func sidecarFlags() []cli.Flag {
 		return &cli.StringFlag{Name: name, Usage: usage, Value: value, EnvVars: envVars(name)}
 	}
 	return []cli.Flag{
-		str(flagConfig, "optional config `FILE` of "name = value" lines (flag names); flags and env vars take precedence", ""),
+		str(flagConfig, "optional config `FILE` of 'name = value' lines (flag names); flags and env vars take precedence", ""),
 		str(flagBeaconURL, "beacon node REST API URL", "http://127.0.0.1:5052"),
 		str(flagExecutionURL, "execution client JSON-RPC URL", "http://127.0.0.1:8545"),
 		str(flagRegistry, "Registry contract address", ""),
