@@ -15,6 +15,7 @@ import (
 	"github.com/attestantio/go-eth2-client/spec/bellatrix"
 	"github.com/attestantio/go-eth2-client/spec/deneb"
 	"github.com/attestantio/go-eth2-client/spec/phase0"
+	"github.com/flashbots/go-boost-utils/bls"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
@@ -123,6 +124,9 @@ type Proxy struct {
 	revealed map[uint64]phase0.Root // slot → root of the one fallback block revealed
 	regs     map[phase0.BLSPubKey]*apiv1.ValidatorRegistration
 	maxSlot  uint64
+
+	keyMu sync.Mutex
+	keys  map[phase0.BLSPubKey]*bls.PublicKey
 }
 
 // New checks its inputs and builds a proxy; it does no network I/O.
@@ -170,6 +174,7 @@ func New(p Promises, cfg Config, opts ...Option) (*Proxy, error) {
 		served:        make(map[phase0.Hash32]*servedBid),
 		revealed:      make(map[uint64]phase0.Root),
 		regs:          make(map[phase0.BLSPubKey]*apiv1.ValidatorRegistration),
+		keys:          make(map[phase0.BLSPubKey]*bls.PublicKey),
 	}
 	for _, raw := range cfg.Relays {
 		e, err := ParseRelay(raw)
