@@ -43,6 +43,7 @@ func newApp() *cli.App {
 			versionCommand(),
 			sidecarCommand(),
 			registryCommand(),
+			benchCommand(),
 		},
 		// Without an Action, cli treats "pledge bogus" as a help topic lookup;
 		// an unknown command should be a plain error instead.

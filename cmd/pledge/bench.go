@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/urfave/cli/v2"
+
+	"github.com/pledgeproto/pledge/internal/loadgen"
+)
+
+const (
+	flagSidecarURL  = "sidecar-url"
+	flagSendersFile = "senders-file"
+	flagRate        = "rate"
+	flagInvalidRate = "invalid-rate"
+	flagDuration    = "duration"
+	flagRequests    = "requests"
+	flagFeeCap      = "fee-cap"
+	flagTip         = "tip"
+)
+
+func benchCommand() *cli.Command {
+	str := func(name, usage, value string) cli.Flag {
+		return &cli.StringFlag{Name: name, Usage: usage, Value: value, EnvVars: envVars(name)}
+	}
+	return &cli.Command{
+		Name:  "bench",
+		Usage: "measure a running Pledge",
+		Subcommands: []*cli.Command{{
+			Name:  "requests",
+			Usage: "drive a running sidecar with signed preconfirmation requests; print latency percentiles and throughput",
+			Flags: []cli.Flag{
+				str(flagSidecarURL, "the sidecar's user API", "http://127.0.0.1:8017"),
+				str(flagExecutionURL, "execution client JSON-RPC URL (chain id and the senders' nonces)", "http://127.0.0.1:8545"),
+				str(flagSlasher, "Slasher address the requests name", ""),
+				str(flagSendersFile, "file of funded sender private keys, one hex key per line; one worker per key", ""),
+				&cli.Float64Flag{Name: flagRate, Usage: "valid requests per second (0: as fast as the workers go)", EnvVars: envVars(flagRate)},
+				&cli.Float64Flag{Name: flagInvalidRate, Usage: "invalid requests per second sent beside the valid ones", EnvVars: envVars(flagInvalidRate)},
+				&cli.DurationFlag{Name: flagDuration, Usage: "how long to run (the run always stops by itself)", Value: 10 * time.Second, EnvVars: envVars(flagDuration)},
+				&cli.IntFlag{Name: flagRequests, Usage: "stop after this many valid requests (0: run for the duration)", EnvVars: envVars(flagRequests)},
+				str(flagFeeCap, "max fee per gas of the generated transactions", "100gwei"),
+				str(flagTip, "priority fee per gas of the generated transactions", "5gwei"),
+			},
+			Action: runBenchRequests,
+		}},
+	}
+}
+
+func runBenchRequests(c *cli.Context) error {
+	slasher, err := addressFlag(c, flagSlasher)
+	if err != nil {
+		return err
+	}
+	feeCap, err := parseWei(c.String(flagFeeCap))
+	if err != nil {
+		return fmt.Errorf("invalid --%s: %w", flagFeeCap, err)
+	}
+	tip, err := parseWei(c.String(flagTip))
+	if err != nil {
+		return fmt.Errorf("invalid --%s: %w", flagTip, err)
+	}
+	senders, err := readSenderKeys(c.String(flagSendersFile))
+	if err != nil {
+		return err
+	}
+	el, err := ethclient.DialContext(c.Context, c.String(flagExecutionURL))
+	if err != nil {
+		return fmt.Errorf("execution client: %w", err)
+	}
+	defer el.Close()
+	chainID, err := el.ChainID(c.Context)
+	if err != nil {
+		return fmt.Errorf("execution client %s: chain id: %w", c.String(flagExecutionURL), err)
+	}
+	nonces := make([]uint64, len(senders))
+	for i, k := range senders {
+		if nonces[i], err = el.PendingNonceAt(c.Context, crypto.PubkeyToAddress(k.PublicKey)); err != nil {
+			return fmt.Errorf("nonce of sender %d: %w", i, err)
+		}
+	}
+	res, err := loadgen.Run(c.Context, loadgen.Config{
+		URL: c.String(flagSidecarURL), ChainID: chainID, Slasher: slasher,
+		Senders: senders, StartNonces: nonces,
+		Rate: c.Float64(flagRate), InvalidRate: c.Float64(flagInvalidRate),
+		Duration: c.Duration(flagDuration), Requests: c.Int(flagRequests),
+		GasFeeCap: feeCap, GasTipCap: tip,
+	})
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "valid requests    sent %d  promised %d  refused %d  failed %d\n", res.Valid.Sent, res.Valid.OK, res.Valid.Refused, res.Valid.Failed)
+	fmt.Fprintf(w, "invalid requests  sent %d  refused %d  (accepted: %d)\n", res.Invalid.Sent, res.Invalid.Refused, res.Invalid.OK)
+	fmt.Fprintf(w, "latency           p50 %s  p90 %s  p99 %s  max %s\n", res.Percentile(50), res.Percentile(90), res.Percentile(99), res.Percentile(100))
+	fmt.Fprintf(w, "throughput        %.0f promises/s over %s\n", res.Throughput(), res.Elapsed.Round(time.Millisecond))
+	if len(res.Errors) > 0 {
+		fmt.Fprintf(w, "refusals by code  %v\n", res.Errors)
+	}
+	if res.Invalid.OK > 0 {
+		return fmt.Errorf("the sidecar promised %d invalid requests", res.Invalid.OK)
+	}
+	return nil
+}
+
+func readSenderKeys(path string) ([]*ecdsa.PrivateKey, error) {
+	if path == "" {
+		return nil, fmt.Errorf("missing --%s: funded sender keys", flagSendersFile)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flagSendersFile, err)
+	}
+	defer f.Close()
+	var keys []*ecdsa.PrivateKey
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "0x")
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		k, err := crypto.HexToECDSA(text)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: not a hex private key", path, line)
+		}
+		keys = append(keys, k)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--%s: %w", flagSendersFile, err)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("--%s %s: no keys", flagSendersFile, path)
+	}
+	return keys, nil
+}
