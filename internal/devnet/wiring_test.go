@@ -167,3 +167,39 @@ func TestTrackerFollowsNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestConstraintsOverConflictingPool: a pool tx that no longer applies
+// after the constrained ones (same sender and nonce) is left out and the
+// constrained tx still opens the block.
+func TestConstraintsOverConflictingPool(t *testing.T) {
+	t.Parallel()
+	n := startNet(t, devnet.Config{})
+	env := withRelay(t, n)
+	chainID := new(big.Int).SetUint64(n.Config().ChainID)
+	to := common.Address{0xc1}
+	promised := types.MustSignNewTx(n.Accounts()[0], types.LatestSignerForChainID(chainID), &types.DynamicFeeTx{
+		ChainID: chainID, Nonce: 0, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(100e9), Gas: 21_000, To: &to,
+	})
+	conflicting := transfer(t, n, 0, 0) // same sender and nonce, different tx
+	raw, err := promised.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proposer := n.Proposer(1)
+	sc, err := protocol.SignConstraints(&protocol.ConstraintsMessage{
+		Proposer: protocol.BLSPubkey(proposer.Pubkey), Delegate: protocol.BLSPubkey(proposer.Pubkey), Slot: 1,
+		Constraints: []protocol.Constraint{{ConstraintType: protocol.ConstraintTypeInclusion, Payload: raw}},
+	}, protocol.NewDomains(n.RelayConfig().GenesisForkVersion), proposer.SecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.relay.AddConstraints([]*protocol.SignedConstraints{sc}); err != nil {
+		t.Fatal(err)
+	}
+	rec := step(t, n)
+	env.noBuilderErrors(t)
+	txs := blockAt(t, n, 1).Transactions()
+	if rec.Source != devnet.SourceRelay || len(txs) != 1 || txs[0].Hash() != promised.Hash() {
+		t.Fatalf("record %+v with %d txs; want the relay's block holding only the promised tx, not %s", rec, len(txs), conflicting.Hash())
+	}
+}
