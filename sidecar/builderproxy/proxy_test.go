@@ -3,6 +3,7 @@ package builderproxy_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/attestantio/go-eth2-client/spec"
 	"github.com/attestantio/go-eth2-client/spec/bellatrix"
 	"github.com/attestantio/go-eth2-client/spec/deneb"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pledgeproto/pledge/relay/builderapi"
 	"github.com/pledgeproto/pledge/sidecar/builderproxy"
@@ -478,4 +480,56 @@ func TestRelayPubkeyPinned(t *testing.T) {
 	if v := getHeader(t, srv2.URL, newKey(t).pub); v == nil {
 		t.Fatal("refused the pinned relay's own bid")
 	}
+}
+
+func TestGetHeaderSSZAndMetrics(t *testing.T) {
+	t.Parallel()
+	txs := signedTxs(t, 2)
+	bad := misbehaving(t, txs)["bad proof"]
+	reg := prometheus.NewRegistry()
+	fb := &fakeFallback{t: t, sk: newKey(t).sk}
+	_, srv := newProxy(t, promises{targetSlot: txs}, []string{bad.srv.URL}, builderproxy.WithFallback(fb), builderproxy.WithRegisterer(reg))
+	url := fmt.Sprintf("%s/eth/v1/builder/header/%d/%s/%s", srv.URL, targetSlot, parentHash, newKey(t).pub)
+	code, hdr, body := do(t, http.MethodGet, url, nil, map[string]string{"Accept": "application/octet-stream;q=1.0,application/json;q=0.9"})
+	if code != http.StatusOK || hdr.Get("Content-Type") != "application/octet-stream" || hdr.Get("Eth-Consensus-Version") != "fulu" {
+		t.Fatalf("status %d, content type %q, version %q", code, hdr.Get("Content-Type"), hdr.Get("Eth-Consensus-Version"))
+	}
+	var bid builderapi.SignedBuilderBid
+	if err := bid.UnmarshalSSZ(body); err != nil {
+		t.Fatal(err)
+	}
+	if err := builderapi.VerifyBid(&bid, builderDomain); err != nil || bid.Message.Header.BlockHash != fb.built.Payload.BlockHash {
+		t.Fatalf("SSZ bid is not the fallback's: %v", err)
+	}
+	name := strings.TrimPrefix(bad.srv.URL, "http://")
+	if n := counterValue(t, reg, "pledge_builderproxy_relay_requests_total", map[string]string{"relay": name, "endpoint": "header_with_proofs", "outcome": "bad_proofs"}); n != 1 {
+		t.Fatalf("bad_proofs counted %v times, want 1", n)
+	}
+}
+
+// counterValue reads one labelled series of a counter vector on reg.
+func counterValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			match := 0
+			for _, lp := range m.GetLabel() {
+				if labels[lp.GetName()] == lp.GetValue() {
+					match++
+				}
+			}
+			if match == len(labels) {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no series %s%v", name, labels)
+	return 0
 }

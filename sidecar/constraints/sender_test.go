@@ -535,3 +535,44 @@ func TestFromAdmissionKeepsL1TxsInOrder(t *testing.T) {
 		t.Fatalf("got %v, want the L1 txs 1 then 3", got)
 	}
 }
+
+func TestManyPromisesSplitAcrossMessagesInOrder(t *testing.T) {
+	t.Parallel()
+	proposer := newKey(t)
+	_, srv := newFront(t)
+	txs := txsFor(t, 101, protocol.MaxConstraintsPerSlot+44)
+	tmpl := constraints.TemplateFunc(func(slot uint64) [][]byte {
+		if slot == 101 {
+			return txs
+		}
+		return nil
+	})
+	d := &fakeDuties{clock: clockAt(slotDuration / 3), ours: map[uint64]protocol.BLSPubkey{101: proposer.pub}}
+	keys, _ := constraints.NewStaticKeys([]*bls.SecretKey{proposer.sk}, nil)
+	s, err := constraints.New(d, tmpl, keys, constraints.Config{Relays: []string{srv.URL}}, fastOpts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.TopOfBlock(101); len(got) != len(txs) {
+		t.Fatalf("before the deadline TopOfBlock has %d txs, want the template's %d", len(got), len(txs))
+	}
+	run(t, s)
+	waitFor(t, 2*slotDuration, "both messages at the relay", func() bool { return len(stored(t, srv.URL, 101)) == 2 })
+	var got [][]byte
+	for _, sc := range stored(t, srv.URL, 101) {
+		for _, c := range sc.Message.Constraints {
+			got = append(got, c.Payload)
+		}
+	}
+	if len(got) != len(txs) {
+		t.Fatalf("%d constraints at the relay, want %d", len(got), len(txs))
+	}
+	for i := range txs {
+		if !bytes.Equal(got[i], txs[i]) {
+			t.Fatalf("constraint %d out of order", i)
+		}
+	}
+	if top := s.TopOfBlock(101); len(top) != len(txs) || !bytes.Equal(top[0], txs[0]) {
+		t.Fatal("TopOfBlock is not what was signed")
+	}
+}
