@@ -184,10 +184,10 @@ func (s *Sender) Deadline(c duties.Clock, slot uint64) time.Time {
 func (s *Sender) Run(ctx context.Context) error {
 	defer s.wg.Wait()
 	for _, r := range s.relays {
-		s.spawn(func() { s.deliverStartup(ctx, r, 0, false) })
 		s.spawn(func() { s.probe(ctx, r) })
 	}
 	var next uint64
+	started := false
 	for {
 		clock := s.duties.Clock()
 		if clock.SlotDuration <= 0 {
@@ -196,6 +196,13 @@ func (s *Sender) Run(ctx context.Context) error {
 				return nil
 			}
 			continue
+		}
+		if !started {
+			// Start-up messages retry until their slot starts: that needs the clock.
+			started = true
+			for _, r := range s.relays {
+				s.spawn(func() { s.deliverStartup(ctx, r, 0, false) })
+			}
 		}
 		if cur := clock.SlotAt(time.Now()); next <= cur {
 			next = cur + 1
