@@ -533,3 +533,20 @@ func counterValue(t *testing.T, reg *prometheus.Registry, name string, labels ma
 	t.Fatalf("no series %s%v", name, labels)
 	return 0
 }
+
+func TestHardTimeoutBoundsGetHeader(t *testing.T) {
+	t.Parallel()
+	txs := signedTxs(t, 2)
+	hang := newFakeRelay(t, nil, 0, 10*time.Second)
+	fb := &fakeFallback{t: t, sk: newKey(t).sk, delay: 10 * time.Second}
+	_, srv := newProxy(t, promises{targetSlot: txs}, []string{hang.srv.URL}, builderproxy.WithFallback(fb))
+	start := time.Now()
+	if v := getHeader(t, srv.URL, newKey(t).pub); v != nil {
+		t.Fatal("served a header with nothing ready")
+	}
+	// Generous bound: the point is that neither the relay's 10 s nor the
+	// fallback's 10 s holds the beacon node.
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("getHeader took %s", d)
+	}
+}
