@@ -139,7 +139,7 @@ func (n *Network) LastSlot() uint64 {
 func (n *Network) Step(ctx context.Context) (SlotRecord, error) {
 	n.step.Lock()
 	defer n.step.Unlock()
-	return n.propose(ctx, n.LastSlot()+1)
+	return n.proposeOrMiss(ctx, n.LastSlot()+1)
 }
 
 // ProposeSlot proposes slot, which must be after the last one; the slots in
@@ -150,7 +150,17 @@ func (n *Network) ProposeSlot(ctx context.Context, slot uint64) (SlotRecord, err
 	if last := n.LastSlot(); slot <= last {
 		return SlotRecord{}, fmt.Errorf("%w: slot %d, last %d", ErrSlotPassed, slot, last)
 	}
-	return n.propose(ctx, slot)
+	return n.proposeOrMiss(ctx, slot)
+}
+
+// proposeOrMiss proposes slot; when the network itself fails (the EL is
+// down) the slot is recorded as missed, so the next call moves on.
+func (n *Network) proposeOrMiss(ctx context.Context, slot uint64) (SlotRecord, error) {
+	rec, err := n.propose(ctx, slot)
+	if err != nil {
+		n.finish(SlotRecord{Slot: slot, Timestamp: n.SlotTime(slot), ProposerIndex: n.Proposer(slot).Index, Source: SourceMissed, Reason: err.Error()})
+	}
+	return rec, err
 }
 
 // Run proposes each slot at its wall-clock start until ctx ends. A slot

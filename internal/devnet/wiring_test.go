@@ -203,3 +203,26 @@ func TestConstraintsOverConflictingPool(t *testing.T) {
 		t.Fatalf("record %+v with %d txs; want the relay's block holding only the promised tx, not %s", rec, len(txs), conflicting.Hash())
 	}
 }
+
+// TestELDownMissesSlot: when the EL is gone the slot is recorded as missed
+// with the error, and Step moves on to the next slot.
+func TestELDownMissesSlot(t *testing.T) {
+	t.Parallel()
+	n := startNet(t, devnet.Config{})
+	step(t, n)
+	if err := n.EL().Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := n.Step(ctx); err == nil {
+		t.Fatal("a slot was proposed with the EL down")
+	}
+	recs := n.Records()
+	if len(recs) != 2 || recs[1].Slot != 2 || recs[1].Source != devnet.SourceMissed || recs[1].Reason == "" {
+		t.Fatalf("records %+v", recs)
+	}
+	if n.LastSlot() != 2 {
+		t.Fatalf("last slot %d, want 2", n.LastSlot())
+	}
+}
