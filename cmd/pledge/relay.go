@@ -30,18 +30,22 @@ import (
 // Flag names of `pledge relay` (besides --listen and --beacon-url, shared
 // with the sidecar); each is also read from PLEDGE_<NAME>.
 const (
-	flagRelaySecretKeyFile     = "secret-key-file"
-	flagRelayGenerateKey       = "generate-key"
-	flagGenesisForkVersion     = "genesis-fork-version"
-	flagGenesisValidatorsRoot  = "genesis-validators-root"
-	flagGenesisTime            = "genesis-time"
-	flagSecondsPerSlot         = "seconds-per-slot"
-	flagSlotsPerEpoch          = "slots-per-epoch"
-	flagElectraForkEpoch       = "electra-fork-epoch"
-	flagElectraForkVersion     = "electra-fork-version"
-	flagFuluForkEpoch          = "fulu-fork-epoch"
-	flagFuluForkVersion        = "fulu-fork-version"
-	flagRelayPublishTimeout    = "publish-timeout"
+	flagRelaySecretKeyFile    = "secret-key-file"
+	flagRelayGenerateKey      = "generate-key"
+	flagGenesisForkVersion    = "genesis-fork-version"
+	flagGenesisValidatorsRoot = "genesis-validators-root"
+	flagGenesisTime           = "genesis-time"
+	flagSecondsPerSlot        = "seconds-per-slot"
+	flagSlotsPerEpoch         = "slots-per-epoch"
+	flagElectraForkEpoch      = "electra-fork-epoch"
+	flagElectraForkVersion    = "electra-fork-version"
+	flagFuluForkEpoch         = "fulu-fork-epoch"
+	flagFuluForkVersion       = "fulu-fork-version"
+	flagRelayPublishTimeout   = "publish-timeout"
+)
+
+// Defaults and beacon-API details of `pledge relay`.
+const (
 	defaultRelayListen         = "127.0.0.1:9062"
 	beaconPathGenesis          = "/eth/v1/beacon/genesis"
 	beaconPathSpec             = "/eth/v1/config/spec"
@@ -199,15 +203,14 @@ func (s *chainSettings) fork(v spec.DataVersion) *forkSettings {
 
 // servedForks are the forks the relay can serve, in order, with their flags.
 var servedForks = []struct {
-	version          spec.DataVersion
-	epochFlag        string
-	versionFlag      string
-	specEpochName    string
-	specVersionName  string
-	specVersionLabel string
+	version         spec.DataVersion
+	epochFlag       string
+	versionFlag     string
+	specEpochName   string
+	specVersionName string
 }{
-	{spec.DataVersionElectra, flagElectraForkEpoch, flagElectraForkVersion, "ELECTRA_FORK_EPOCH", "ELECTRA_FORK_VERSION", "electra"},
-	{spec.DataVersionFulu, flagFuluForkEpoch, flagFuluForkVersion, "FULU_FORK_EPOCH", "FULU_FORK_VERSION", "fulu"},
+	{spec.DataVersionElectra, flagElectraForkEpoch, flagElectraForkVersion, "ELECTRA_FORK_EPOCH", "ELECTRA_FORK_VERSION"},
+	{spec.DataVersionFulu, flagFuluForkEpoch, flagFuluForkVersion, "FULU_FORK_EPOCH", "FULU_FORK_VERSION"},
 }
 
 // applyFlags overrides s with every flag that was set. Defaults of the slot
