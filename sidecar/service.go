@@ -159,6 +159,18 @@ func (s *Service) Run(ctx context.Context) error {
 		return fmt.Errorf("execution client %s: %w", s.cfg.ExecutionURL, err)
 	}
 	defer el.Close()
+	chainID, err := el.ChainID(ctx)
+	if err != nil {
+		return fmt.Errorf("execution client %s: chain id: %w", s.cfg.ExecutionURL, err)
+	}
+	switch {
+	case !chainID.IsUint64():
+		return fmt.Errorf("execution client %s: chain id %s out of range", s.cfg.ExecutionURL, chainID)
+	case s.cfg.Admission.L1ChainID == 0:
+		s.cfg.Admission.L1ChainID = chainID.Uint64()
+	case s.cfg.Admission.L1ChainID != chainID.Uint64():
+		return fmt.Errorf("%w: configured for chain %d, but the execution client is on chain %s", ErrConfig, s.cfg.Admission.L1ChainID, chainID)
+	}
 	regClient, err := registry.New(el, s.cfg.Registry)
 	if err != nil {
 		return fmt.Errorf("registry at %s: %w", s.cfg.Registry, err)

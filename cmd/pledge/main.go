@@ -44,6 +44,7 @@ func newApp() *cli.App {
 			sidecarCommand(),
 			registryCommand(),
 			benchCommand(),
+			relayCommand(),
 		},
 		// Without an Action, cli treats "pledge bogus" as a help topic lookup;
 		// an unknown command should be a plain error instead.
