@@ -5,7 +5,8 @@
 #   2. go vet ./... is clean
 #   3. go mod tidy would not change go.mod or go.sum
 #   4. (when scripts/contracts.sh exists) the committed contract bindings are fresh
-#   5. go test -count=1 ./..., with any arguments passed through (e.g. -race)
+#   5. go test -count=1 ./..., with any arguments passed through (e.g. -race),
+#      with the real mev-boost built for the interop test
 #   6. (when scripts/e2e-real.sh exists) the end-to-end run
 #
 # Usage: scripts/test.sh [go test flags...]     e.g. scripts/test.sh -race -v
@@ -48,6 +49,12 @@ elif [ -x scripts/contracts.sh ]; then
 	step "scripts/contracts.sh --check"
 	scripts/contracts.sh --check || fail "contract bindings are stale: run 'scripts/contracts.sh' and commit the result"
 fi
+
+# The real flashbots mev-boost, built from the Go module proxy, runs against
+# pledge relay in internal/mevboost's interop test; without it that test skips.
+step "scripts/build-mevboost.sh"
+PLEDGE_MEVBOOST="$(bash scripts/build-mevboost.sh)" || fail "could not build flashbots mev-boost for the interop test"
+export PLEDGE_MEVBOOST
 
 step "go test -count=1 $* ./..."
 go test -count=1 "$@" ./... || fail "go test: see the failures above"
