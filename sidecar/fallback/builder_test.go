@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io"
 	"math/big"
@@ -18,10 +19,13 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/crypto/kzg4844"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/holiman/uint256"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/rs/zerolog"
 
 	"github.com/pledgeproto/pledge/internal/elnode"
@@ -195,7 +199,8 @@ func TestBuildBlobTx(t *testing.T) {
 	// Fulu, so the bundle must carry cell proofs.
 	blob := tn.blobTx(t, tn.keys[0], 0, types.BlobSidecarVersion0)
 	plain := tn.transfer(t, tn.keys[1], 0, 1)
-	b := tn.builder(t)
+	// Computing cell proofs is slow under the race detector.
+	b := tn.builder(t, WithTimeout(25*time.Second))
 	req := tn.request(t, encode(t, blob, plain))
 	built, err := b.Build(ctx, req)
 	if err != nil {
@@ -517,4 +522,62 @@ func TestNewChecksInputs(t *testing.T) {
 	if _, err := New(c, c, nil, Config{}, zerolog.Nop()); !errors.Is(err, ErrConfig) {
 		t.Fatalf("no key: %v", err)
 	}
+}
+
+// TestPoolExtraThatFailsIsDropped has the pool report a transaction that
+// cannot apply (its nonce is ahead of its sender's): the block is built
+// again with the promised transactions alone.
+func TestPoolExtraThatFailsIsDropped(t *testing.T) {
+	t.Parallel()
+	tn := startNet(t, 3)
+	ctx := testCtx(t)
+	good := tn.transfer(t, tn.keys[1], 0, 5)
+	tn.sendToPool(t, good)
+	gapped := tn.transfer(t, tn.keys[2], 3, 80) // best tip, but nonce 3 of a fresh sender
+	gappedJSON, err := gapped.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gappedObj map[string]any
+	if err := json.Unmarshal(gappedJSON, &gappedObj); err != nil {
+		t.Fatal(err)
+	}
+	from := crypto.PubkeyToAddress(tn.keys[2].PublicKey)
+	proxy := &rpcProxy{target: tn.node.HTTPEndpoint(), rewrite: map[string]func(map[string]any){
+		"txpool_content": func(res map[string]any) {
+			pending, _ := res["pending"].(map[string]any)
+			pending[from.Hex()] = map[string]any{"3": gappedObj}
+		},
+	}}
+	el, err := rpc.DialContext(ctx, proxy.start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(el.Close)
+	reg := prometheus.NewRegistry()
+	b := newBuilder(t, tn.engine, el, WithPoolTxs(8), WithRegisterer(reg))
+	promised := tn.transfer(t, tn.keys[0], 0, 1)
+	built, err := b.Build(ctx, tn.request(t, encode(t, promised)))
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	got := txHashes(t, payloadTxs(built))
+	if len(got) != 1 || got[0] != promised.Hash() {
+		t.Fatalf("payload txs %v, want only the promised %s", got, promised.Hash())
+	}
+	if n := counterValue(t, b.m.extrasDropped); n != 2 {
+		t.Fatalf("dropped %v mempool txs, want 2 (the gapped one and the good one with it)", n)
+	}
+	if n := counterValue(t, b.m.builds.WithLabelValues("ok", pathTesting)); n != 1 {
+		t.Fatalf("ok builds counted %v", n)
+	}
+}
+
+func counterValue(tb testing.TB, c prometheus.Counter) float64 {
+	tb.Helper()
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		tb.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
 }
