@@ -319,6 +319,9 @@ func (c *chain) execute(ctx context.Context, l1 *types.Header, raws [][]byte) (*
 			skip(tx.Hash(), err.Error())
 			continue
 		}
+		if receipt.Logs == nil {
+			receipt.Logs = []*types.Log{} // the receipt JSON requires a list
+		}
 		receipt.EffectiveGasPrice = new(big.Int).Add(header.BaseFee, tx.EffectiveGasTipValue(header.BaseFee))
 		b.txs = append(b.txs, tx)
 		b.receipts = append(b.receipts, receipt)
