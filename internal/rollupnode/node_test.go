@@ -195,4 +195,3 @@ func TestNodeSkipsInvalidTxs(t *testing.T) {
 		t.Fatalf("status of an executed tx: %+v, %v", st, err)
 	}
 }
-
