@@ -1,12 +1,16 @@
 package admission
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/pledgeproto/pledge/sidecar/chainstate"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 )
 
 // Config holds the operator's choices. Zero values of optional fields take
@@ -35,15 +39,39 @@ type Config struct {
 	// it counts towards exposure and is kept until then. Default 8000.
 	SlashWindow uint64
 	// Rollups are the based rollups whose L2 transactions may be promised, by
-	// chain id. L2 validation arrives with issue 6; until then a configured
-	// rollup is known (no ErrUnknownRollup) but not offered (ErrUnknownType).
+	// chain id. They are offered only when the engine has a batch poster
+	// (WithPoster); without one a configured rollup's transactions are
+	// refused with ErrUnknownType.
 	Rollups map[uint64]Rollup
 }
 
-// Rollup is one configured based rollup.
+// RollupState reads a rollup's accounts (nonce, balance, code) at its head.
+// A *chainstate.State over the rollup's L2 RPC endpoint serves it: a rollup
+// node answers the same eth_ calls as an L1 client.
+type RollupState interface {
+	Account(ctx context.Context, addr common.Address) (chainstate.Account, error)
+}
+
+// Rollup is one configured based rollup (docs/rollups.md).
 type Rollup struct {
-	Name  string
+	// Name is for logs and the operator's eyes.
+	Name string
+	// Inbox is the Inbox contract its batches are posted to. Every rollup
+	// must use the same one: one call carries every rollup's batch of a
+	// slot, which is what makes a bundle over several rollups atomic.
 	Inbox common.Address
+	// State reads the rollup's accounts, to check nonces and balances.
+	State RollupState
+	// GasBudgetPerSlot caps the L2 gas (sum of gas limits) promised for the
+	// rollup in one slot.
+	GasBudgetPerSlot uint64
+	// BytesPerSlot caps the bytes of the rollup's transactions promised in
+	// one slot: they are L1 call data of the slot's post. All rollups
+	// together are further capped by what one post can carry.
+	BytesPerSlot uint64
+	// Pricing is the priority fee floor of the rollup's transactions, over
+	// the L2 gas already promised for the rollup in the slot.
+	Pricing Pricing
 }
 
 // DefaultDeadlineFraction is 2/3: the deadline is 8 s into slot S−1 on mainnet.
@@ -91,11 +119,38 @@ func (c *Config) withDefaults() (Config, error) {
 	if err := out.Slash.check(); err != nil {
 		errs = append(errs, err)
 	}
-	for id := range out.Rollups {
+	rollups := make(map[uint64]Rollup, len(out.Rollups))
+	var inbox common.Address
+	for id, r := range out.Rollups {
 		if id == out.L1ChainID || id == 0 {
 			errs = append(errs, fmt.Errorf("rollup chain id %d is invalid (0 or the L1's)", id))
 		}
+		if r.Pricing.MinPriorityFee == nil {
+			r.Pricing.MinPriorityFee = new(big.Int)
+		}
+		if r.Pricing.FeeSlope == nil {
+			r.Pricing.FeeSlope = new(big.Int)
+		}
+		switch {
+		case r.State == nil:
+			errs = append(errs, fmt.Errorf("rollup %d: no L2 state reader", id))
+		case r.Inbox == (common.Address{}):
+			errs = append(errs, fmt.Errorf("rollup %d: inbox address is zero", id))
+		case inbox != (common.Address{}) && r.Inbox != inbox:
+			errs = append(errs, fmt.Errorf("rollup %d: inbox %s differs from another rollup's %s (one post carries every rollup's batch)", id, r.Inbox, inbox))
+		case r.GasBudgetPerSlot == 0:
+			errs = append(errs, fmt.Errorf("rollup %d: gas budget per slot is 0", id))
+		case r.BytesPerSlot == 0 || r.BytesPerSlot > rollup.MaxPostData:
+			errs = append(errs, fmt.Errorf("rollup %d: bytes per slot %d outside [1, %d]", id, r.BytesPerSlot, rollup.MaxPostData))
+		case r.Pricing.MinPriorityFee.Sign() < 0 || r.Pricing.FeeSlope.Sign() < 0:
+			errs = append(errs, fmt.Errorf("rollup %d: pricing: negative fee or slope", id))
+		}
+		if r.Inbox != (common.Address{}) {
+			inbox = r.Inbox
+		}
+		rollups[id] = r
 	}
+	out.Rollups = rollups
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("admission config: %w", errors.Join(errs...))
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/chainstate"
 	"github.com/pledgeproto/pledge/sidecar/duties"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 	"github.com/pledgeproto/pledge/sidecar/store"
 )
 
@@ -60,6 +61,19 @@ type Store interface {
 	Range(from, to uint64, fn func(*store.Record) error) error
 	Prune(before uint64) (int, error)
 }
+
+// Poster signs the L1 transaction that posts a slot's rollup batches to the
+// Inbox; *rollup.Poster implements it.
+type Poster interface {
+	PostTx(ctx context.Context, slot uint64, batches []rollup.Batch) (*types.Transaction, error)
+	// Address is the poster account: it may not be promised a transaction
+	// of its own, whose nonce would collide with the posts'.
+	Address() common.Address
+	// Inbox is where the posts go.
+	Inbox() common.Address
+}
+
+var _ Poster = (*rollup.Poster)(nil)
 
 // Signer signs promises with the committer key.
 type Signer interface {
@@ -99,6 +113,7 @@ type Engine struct {
 	collateral Collateral
 	store      Store
 	signer     Signer
+	poster     Poster // nil: rollups are not offered
 	log        zerolog.Logger
 	now        func() time.Time
 	metrics    *metrics
@@ -108,10 +123,12 @@ type Engine struct {
 	byRequest map[common.Hash]*entry
 	byNonce   map[nonceKey]*entry
 	templates map[uint64]*template
-	live      map[common.Address][]*liveTx
-	// delegating counts live type-4 txs authorizing each account: such an
-	// account gets code (and a nonce bump) at the top of the slot.
-	delegating map[common.Address]int
+	// live holds each account's promised txs not yet past their slot, per
+	// chain: an address has one nonce on L1 and another on each rollup.
+	live map[acctKey][]*liveTx
+	// delegating counts live type-4 L1 txs authorizing each account: such
+	// an account gets code (and a nonce bump) at the top of the slot.
+	delegating map[acctKey]int
 	exposure   *big.Int
 	headNumber uint64
 	headSlot   uint64
@@ -122,6 +139,10 @@ type Option func(*Engine)
 
 // WithNow replaces the wall clock (tests).
 func WithNow(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// WithPoster makes the engine offer the configured rollups: p signs each
+// slot's batch post, which TopOfBlock places first.
+func WithPoster(p Poster) Option { return func(e *Engine) { e.poster = p } }
 
 // WithRegisterer registers the engine's metrics on reg.
 func WithRegisterer(reg prometheus.Registerer) Option {
@@ -160,8 +181,8 @@ func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer
 		byRequest:  make(map[common.Hash]*entry),
 		byNonce:    make(map[nonceKey]*entry),
 		templates:  make(map[uint64]*template),
-		live:       make(map[common.Address][]*liveTx),
-		delegating: make(map[common.Address]int),
+		live:       make(map[acctKey][]*liveTx),
+		delegating: make(map[acctKey]int),
 		exposure:   new(big.Int),
 	}
 	for _, o := range opts {
@@ -169,6 +190,13 @@ func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer
 	}
 	if e.metrics == nil {
 		e.metrics = newMetrics(nil)
+	}
+	if e.poster != nil {
+		for id, r := range c.Rollups {
+			if r.Inbox != e.poster.Inbox() {
+				return nil, fmt.Errorf("admission: rollup %d posts to %s, the batch poster to %s", id, r.Inbox, e.poster.Inbox())
+			}
+		}
 	}
 	return e, nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/chainstate"
 	"github.com/pledgeproto/pledge/sidecar/duties"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 	"github.com/pledgeproto/pledge/sidecar/store"
 )
 
@@ -115,6 +116,16 @@ type harness struct {
 	eng        *Engine
 	// blockGasLimit, when set, is the simulated chain's block gas limit.
 	blockGasLimit uint64
+	// l2 are the rollups' account readers, by chain id.
+	l2 map[uint64]*fakeL2
+	// posterKey is the operator's batch poster (funded on L1); deployer
+	// deploys the Inbox at inbox (its first creation).
+	posterKey, deployer *ecdsa.PrivateKey
+	inbox               common.Address
+	// poster, when set, is given to every engine the harness builds;
+	// wantPoster builds a real one over the simulated L1.
+	poster     Poster
+	wantPoster bool
 }
 
 type harnessOpt func(*harness)
@@ -123,12 +134,56 @@ func withConfig(f func(*Config)) harnessOpt { return func(h *harness) { f(&h.cfg
 
 func withBlockGasLimit(n uint64) harnessOpt { return func(h *harness) { h.blockGasLimit = n } }
 
+// withPoster gives the engine a real batch poster over the simulated L1, so
+// the rollups are offered.
+func withPoster() harnessOpt { return func(h *harness) { h.wantPoster = true } }
+
+// Rollup chain ids of the harness.
+const (
+	rollupA = 777
+	rollupB = 888
+)
+
+// fakeL2 is a rollup's account state as its L2 RPC would answer.
+type fakeL2 struct {
+	mu       sync.Mutex
+	accounts map[common.Address]chainstate.Account
+	err      error
+}
+
+func (f *fakeL2) Account(_ context.Context, a common.Address) (chainstate.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return chainstate.Account{}, f.err
+	}
+	acc, ok := f.accounts[a]
+	if !ok {
+		return chainstate.Account{Balance: new(big.Int)}, nil
+	}
+	acc.Balance = new(big.Int).Set(acc.Balance)
+	return acc, nil
+}
+
+func (f *fakeL2) set(a common.Address, nonce uint64, balance *big.Int) {
+	f.mu.Lock()
+	f.accounts[a] = chainstate.Account{Nonce: nonce, Balance: balance}
+	f.mu.Unlock()
+}
+
 // simChainID is the simulated backend's chain id.
 const simChainID = 1337
 
 func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: &testClock{}, collateral: &fakeCollateral{v: new(big.Int).Mul(big.NewInt(1000), ether)}}
+	h := &harness{t: t, clock: &testClock{}, collateral: &fakeCollateral{v: new(big.Int).Mul(big.NewInt(1000), ether)},
+		posterKey: mustKey(t), deployer: mustKey(t)}
+	h.inbox = crypto.CreateAddress(addr(h.deployer), 0)
+	h.l2 = map[uint64]*fakeL2{
+		rollupA: {accounts: map[common.Address]chainstate.Account{}},
+		rollupB: {accounts: map[common.Address]chainstate.Account{}},
+	}
+	l2Pricing := Pricing{MinPriorityFee: big.NewInt(params.GWei / 100), FeeSlope: new(big.Int)}
 	h.cfg = Config{
 		L1ChainID:        simChainID,
 		Slasher:          slasher,
@@ -138,7 +193,10 @@ func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 		Pricing:          Pricing{MinPriorityFee: gwei, FeeSlope: new(big.Int).Div(gwei, big.NewInt(10))},
 		Slash:            SlashPolicy{Base: new(big.Int).Div(ether, big.NewInt(100)), MaxCostBps: 0, Cap: ether},
 		SlashWindow:      64,
-		Rollups:          map[uint64]Rollup{777: {Name: "demo"}},
+		Rollups: map[uint64]Rollup{
+			rollupA: {Name: "demo-a", Inbox: h.inbox, State: h.l2[rollupA], GasBudgetPerSlot: 5_000_000, BytesPerSlot: 32 << 10, Pricing: l2Pricing},
+			rollupB: {Name: "demo-b", Inbox: h.inbox, State: h.l2[rollupB], GasBudgetPerSlot: 5_000_000, BytesPerSlot: 32 << 10, Pricing: l2Pricing},
+		},
 	}
 	for _, o := range opts {
 		o(h)
@@ -149,7 +207,12 @@ func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 		k := mustKey(t)
 		h.users = append(h.users, k)
 		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: rich}
+		for _, l2 := range h.l2 {
+			l2.set(addr(k), 0, rich)
+		}
 	}
+	alloc[addr(h.posterKey)] = types.Account{Balance: rich}
+	alloc[addr(h.deployer)] = types.Account{Balance: rich}
 	h.poor, h.coded = mustKey(t), mustKey(t)
 	alloc[crypto.PubkeyToAddress(h.poor.PublicKey)] = types.Account{Balance: new(big.Int).Div(ether, big.NewInt(100))}
 	alloc[crypto.PubkeyToAddress(h.coded.PublicKey)] = types.Account{Balance: rich, Code: []byte{0x60, 0x00, 0x60, 0x00, 0xf3}}
@@ -185,6 +248,13 @@ func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 	h.clock.set(clock.SlotStart(headSlot + 1).Add(time.Second))
 	h.duties = &fakeDuties{clock: clock, lo: headSlot, hi: headSlot + 64, notOurs: map[uint64]bool{headSlot + 5: true}}
 	h.committer = mustKey(t)
+	if h.wantPoster {
+		p, err := rollup.NewPoster(rollup.PosterConfig{L1ChainID: simChainID, Inbox: h.inbox}, h.posterKey, h.client, h.state, h.duties, zerolog.Nop())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.poster = p
+	}
 	h.dir = t.TempDir()
 	h.openStore()
 	h.eng = h.newEngine()
@@ -204,8 +274,11 @@ func (h *harness) openStore() {
 func (h *harness) newEngine() *Engine {
 	h.t.Helper()
 	h.reg = prometheus.NewRegistry()
-	e, err := New(h.cfg, h.duties, h.state, h.collateral, h.store, NewKeySigner(h.committer), zerolog.Nop(),
-		WithNow(h.clock.now), WithRegisterer(h.reg))
+	opts := []Option{WithNow(h.clock.now), WithRegisterer(h.reg)}
+	if h.poster != nil {
+		opts = append(opts, WithPoster(h.poster))
+	}
+	e, err := New(h.cfg, h.duties, h.state, h.collateral, h.store, NewKeySigner(h.committer), zerolog.Nop(), opts...)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -48,9 +48,13 @@ func (e *Engine) OnHead(ctx context.Context) error {
 	e.headNumber = head.Number.Uint64()
 	e.headSlot = headSlot
 	e.retire()
+	// Only L1 senders are re-checked: an L2 promise is kept by posting the
+	// tx, which nothing its sender does can prevent (lazy sequencing).
 	senders := make([]common.Address, 0, len(e.live))
 	for s := range e.live {
-		senders = append(senders, s)
+		if s.chain == e.cfg.L1ChainID {
+			senders = append(senders, s.addr)
+		}
 	}
 	e.mu.Unlock()
 
@@ -132,7 +136,7 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account) bool {
 		kind   string
 		reason string
 	}
-	for _, lt := range e.live[s] {
+	for _, lt := range e.live[acctKey{e.cfg.L1ChainID, s}] {
 		var kind, reason string
 		switch {
 		case a.HasCode:
@@ -255,11 +259,27 @@ func (e *Engine) entryFromRecord(rec *store.Record) (*entry, error) {
 			return nil, fmt.Errorf("%w: slot %d seq %d tx %d: hash differs from the promise's", store.ErrCorrupt, rec.Slot, rec.Seq, i)
 		}
 		en.txs[i] = &protocol.Tx{Raw: raw, Tx: tx, Inclusion: p.Inclusions[i]}
+		if chain := p.Inclusions[i].ChainID; chain != e.cfg.L1ChainID {
+			// A rollup's promise is reloaded even if the rollup is no longer
+			// configured: it was signed, so its tx is still posted.
+			if en.l2 == nil {
+				en.l2 = make(map[uint64]*l2Use, 1)
+			}
+			u := en.l2[chain]
+			if u == nil {
+				u = &l2Use{}
+				en.l2[chain] = u
+			}
+			u.gas += tx.Gas()
+			u.bytes += uint64(len(raw))
+			u.txs++
+			continue
+		}
 		en.gas += tx.Gas()
 		en.blobs += uint64(len(tx.BlobHashes()))
 		for _, auth := range tx.SetCodeAuthorizations() {
 			if a, err := auth.Authority(); err == nil {
-				en.authTo = append(en.authTo, a)
+				en.authTo = append(en.authTo, acctKey{e.cfg.L1ChainID, a})
 			}
 		}
 	}

@@ -13,6 +13,8 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	dropped  *prometheus.CounterVec
+	// postFailures counts slots whose batch post could not be signed.
+	postFailures prometheus.Counter
 }
 
 // newMetrics creates the engine's metrics and registers them on reg (none
@@ -32,9 +34,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "pledge_admission_dropped_total",
 			Help: "Promised transactions dropped from their template because the user made them impossible, by reason.",
 		}, []string{"reason"}),
+		postFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pledge_admission_post_failures_total",
+			Help: "Slots with L2 promises whose batch post transaction could not be signed.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.requests, m.latency, m.dropped)
+		reg.MustRegister(m.requests, m.latency, m.dropped, m.postFailures)
 	}
 	return m
 }

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 	"github.com/pledgeproto/pledge/sidecar/store"
 )
 
@@ -91,7 +94,10 @@ func (q *FeeQuote) MarshalABI() []byte {
 
 // Quote prices a request without admitting it: the priority fee floor it
 // must pay per gas, the base fee its slot may reach, its slash amount, and
-// the gas left in the slot. Nonce and balance are not checked.
+// the gas left in the slot. Nonce and balance are not checked. A request
+// with L1 transactions is quoted for its L1 part; one with only L2
+// transactions for the rollup of its first, with a projected base fee of 0
+// (the rollup's base fee is its own rule) and the rollup's L2 gas left.
 func (e *Engine) Quote(ctx context.Context, req protocol.CommitmentRequest) (*FeeQuote, error) {
 	pl, err := e.parsePayload(req)
 	if err != nil {
@@ -115,23 +121,42 @@ func (e *Engine) Quote(ctx context.Context, req protocol.CommitmentRequest) (*Fe
 	}
 	var gas uint64
 	maxCost := new(big.Int)
+	chain := p.txs[0].Inclusion.ChainID
 	for _, t := range p.txs {
-		gas += t.Inclusion.GasLimit
+		if t.Inclusion.ChainID == e.cfg.L1ChainID {
+			chain = e.cfg.L1ChainID
+		}
 		maxCost.Add(maxCost, t.Inclusion.MaxCost)
 	}
-	budget := min(e.cfg.GasBudgetPerSlot, head.GasLimit)
-	e.mu.Lock()
-	var used uint64
-	if t := e.templates[p.slot]; t != nil {
-		used = t.gas
+	for _, t := range p.txs {
+		if t.Inclusion.ChainID == chain {
+			gas += t.Inclusion.GasLimit
+		}
 	}
+	e.mu.Lock()
+	var used, post uint64
+	t := e.templates[p.slot]
+	if t != nil {
+		used = t.gas
+		if chain != e.cfg.L1ChainID && t.l2[chain] != nil {
+			used = t.l2[chain].gas
+		}
+	}
+	post = rollup.ShapeGas(postShape(t, nil))
 	e.mu.Unlock()
-	return &FeeQuote{
-		MinPriorityFeePerGas:   e.cfg.Pricing.Floor(used, gas),
-		ProjectedBaseFeePerGas: baseFee,
-		SlashAmount:            e.cfg.Slash.Amount(maxCost),
-		GasRemaining:           budget - min(used, budget),
-	}, nil
+	q := &FeeQuote{SlashAmount: e.cfg.Slash.Amount(maxCost)}
+	if chain == e.cfg.L1ChainID {
+		budget := min(e.cfg.GasBudgetPerSlot, head.GasLimit)
+		q.MinPriorityFeePerGas = e.cfg.Pricing.Floor(used, gas)
+		q.ProjectedBaseFeePerGas = baseFee
+		q.GasRemaining = budget - min(used+post, budget)
+		return q, nil
+	}
+	r := e.cfg.Rollups[chain]
+	q.MinPriorityFeePerGas = r.Pricing.Floor(used, gas)
+	q.ProjectedBaseFeePerGas = new(big.Int)
+	q.GasRemaining = r.GasBudgetPerSlot - min(used, r.GasBudgetPerSlot)
+	return q, nil
 }
 
 // Fee answers the `fee` method: Quote in its ABI form.
@@ -144,8 +169,8 @@ func (e *Engine) Fee(ctx context.Context, req protocol.CommitmentRequest) (*prot
 }
 
 // Slots lists our upcoming slots whose deadline has not passed, with what is
-// offered for them: L1 inclusions and L1 bundles (L2 offerings arrive with
-// rollup validation).
+// offered for them: L1 inclusions and bundles, and, when a batch poster is
+// configured, L2 inclusions and bundles on each rollup (in chain id order).
 func (e *Engine) Slots(ctx context.Context) (*protocol.SlotInfoResponse, error) {
 	c := e.duties.Clock()
 	if c.SlotDuration <= 0 || c.SlotsPerEpoch == 0 {
@@ -155,6 +180,14 @@ func (e *Engine) Slots(ctx context.Context) (*protocol.SlotInfoResponse, error) 
 	current := c.SlotAt(now)
 	// Duties are known for the current and the next epoch.
 	last := (c.Epoch(current)+2)*c.SlotsPerEpoch - 1
+	offerings := []protocol.Offering{{ChainID: e.cfg.L1ChainID,
+		CommitmentTypes: []uint64{protocol.TypeL1Inclusion, protocol.TypeBundle}}}
+	if e.poster != nil {
+		for _, id := range slices.Sorted(maps.Keys(e.cfg.Rollups)) {
+			offerings = append(offerings, protocol.Offering{ChainID: id,
+				CommitmentTypes: []uint64{protocol.TypeL2Inclusion, protocol.TypeBundle}})
+		}
+	}
 	out := &protocol.SlotInfoResponse{Slots: []protocol.SlotInfo{}}
 	for slot := current + 1; slot <= last; slot++ {
 		d, ok := e.duties.Duty(slot)
@@ -163,8 +196,7 @@ func (e *Engine) Slots(ctx context.Context) (*protocol.SlotInfoResponse, error) 
 		}
 		out.Slots = append(out.Slots, protocol.SlotInfo{
 			Slot: slot,
-			Offerings: []protocol.Offering{{ChainID: e.cfg.L1ChainID,
-				CommitmentTypes: []uint64{protocol.TypeL1Inclusion, protocol.TypeBundle}}},
+			Offerings: slices.Clone(offerings),
 			Proposer:  hexutil.Encode(d.Pubkey[:]),
 			Committer: e.signer.Address(),
 			Operator:  e.cfg.Operator,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pledgeproto/pledge/sidecar/chainstate"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 	"github.com/pledgeproto/pledge/sidecar/store"
 )
 
@@ -120,13 +121,16 @@ func (e *Engine) decodeTxs(ctype uint64, pl *protocol.RequestPayload) (*parsed, 
 	return p, nil
 }
 
-// decodeTx decodes an L1 transaction. L2 transactions are recognised (a
-// configured rollup's chain id) but not offered until L2 validation lands.
+// decodeTx decodes a transaction for the L1 or for a configured rollup:
+// encoding, chain id, signature (with the chain's own signer), sender.
 func (e *Engine) decodeTx(raw []byte, ctype uint64) (*protocol.Tx, error) {
 	t, err := protocol.DecodeTransaction(raw, e.cfg.L1ChainID)
 	if err == nil {
 		if ctype == protocol.TypeL2Inclusion {
 			return nil, fmt.Errorf("%w: an L2 inclusion for a transaction on the L1 chain %d", protocol.ErrWrongChain, e.cfg.L1ChainID)
+		}
+		if e.poster != nil && t.Inclusion.Sender == e.poster.Address() {
+			return nil, fmt.Errorf("%w: %s is the operator's batch poster, whose nonces the posts use", ErrConflict, t.Inclusion.Sender)
 		}
 		return t, nil
 	}
@@ -142,7 +146,15 @@ func (e *Engine) decodeTx(raw []byte, ctype uint64) (*protocol.Tx, error) {
 	if _, ok := e.cfg.Rollups[chain]; !ok {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownRollup, chain)
 	}
-	return nil, fmt.Errorf("%w: L2 transactions for rollup %d are not offered yet", ErrUnknownType, chain)
+	if e.poster == nil {
+		return nil, fmt.Errorf("%w: rollup %d is configured but no batch poster is, so its batches cannot be posted", ErrUnknownType, chain)
+	}
+	if tx.Type() == types.BlobTxType {
+		// A batch carries the tx bytes the rollup hashes; a blob tx's network
+		// form (with its sidecar) is not them, and no rollup here takes blobs.
+		return nil, fmt.Errorf("%w: blob transactions are not offered on rollup %d", protocol.ErrTxType, chain)
+	}
+	return protocol.DecodeTransaction(raw, chain)
 }
 
 // existing returns the promise of a request already admitted or in flight,
@@ -193,20 +205,45 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 	}
 	en := &entry{hash: p.hash, ctype: p.ctype, slot: p.slot, txs: p.txs, done: make(chan struct{})}
 	maxCost := new(big.Int)
-	tips := new(big.Int)
+	// tips sums, per chain, the guaranteed priority fee times the gas limit.
+	tips := make(map[uint64]*big.Int, 1)
 	for i, t := range p.txs {
 		inc := &t.Inclusion
+		maxCost.Add(maxCost, inc.MaxCost)
+		sum := tips[inc.ChainID]
+		if sum == nil {
+			sum = new(big.Int)
+			tips[inc.ChainID] = sum
+		}
+		if inc.ChainID != e.cfg.L1ChainID {
+			// An L2 tx: the rollup's own base fee is its business (lazy
+			// sequencing: a tx it cannot pay for is posted and skipped), so
+			// the price is on the tip it offers at most.
+			if en.l2 == nil {
+				en.l2 = make(map[uint64]*l2Use, 1)
+			}
+			u := en.l2[inc.ChainID]
+			if u == nil {
+				u = &l2Use{}
+				en.l2[inc.ChainID] = u
+			}
+			u.gas += inc.GasLimit
+			u.bytes += uint64(len(t.Raw))
+			u.txs++
+			tip := guaranteedTip(t, new(big.Int))
+			sum.Add(sum, tip.Mul(tip, new(big.Int).SetUint64(inc.GasLimit)))
+			continue
+		}
 		if inc.MaxFeePerGas.Cmp(baseFee) < 0 {
 			return nil, false, fmt.Errorf("%w: transaction %d: max fee %v, slot %d may reach %v", ErrFeeBelowBase, i, inc.MaxFeePerGas, p.slot, baseFee)
 		}
 		en.gas += inc.GasLimit
 		en.blobs += uint64(len(t.Tx.BlobHashes()))
-		maxCost.Add(maxCost, inc.MaxCost)
 		tip := guaranteedTip(t, baseFee)
-		tips.Add(tips, tip.Mul(tip, new(big.Int).SetUint64(inc.GasLimit)))
+		sum.Add(sum, tip.Mul(tip, new(big.Int).SetUint64(inc.GasLimit)))
 		for _, auth := range t.Tx.SetCodeAuthorizations() {
 			if a, err := auth.Authority(); err == nil {
-				en.authTo = append(en.authTo, a) // an invalid authorization is skipped by the EVM
+				en.authTo = append(en.authTo, acctKey{e.cfg.L1ChainID, a}) // an invalid authorization is skipped by the EVM
 			}
 		}
 	}
@@ -217,7 +254,7 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 		return nil, false, fmt.Errorf("%w: read collateral from the registry: %w", ErrUnavailable, err)
 	}
 	senders := distinctSenders(p.txs)
-	accounts := make(map[common.Address]chainstate.Account, len(senders))
+	accounts := make(map[acctKey]chainstate.Account, len(senders))
 	for attempt := 0; ; attempt++ {
 		if err := e.readAccounts(ctx, senders, accounts); err != nil {
 			return nil, false, err
@@ -258,10 +295,10 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 	return sc, false, err
 }
 
-func distinctSenders(txs []*protocol.Tx) []common.Address {
-	out := make([]common.Address, 0, len(txs))
+func distinctSenders(txs []*protocol.Tx) []acctKey {
+	out := make([]acctKey, 0, len(txs))
 	for _, t := range txs {
-		s := t.Inclusion.Sender
+		s := keyOf(&t.Inclusion)
 		dup := false
 		for _, o := range out {
 			dup = dup || o == s
@@ -273,15 +310,26 @@ func distinctSenders(txs []*protocol.Tx) []common.Address {
 	return out
 }
 
-// readAccounts reads each sender's account at the head (cached per head).
-func (e *Engine) readAccounts(ctx context.Context, senders []common.Address, into map[common.Address]chainstate.Account) error {
+// readAccounts reads each sender's account at the head of its chain (L1
+// reads are cached per head).
+func (e *Engine) readAccounts(ctx context.Context, senders []acctKey, into map[acctKey]chainstate.Account) error {
 	for _, s := range senders {
-		a, err := e.state.Account(ctx, s)
+		if s.chain != e.cfg.L1ChainID {
+			a, err := e.cfg.Rollups[s.chain].State.Account(ctx, s.addr)
+			if err != nil {
+				return fmt.Errorf("%w: read account %s on rollup %d: %w", ErrUnavailable, s.addr, s.chain, err)
+			}
+			// Code is no obstacle on L2: the promise is inclusion in the
+			// batch, which no code can prevent.
+			into[s] = a
+			continue
+		}
+		a, err := e.state.Account(ctx, s.addr)
 		if err != nil {
-			return fmt.Errorf("%w: read account %s: %w", ErrUnavailable, s, err)
+			return fmt.Errorf("%w: read account %s: %w", ErrUnavailable, s.addr, err)
 		}
 		if a.HasCode {
-			return fmt.Errorf("%w: %s at block %d", ErrSenderHasCode, s, a.Block)
+			return fmt.Errorf("%w: %s at block %d", ErrSenderHasCode, s.addr, a.Block)
 		}
 		into[s] = a
 	}
@@ -290,7 +338,7 @@ func (e *Engine) readAccounts(ctx context.Context, senders []common.Address, int
 
 // pendingOf returns a reserved, not yet persisted entry of one of the
 // senders, if any. Called with mu held.
-func (e *Engine) pendingOf(senders []common.Address) *entry {
+func (e *Engine) pendingOf(senders []acctKey) *entry {
 	for _, s := range senders {
 		for _, lt := range e.live[s] {
 			if lt.e.state == reserved {
@@ -301,12 +349,13 @@ func (e *Engine) pendingOf(senders []common.Address) *entry {
 	return nil
 }
 
-// staleAccount reports whether an account was read at a head older than the
-// one the templates were last re-checked against: acting on it could accept
-// a nonce the re-check has already seen used. Called with mu held.
-func (e *Engine) staleAccount(accounts map[common.Address]chainstate.Account) bool {
-	for _, a := range accounts {
-		if a.Block < e.headNumber {
+// staleAccount reports whether an L1 account was read at a head older than
+// the one the templates were last re-checked against: acting on it could
+// accept a nonce the re-check has already seen used. L2 accounts are not
+// re-checked (their promises are kept by posting). Called with mu held.
+func (e *Engine) staleAccount(accounts map[acctKey]chainstate.Account) bool {
+	for k, a := range accounts {
+		if k.chain == e.cfg.L1ChainID && a.Block < e.headNumber {
 			return true
 		}
 	}
@@ -315,13 +364,13 @@ func (e *Engine) staleAccount(accounts map[common.Address]chainstate.Account) bo
 
 // check applies the stacked rules to the request against the templates.
 // Called with mu held; it changes nothing.
-func (e *Engine) check(p *parsed, en *entry, accounts map[common.Address]chainstate.Account, tips, collateral *big.Int, headGasLimit uint64) error {
+func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Account, tips map[uint64]*big.Int, collateral *big.Int, headGasLimit uint64) error {
 	type chain struct {
 		next     uint64 // the next nonce the sender may be promised
 		prevSlot uint64 // the slot of the promise holding next−1, if any
 		cost     *big.Int
 	}
-	chains := make(map[common.Address]*chain, len(accounts))
+	chains := make(map[acctKey]*chain, len(accounts))
 	for s, a := range accounts {
 		c := &chain{next: a.Nonce, cost: new(big.Int)}
 		for _, lt := range e.live[s] {
@@ -338,34 +387,34 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[common.Address]chainst
 	}
 	for i, t := range p.txs {
 		inc := &t.Inclusion
-		s := inc.Sender
-		if other := e.byNonce[nonceKey{inc.ChainID, s, inc.Nonce}]; other != nil {
+		s := keyOf(inc)
+		if other := e.byNonce[nonceKey{inc.ChainID, s.addr, inc.Nonce}]; other != nil {
 			if !containsTx(other, inc.TxHash) {
-				return fmt.Errorf("%w: transaction %d: nonce %d of %s is promised to another transaction (slot %d)", ErrConflict, i, inc.Nonce, s, other.slot)
+				return fmt.Errorf("%w: transaction %d: nonce %d of %s on chain %d is promised to another transaction (slot %d)", ErrConflict, i, inc.Nonce, s.addr, s.chain, other.slot)
 			}
 			if e.isLive(other) {
 				return fmt.Errorf("%w: transaction %d (%s) is already promised for slot %d", ErrConflict, i, inc.TxHash, other.slot)
 			}
 		}
 		if e.delegating[s] > 0 {
-			return fmt.Errorf("%w: %s is the authority of a promised EIP-7702 authorization", ErrSenderHasCode, s)
+			return fmt.Errorf("%w: %s is the authority of a promised EIP-7702 authorization", ErrSenderHasCode, s.addr)
 		}
 		c := chains[s]
 		if inc.Nonce != c.next {
-			return fmt.Errorf("%w: transaction %d: nonce %d, want %d for %s (account nonce %d plus promised)", ErrNonce, i, inc.Nonce, c.next, s, accounts[s].Nonce)
+			return fmt.Errorf("%w: transaction %d: nonce %d, want %d for %s on chain %d (account nonce %d plus promised)", ErrNonce, i, inc.Nonce, c.next, s.addr, s.chain, accounts[s].Nonce)
 		}
 		if c.next > accounts[s].Nonce && c.prevSlot > p.slot {
-			return fmt.Errorf("%w: transaction %d: nonce %d of %s is promised for the later slot %d", ErrNonce, i, inc.Nonce-1, s, c.prevSlot)
+			return fmt.Errorf("%w: transaction %d: nonce %d of %s on chain %d is promised for the later slot %d", ErrNonce, i, inc.Nonce-1, s.addr, s.chain, c.prevSlot)
 		}
 		c.cost.Add(c.cost, inc.MaxCost)
 		if bal := accounts[s].Balance; c.cost.Cmp(bal) > 0 {
-			return fmt.Errorf("%w: %s has %v wei, its promised transactions may cost %v", ErrBalance, s, bal, c.cost)
+			return fmt.Errorf("%w: %s has %v wei on chain %d, its promised transactions may cost %v", ErrBalance, s.addr, bal, s.chain, c.cost)
 		}
 		c.next++
 		c.prevSlot = p.slot
 		for _, a := range en.authTo {
 			if len(e.live[a]) > 0 || chains[a] != nil {
-				return fmt.Errorf("%w: transaction %d authorizes code for %s, which has promised transactions", ErrConflict, i, a)
+				return fmt.Errorf("%w: transaction %d authorizes code for %s, which has promised transactions", ErrConflict, i, a.addr)
 			}
 		}
 	}
@@ -374,17 +423,38 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[common.Address]chainst
 	if t != nil {
 		usedGas, usedBlobs = t.gas, t.blobs
 	}
+	if err := e.checkL2(p.slot, t, en); err != nil {
+		return err
+	}
+	// The slot's batch post is L1 gas too: reserve its bound with the L1 txs.
+	postGas := rollup.ShapeGas(postShape(t, en))
 	budget := min(e.cfg.GasBudgetPerSlot, headGasLimit)
-	if usedGas+en.gas > budget || usedGas+en.gas < usedGas {
-		return fmt.Errorf("%w: %d gas asked, %d of %d left in slot %d", ErrSlotFull, en.gas, budget-min(usedGas, budget), budget, p.slot)
+	if need := usedGas + en.gas + postGas; need > budget || need < usedGas {
+		left := budget - min(usedGas+rollup.ShapeGas(postShape(t, nil)), budget)
+		return fmt.Errorf("%w: %d gas asked (with the batch post's %d), %d of %d left in slot %d", ErrSlotFull, en.gas, postGas, left, budget, p.slot)
 	}
 	if usedBlobs+en.blobs > e.cfg.MaxBlobsPerSlot {
 		return fmt.Errorf("%w: %d blobs asked, %d of %d left in slot %d", ErrSlotFull, en.blobs, e.cfg.MaxBlobsPerSlot-min(usedBlobs, e.cfg.MaxBlobsPerSlot), e.cfg.MaxBlobsPerSlot, p.slot)
 	}
-	floor := e.cfg.Pricing.Floor(usedGas, en.gas)
-	if need := new(big.Int).Mul(floor, new(big.Int).SetUint64(en.gas)); tips.Cmp(need) < 0 {
-		avg := new(big.Int).Quo(tips, new(big.Int).SetUint64(max(en.gas, 1)))
-		return fmt.Errorf("%w: pays %v wei per gas (guaranteed at the projected base fee), the price is %v", ErrUnderpriced, avg, floor)
+	if en.gas > 0 {
+		floor := e.cfg.Pricing.Floor(usedGas, en.gas)
+		paid := tips[e.cfg.L1ChainID]
+		if need := new(big.Int).Mul(floor, new(big.Int).SetUint64(en.gas)); paid.Cmp(need) < 0 {
+			avg := new(big.Int).Quo(paid, new(big.Int).SetUint64(en.gas))
+			return fmt.Errorf("%w: pays %v wei per gas (guaranteed at the projected base fee), the price is %v", ErrUnderpriced, avg, floor)
+		}
+	}
+	for chain, u := range en.l2 {
+		var used uint64
+		if t != nil && t.l2[chain] != nil {
+			used = t.l2[chain].gas
+		}
+		floor := e.cfg.Rollups[chain].Pricing.Floor(used, u.gas)
+		paid := tips[chain]
+		if need := new(big.Int).Mul(floor, new(big.Int).SetUint64(u.gas)); paid.Cmp(need) < 0 {
+			avg := new(big.Int).Quo(paid, new(big.Int).SetUint64(max(u.gas, 1)))
+			return fmt.Errorf("%w: rollup %d: pays %v wei per L2 gas, the price is %v", ErrUnderpriced, chain, avg, floor)
+		}
 	}
 	if total := new(big.Int).Add(e.exposure, en.slash); total.Cmp(collateral) > 0 {
 		return fmt.Errorf("%w: %v wei promised plus %v would exceed the collateral %v", ErrExposure, e.exposure, en.slash, collateral)

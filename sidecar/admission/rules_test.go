@@ -139,9 +139,9 @@ func TestRejections(t *testing.T) {
 		{name: "L2 tx of an unknown rollup", req: func(h *harness) protocol.CommitmentRequest {
 			return h.req(protocol.TypeL2Inclusion, slot, h.tx(h.users[0], 0, txOpts{chainID: big.NewInt(999)}))
 		}, want: ErrUnknownRollup},
-		{name: "L2 tx of a configured rollup, not offered yet", req: func(h *harness) protocol.CommitmentRequest {
-			return h.req(protocol.TypeL2Inclusion, slot, h.tx(h.users[0], 0, txOpts{chainID: big.NewInt(777)}))
-		}, want: ErrUnknownType, wantMsg: "not offered yet"},
+		{name: "L2 tx of a configured rollup without a batch poster", req: func(h *harness) protocol.CommitmentRequest {
+			return h.req(protocol.TypeL2Inclusion, slot, h.tx(h.users[0], 0, txOpts{chainID: big.NewInt(rollupA)}))
+		}, want: ErrUnknownType, wantMsg: "no batch poster"},
 		{name: "two txs in an L1 inclusion", req: func(h *harness) protocol.CommitmentRequest {
 			return h.req(1, slot, h.tx(h.users[0], 0, txOpts{}), h.tx(h.users[1], 0, txOpts{}))
 		}, want: protocol.ErrInclusionCount},

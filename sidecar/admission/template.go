@@ -27,10 +27,12 @@ type entry struct {
 	ctype  uint64
 	slot   uint64
 	txs    []*protocol.Tx
-	gas    uint64
+	gas    uint64 // L1 gas
 	blobs  uint64
 	slash  *big.Int
-	authTo []common.Address // EIP-7702 authorities of its type-4 txs
+	authTo []acctKey // EIP-7702 authorities of its type-4 L1 txs
+	// l2 is what the promise takes of each rollup's slot budget.
+	l2 map[uint64]*l2Use
 
 	// Fields below are guarded by Engine.mu.
 	state   entryState
@@ -52,6 +54,20 @@ type nonceKey struct {
 	nonce  uint64
 }
 
+// acctKey names an account on one chain.
+type acctKey struct {
+	chain uint64
+	addr  common.Address
+}
+
+func keyOf(inc *protocol.Inclusion) acctKey { return acctKey{inc.ChainID, inc.Sender} }
+
+// l2Use is L2 room in a slot: the rollup's gas, the bytes and count of its
+// transactions (call data of the slot's post).
+type l2Use struct {
+	gas, bytes, txs uint64
+}
+
 // liveTx is a promised tx whose slot's block has not been seen yet: it counts
 // for its sender's nonce stacking and balance.
 type liveTx struct {
@@ -69,19 +85,29 @@ type template struct {
 	// slash sums the slash amounts of every promise of the slot, dropped
 	// ones included: a signed promise stays a liability until its window ends.
 	slash *big.Int
+	// all are the committed promises in persistence order, dropped ones
+	// included: a dropped bundle's L2 transactions are still posted, since
+	// posting them is always possible and is the whole of their promise.
+	all []*entry
+	// l2 counts each rollup's room taken by reserved and committed promises,
+	// dropped ones included (their L2 txs are still posted).
+	l2 map[uint64]*l2Use
+	// l2MaxTx is the longest L2 tx ever reserved in the slot: the post's
+	// gas bound depends on it. It never shrinks, which only over-reserves.
+	l2MaxTx int
 }
 
 func (e *Engine) template(slot uint64) *template {
 	t := e.templates[slot]
 	if t == nil {
-		t = &template{slash: new(big.Int)}
+		t = &template{slash: new(big.Int), l2: make(map[uint64]*l2Use)}
 		e.templates[slot] = t
 	}
 	return t
 }
 
 // addLive inserts a tx into its sender's live list, kept sorted by nonce.
-func (e *Engine) addLive(sender common.Address, lt *liveTx) {
+func (e *Engine) addLive(sender acctKey, lt *liveTx) {
 	l := e.live[sender]
 	i, _ := slices.BinarySearchFunc(l, lt.nonce, func(x *liveTx, n uint64) int {
 		switch {
@@ -103,7 +129,7 @@ func (e *Engine) removeLive(en *entry) {
 	}
 	en.inLive = false
 	for _, t := range en.txs {
-		s := t.Inclusion.Sender
+		s := keyOf(&t.Inclusion)
 		l := slices.DeleteFunc(e.live[s], func(x *liveTx) bool { return x.e == en })
 		if len(l) == 0 {
 			delete(e.live, s)
@@ -128,7 +154,7 @@ func (e *Engine) reserve(en *entry) {
 	for _, t := range en.txs {
 		inc := &t.Inclusion
 		e.byNonce[nonceKey{inc.ChainID, inc.Sender, inc.Nonce}] = en
-		e.addLive(inc.Sender, &liveTx{e: en, nonce: inc.Nonce, cost: inc.MaxCost})
+		e.addLive(keyOf(inc), &liveTx{e: en, nonce: inc.Nonce, cost: inc.MaxCost})
 	}
 	en.inLive = true
 	for _, a := range en.authTo {
@@ -137,6 +163,21 @@ func (e *Engine) reserve(en *entry) {
 	t := e.template(en.slot)
 	t.gas += en.gas
 	t.blobs += en.blobs
+	for chain, u := range en.l2 {
+		tu := t.l2[chain]
+		if tu == nil {
+			tu = &l2Use{}
+			t.l2[chain] = tu
+		}
+		tu.gas += u.gas
+		tu.bytes += u.bytes
+		tu.txs += u.txs
+	}
+	for _, tx := range en.txs {
+		if _, ok := en.l2[tx.Inclusion.ChainID]; ok {
+			t.l2MaxTx = max(t.l2MaxTx, len(tx.Raw))
+		}
+	}
 	t.slash.Add(t.slash, en.slash)
 	e.exposure.Add(e.exposure, en.slash)
 }
@@ -159,6 +200,15 @@ func (e *Engine) unreserve(en *entry, err error) {
 	}
 	t := e.template(en.slot)
 	t.slash.Sub(t.slash, en.slash)
+	for chain, u := range en.l2 {
+		if tu := t.l2[chain]; tu != nil {
+			tu.gas -= u.gas
+			tu.bytes -= u.bytes
+			if tu.txs -= u.txs; tu.txs == 0 {
+				delete(t.l2, chain)
+			}
+		}
+	}
 	e.exposure.Sub(e.exposure, en.slash)
 	en.state, en.err = failed, err
 	close(en.done)
@@ -170,6 +220,8 @@ func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
 	if en.dropped == "" {
 		e.insertTemplate(en)
 	}
+	t := e.template(en.slot)
+	t.all = insertBySeq(t.all, en)
 	close(en.done)
 }
 
@@ -177,7 +229,12 @@ func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
 // the order Load reads them back in.
 func (e *Engine) insertTemplate(en *entry) {
 	t := e.template(en.slot)
-	i, _ := slices.BinarySearchFunc(t.entries, en.seq, func(x *entry, s uint64) int {
+	t.entries = insertBySeq(t.entries, en)
+}
+
+// insertBySeq inserts en into l, kept sorted by persistence sequence.
+func insertBySeq(l []*entry, en *entry) []*entry {
+	i, _ := slices.BinarySearchFunc(l, en.seq, func(x *entry, s uint64) int {
 		switch {
 		case x.seq < s:
 			return -1
@@ -186,7 +243,7 @@ func (e *Engine) insertTemplate(en *entry) {
 		}
 		return 0
 	})
-	t.entries = slices.Insert(t.entries, i, en)
+	return slices.Insert(l, i, en)
 }
 
 // drop takes an entry out of its template and its senders' nonce chains, and
