@@ -195,7 +195,7 @@ func (e *Engine) Slots(ctx context.Context) (*protocol.SlotInfoResponse, error) 
 			continue
 		}
 		out.Slots = append(out.Slots, protocol.SlotInfo{
-			Slot: slot,
+			Slot:      slot,
 			Offerings: slices.Clone(offerings),
 			Proposer:  hexutil.Encode(d.Pubkey[:]),
 			Committer: e.signer.Address(),
