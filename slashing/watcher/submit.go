@@ -151,7 +151,9 @@ func (w *Watcher) fees(ctx context.Context, head *types.Header, prev *types.Tran
 	}
 	feeCap = new(big.Int).Add(new(big.Int).Mul(base, big.NewInt(2)), tip)
 	if prev != nil {
-		bump := func(v *big.Int) *big.Int { return new(big.Int).Div(new(big.Int).Mul(v, big.NewInt(125)), big.NewInt(100)) }
+		bump := func(v *big.Int) *big.Int {
+			return new(big.Int).Div(new(big.Int).Mul(v, big.NewInt(125)), big.NewInt(100))
+		}
 		if b := bump(prev.GasTipCap()); b.Cmp(tip) > 0 {
 			tip = b
 		}

@@ -140,7 +140,7 @@ func TestNoSubmissionForKeptPromises(t *testing.T) {
 	rich := e.user(big.NewInt(1e18))
 	kept := e.tx(rich, 0, highFee)
 	lowFee := e.tx(e.user(big.NewInt(1e18)), 0, big.NewInt(1)) // below any base fee: not includable
-	poor := e.tx(e.user(big.NewInt(1e9)), 0, highFee)             // cannot pay its max cost
+	poor := e.tx(e.user(big.NewInt(1e9)), 0, highFee)          // cannot pay its max cost
 	s := e.c.Slot() + 3
 	cases := []struct {
 		name   string
