@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"net/url"
 	"time"
 
 	ethereum "github.com/ethereum/go-ethereum"
@@ -90,6 +91,12 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: a sidecar URL needs the slasher address", ErrConfig)
 	case c.BaseFee != nil && c.BaseFee.Sign() <= 0:
 		return c, fmt.Errorf("%w: base fee must be positive", ErrConfig)
+	}
+	if c.SidecarURL != "" {
+		u, err := url.Parse(c.SidecarURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("%w: sidecar URL %q is not an http(s) URL", ErrConfig, c.SidecarURL)
+		}
 	}
 	if c.Listen == "" {
 		c.Listen = DefaultListen

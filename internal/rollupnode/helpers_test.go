@@ -229,3 +229,5 @@ func (r *running) nonce(t *testing.T, a common.Address) uint64 {
 }
 
 func ether(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(params.Ether)) }
+
+func zerologNop() zerolog.Logger { return zerolog.Nop() }
