@@ -3,6 +3,7 @@ package watcher_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -306,5 +307,55 @@ func TestPostPromises(t *testing.T) {
 	resp2.Body.Close()
 	if resp2.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown digest: %d", resp2.StatusCode)
+	}
+}
+
+// A promise for a slot with no block is slashed for liveness.
+func TestMissedSlotSlashedForLiveness(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	user := e.user(big.NewInt(1e18))
+	s := e.c.Slot() + 2
+	sc := e.promise(s, slashAmt, e.tx(user, 0, highFee))
+	w := e.watcher()
+	d, _, err := w.Add(t.Context(), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e.c.Slot() < s-1 {
+		e.c.Commit()
+	}
+	e.c.SkipSlots(1) // slot s has no block
+	rec := e.runUntil(w, d, 8)
+	if rec.State != watcher.StateSlashed || rec.Fault != "liveness" {
+		t.Fatalf("outcome %+v, want slashed for liveness", rec)
+	}
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	j := watcher.MemoryJournal()
+	key := e.c.Keys[keyWatcher]
+	for _, tc := range []struct {
+		name string
+		new  func() (*watcher.Watcher, error)
+	}{
+		{"no backend", func() (*watcher.Watcher, error) { return watcher.New(nil, e.dep, key, j) }},
+		{"no deployment", func() (*watcher.Watcher, error) { return watcher.New(e.backend, nil, key, j) }},
+		{"no key", func() (*watcher.Watcher, error) { return watcher.New(e.backend, e.dep, nil, j) }},
+		{"no journal", func() (*watcher.Watcher, error) { return watcher.New(e.backend, e.dep, key, nil) }},
+		{"zero confirmations", func() (*watcher.Watcher, error) {
+			return watcher.New(e.backend, e.dep, key, j, watcher.WithConfirmations(0))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := tc.new(); !errors.Is(err, watcher.ErrBadConfig) {
+				t.Fatalf("got %v, want ErrBadConfig", err)
+			}
+		})
+	}
+	if _, err := watcher.LoadDeployment(t.Context(), e.backend, e.c.Eth, e.c.ChainID.Uint64(), e.c.Addr(0)); !errors.Is(err, watcher.ErrBadConfig) {
+		t.Fatalf("deployment at an account: %v", err)
 	}
 }
