@@ -138,6 +138,17 @@ func withBlockGasLimit(n uint64) harnessOpt { return func(h *harness) { h.blockG
 // the rollups are offered.
 func withPoster() harnessOpt { return func(h *harness) { h.wantPoster = true } }
 
+// withInboxPoster points every rollup at inbox and gives the engine p.
+func withInboxPoster(inbox common.Address, p Poster) harnessOpt {
+	return func(h *harness) {
+		h.inbox, h.poster = inbox, p
+		for id, r := range h.cfg.Rollups {
+			r.Inbox = inbox
+			h.cfg.Rollups[id] = r
+		}
+	}
+}
+
 // Rollup chain ids of the harness.
 const (
 	rollupA = 777
