@@ -123,6 +123,9 @@ type Watcher struct {
 	eqIndex map[eqKey][]eqRef
 	eqPairs [][2]common.Hash
 	eqDone  map[[2]common.Hash]bool
+	// rejected caches promises whose signer is not the committer, so a source
+	// that offers them on every step does not cost a Registry call each time.
+	rejected map[common.Hash]error
 
 	// Only the step goroutine touches these.
 	subs      []*submission
@@ -182,6 +185,8 @@ func New(backend Backend, dep *Deployment, key *ecdsa.PrivateKey, journal *Journ
 		byOp:    map[common.Address][]common.Hash{},
 		eqIndex: map[eqKey][]eqRef{},
 		eqDone:  map[[2]common.Hash]bool{},
+
+		rejected: map[common.Hash]error{},
 	}
 	if err := w.resume(); err != nil {
 		return nil, err
@@ -279,6 +284,12 @@ func (w *Watcher) Add(ctx context.Context, sc *protocol.SignedCommitment) (commo
 	if st, ok := w.state(d); ok {
 		return d, st, nil
 	}
+	w.mu.Lock()
+	rej := w.rejected[d]
+	w.mu.Unlock()
+	if rej != nil {
+		return d, "", rej
+	}
 	signer, err := protocol.RecoverPromiseSigner(sp.Promise, w.domain, sp.Signature)
 	if err != nil {
 		return d, "", fmt.Errorf("%w: %w", ErrBadPromise, err)
@@ -288,7 +299,11 @@ func (w *Watcher) Add(ctx context.Context, sc *protocol.SignedCommitment) (commo
 		return d, "", fmt.Errorf("read the committer of %s: %w", sp.Promise.Operator, err)
 	}
 	if committer == (common.Address{}) || committer != signer {
-		return d, "", fmt.Errorf("%w: signed by %s, the committer of operator %s for slot %d is %s", ErrBadPromise, signer, sp.Promise.Operator, sp.Promise.Slot, committer)
+		err := fmt.Errorf("%w: signed by %s, the committer of operator %s for slot %d is %s", ErrBadPromise, signer, sp.Promise.Operator, sp.Promise.Slot, committer)
+		w.mu.Lock()
+		w.rejected[d] = err
+		w.mu.Unlock()
+		return d, "", err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
