@@ -1,7 +1,8 @@
 // Package sidecar wires the preconfirmation sidecar together: the duty
 // tracker (beacon node), the chain state (execution client), the admission
-// engine with its promise store, and the user API. cmd/pledge builds a
-// Config from flags and runs a Service.
+// engine with its promise store, the user API and, when configured, block
+// building (the constraints sender, the builder proxy and its local
+// fallback block). cmd/pledge builds a Config from flags and runs a Service.
 package sidecar
 
 import (
@@ -61,6 +62,9 @@ type Config struct {
 	RegistryTTL time.Duration
 	// PruneEvery is how often promises past the slash window are deleted.
 	PruneEvery time.Duration
+
+	// Building turns on block building; the zero value serves requests only.
+	Building BuildingConfig
 }
 
 func (c *Config) check() error {
@@ -83,6 +87,9 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: no operator address", ErrConfig)
 	case c.Admission.Slasher == (common.Address{}):
 		return fmt.Errorf("%w: no slasher address", ErrConfig)
+	}
+	if err := c.Building.check(); err != nil {
+		return err
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = time.Second
@@ -110,6 +117,7 @@ type Service struct {
 	engine   *admission.Engine
 	registry *registry.Cache
 	listener net.Listener
+	builder  net.Listener
 	started  chan struct{}
 }
 
@@ -137,6 +145,17 @@ func (s *Service) Addr() net.Addr {
 		return nil
 	}
 	return s.listener.Addr()
+}
+
+// BuilderAddr returns the Builder API's address once Run is serving it,
+// else nil (also when no builder listen address is configured).
+func (s *Service) BuilderAddr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.builder == nil {
+		return nil
+	}
+	return s.builder.Addr()
 }
 
 // Started is closed when Run serves the user API.
@@ -215,6 +234,14 @@ func (s *Service) Run(ctx context.Context) error {
 		return fmt.Errorf("reload stored promises: %w", err)
 	}
 
+	var build *building
+	if s.cfg.Building.enabled() {
+		if build, err = s.startBuilding(ctx, tracker, engine, el.Client()); err != nil {
+			return fmt.Errorf("block building: %w", err)
+		}
+		defer build.close()
+	}
+
 	backend := &backend{engine: engine, tracker: tracker, state: state, registry: regCache, cfg: &s.cfg}
 	apiCfg := s.cfg.API
 	apiCfg.Codes = Codes()
@@ -230,9 +257,15 @@ func (s *Service) Run(ctx context.Context) error {
 
 	s.mu.Lock()
 	s.tracker, s.state, s.engine, s.registry, s.listener = tracker, state, engine, regCache, ln
+	if build != nil {
+		s.builder = build.ln
+	}
 	s.mu.Unlock()
 	s.log.Info().Str("listen", ln.Addr().String()).Int("validators", len(ours)).
 		Str("committer", s.cfg.Committer.Address().Hex()).Msg("sidecar serving")
+	if build != nil {
+		logBuilding(s.log, s.cfg.Building, build)
+	}
 	close(s.started)
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -241,6 +274,9 @@ func (s *Service) Run(ctx context.Context) error {
 	g.Go(func() error { return s.followHeads(gctx, state, engine) })
 	g.Go(func() error { return s.prune(gctx, engine) })
 	g.Go(func() error { return server.Serve(gctx, ln) })
+	if build != nil {
+		build.run(gctx, g)
+	}
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return nil

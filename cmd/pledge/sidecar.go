@@ -1,9 +1,13 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
+	"net"
+	"net/url"
+	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -18,6 +22,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar"
 	"github.com/pledgeproto/pledge/sidecar/admission"
 	"github.com/pledgeproto/pledge/sidecar/api"
+	"github.com/pledgeproto/pledge/sidecar/builderproxy"
 	"github.com/pledgeproto/pledge/sidecar/keys"
 )
 
@@ -47,6 +52,16 @@ const (
 	flagRateLimit         = "rate-limit"
 	flagRateBurst         = "rate-burst"
 	flagPollInterval      = "poll-interval"
+
+	// Block building (all optional; without them the sidecar only sells promises).
+	flagBuilderListen      = "builder-listen"
+	flagRelays             = "relays"
+	flagEngineURL          = "engine-url"
+	flagJWTSecret          = "jwt-secret"
+	flagBuilderKey         = "builder-key"
+	flagFeeRecipient       = "fee-recipient"
+	flagBuilderSoftTimeout = "builder-soft-timeout"
+	flagBuilderHardTimeout = "builder-hard-timeout"
 )
 
 func sidecarFlags() []cli.Flag {
@@ -78,6 +93,14 @@ func sidecarFlags() []cli.Flag {
 		&cli.Float64Flag{Name: flagRateLimit, Usage: "calls per second allowed to one client IP (0: unlimited)", Value: 100, EnvVars: envVars(flagRateLimit)},
 		&cli.IntFlag{Name: flagRateBurst, Usage: "calls one client IP may make at once", Value: 200, EnvVars: envVars(flagRateBurst)},
 		&cli.DurationFlag{Name: flagPollInterval, Usage: "how often the execution client's head is polled", Value: time.Second, EnvVars: envVars(flagPollInterval)},
+		str(flagBuilderListen, "serve the Builder API to the beacon node on this address (host:port; point its builder endpoint here); empty: off", ""),
+		str(flagRelays, "comma-separated relays (http://0xPUBKEY@host:port) that get our slots' constraints and are asked for bids", ""),
+		str(flagEngineURL, "execution client's engine API URL, for the local fallback block (needs --builder-listen and --jwt-secret)", ""),
+		str(flagJWTSecret, "file holding the engine API's JWT secret (32 bytes in hex)", ""),
+		str(flagBuilderKey, "BLS key file signing the fallback block's bids (raw hex or keystore); empty: a new key each start", ""),
+		str(flagFeeRecipient, "fee recipient of fallback blocks when the proposer registered none through the builder endpoint", ""),
+		&cli.DurationFlag{Name: flagBuilderSoftTimeout, Usage: "getHeader answers with the best valid bid once this passes", Value: 500 * time.Millisecond, EnvVars: envVars(flagBuilderSoftTimeout)},
+		&cli.DurationFlag{Name: flagBuilderHardTimeout, Usage: "getHeader never takes longer (keep under the beacon node's 1 s)", Value: 950 * time.Millisecond, EnvVars: envVars(flagBuilderHardTimeout)},
 	}
 }
 
@@ -138,6 +161,11 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		return nil, fmt.Errorf("invalid --%s %g: want a fraction between 0 and 1", flagDeadlineFraction, f)
 	}
 
+	building, err := buildingConfig(c)
+	if err != nil {
+		return nil, err
+	}
+
 	if c.String(flagValidatorKeys) == "" {
 		return nil, fmt.Errorf("missing --%s: the validator keys whose slots are sold", flagValidatorKeys)
 	}
@@ -188,7 +216,95 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		},
 		API:          apiCfg,
 		PollInterval: c.Duration(flagPollInterval),
+		Building:     *building,
 	}, nil
+}
+
+// buildingConfig reads the block-building flags. Each part is optional, but
+// a part named without what it needs is refused here, with the flag to add.
+func buildingConfig(c *cli.Context) (*sidecar.BuildingConfig, error) {
+	b := &sidecar.BuildingConfig{
+		BuilderListen: strings.TrimSpace(c.String(flagBuilderListen)),
+		EngineURL:     strings.TrimSpace(c.String(flagEngineURL)),
+		SoftTimeout:   c.Duration(flagBuilderSoftTimeout),
+		HardTimeout:   c.Duration(flagBuilderHardTimeout),
+	}
+	if b.BuilderListen != "" {
+		if _, _, err := net.SplitHostPort(b.BuilderListen); err != nil {
+			return nil, fmt.Errorf("invalid --%s %q: want host:port", flagBuilderListen, b.BuilderListen)
+		}
+	}
+	for _, r := range strings.Split(c.String(flagRelays), ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		if _, err := builderproxy.ParseRelay(r); err != nil {
+			return nil, fmt.Errorf("invalid --%s entry: %w", flagRelays, err)
+		}
+		b.Relays = append(b.Relays, r)
+	}
+	if b.SoftTimeout <= 0 || b.HardTimeout < b.SoftTimeout {
+		return nil, fmt.Errorf("invalid --%s %s / --%s %s: want 0 < soft <= hard", flagBuilderSoftTimeout, b.SoftTimeout, flagBuilderHardTimeout, b.HardTimeout)
+	}
+	if b.BuilderListen != "" && len(b.Relays) == 0 && b.EngineURL == "" {
+		return nil, fmt.Errorf("--%s needs --%s or --%s (the local fallback block) to get blocks from", flagBuilderListen, flagRelays, flagEngineURL)
+	}
+	if b.EngineURL == "" {
+		for _, name := range []string{flagJWTSecret, flagBuilderKey, flagFeeRecipient} {
+			if c.String(name) != "" {
+				return nil, fmt.Errorf("--%s is only used with --%s (the local fallback block)", name, flagEngineURL)
+			}
+		}
+		return b, nil
+	}
+	if u, err := url.Parse(b.EngineURL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return nil, fmt.Errorf("invalid --%s %q: want an http(s):// or ws(s):// URL", flagEngineURL, b.EngineURL)
+	}
+	if b.BuilderListen == "" {
+		return nil, fmt.Errorf("--%s needs --%s: the fallback block is served through the builder endpoint", flagEngineURL, flagBuilderListen)
+	}
+	if c.String(flagJWTSecret) == "" {
+		return nil, fmt.Errorf("missing --%s: the engine API at --%s needs its JWT secret file", flagJWTSecret, flagEngineURL)
+	}
+	secret, err := readJWTSecret(c.String(flagJWTSecret))
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flagJWTSecret, err)
+	}
+	b.JWTSecret = &secret
+	if c.String(flagFeeRecipient) == "" {
+		return nil, fmt.Errorf("missing --%s: who gets the fallback block's fees when the proposer registered none", flagFeeRecipient)
+	}
+	if b.FeeRecipient, err = addressFlag(c, flagFeeRecipient); err != nil {
+		return nil, err
+	}
+	if p := c.String(flagBuilderKey); p != "" {
+		ks, err := keys.LoadBLSKeys(p, nil)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %w", flagBuilderKey, err)
+		}
+		if len(ks) != 1 {
+			return nil, fmt.Errorf("--%s: %s holds %d keys, want exactly one", flagBuilderKey, p, len(ks))
+		}
+		b.BuilderKey = ks[0].Secret
+	}
+	return b, nil
+}
+
+// readJWTSecret reads a JWT secret file: 32 bytes in hex, 0x optional, as
+// geth and the beacon nodes write it.
+func readJWTSecret(path string) ([32]byte, error) {
+	var secret [32]byte
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return secret, err
+	}
+	text := strings.TrimPrefix(strings.TrimSpace(string(raw)), "0x")
+	b, err := hex.DecodeString(text)
+	if err != nil || len(b) != len(secret) {
+		return secret, fmt.Errorf("%s: want 32 bytes in hex", path)
+	}
+	copy(secret[:], b)
+	return secret, nil
 }
 
 func addressFlag(c *cli.Context, name string) (common.Address, error) {
