@@ -45,6 +45,8 @@ func newApp() *cli.App {
 			registryCommand(),
 			benchCommand(),
 			relayCommand(),
+			watchCommand(),
+			slashCommand(),
 		},
 		// Without an Action, cli treats "pledge bogus" as a help topic lookup;
 		// an unknown command should be a plain error instead.
