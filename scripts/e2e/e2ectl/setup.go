@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"math/big"
@@ -132,10 +131,3 @@ func genesis(c setupConfig) *core.Genesis {
 		Alloc:      alloc,
 	}
 }
-
-// errNotImplemented marks a command of a later stage.
-var errNotImplemented = errors.New("not implemented yet")
-
-func runDeploy(context.Context, []string) error { return errNotImplemented }
-func runDrive(context.Context, []string) error  { return errNotImplemented }
-func runCheck(context.Context, []string) error  { return errNotImplemented }

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+)
+
+// Errors of the check, one per way a promise can be lost or broken.
+var (
+	errLostPromise   = errors.New("acknowledged promise not returned by commitmentResult")
+	errAlteredResult = errors.New("commitmentResult returned a different promise than the one acknowledged")
+	errNotLanded     = errors.New("promised transaction not in any block")
+	errLate          = errors.New("promised transaction landed after its slot")
+	errNotProposed   = errors.New("block not proposed by an interop validator")
+	errNoAcks        = errors.New("no promise acknowledged")
+)
+
+// checkConfig is what `e2ectl check` needs.
+type checkConfig struct {
+	sidecarURL, rpcURL, beaconURL, acksFile string
+	genesisTime, secondsPerSlot             uint64
+	validators                              uint64
+	killedAtMs, restartedAtMs               int64
+	strict                                  bool
+	timeout                                 time.Duration
+}
+
+// runCheck judges every acknowledged promise after its slot.
+func runCheck(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var c checkConfig
+	fs.StringVar(&c.sidecarURL, "sidecar", "", "sidecar user API URL (restarted)")
+	fs.StringVar(&c.rpcURL, "rpc", "", "execution client JSON-RPC URL")
+	fs.StringVar(&c.beaconURL, "beacon", "", "beacon node REST API URL")
+	fs.StringVar(&c.acksFile, "acks", "", "acknowledged promises written by drive")
+	fs.Uint64Var(&c.genesisTime, "genesis-time", 0, "beacon genesis unix time")
+	fs.Uint64Var(&c.secondsPerSlot, "seconds-per-slot", 2, "slot length")
+	fs.Uint64Var(&c.validators, "validators", 64, "interop validators (all served by the sidecar)")
+	fs.Int64Var(&c.killedAtMs, "killed-at-ms", 0, "when the sidecar was killed (unix ms): promises before and after are required")
+	fs.Int64Var(&c.restartedAtMs, "restarted-at-ms", 0, "when the restarted sidecar was ready (unix ms)")
+	fs.BoolVar(&c.strict, "strict", false, "fail on a promise that landed after its slot (builder mode: the sidecar forces inclusion)")
+	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "how long to wait for the promised slots to pass")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.sidecarURL == "" || c.rpcURL == "" || c.beaconURL == "" || c.acksFile == "" || c.genesisTime == 0 {
+		return fmt.Errorf("check: -sidecar, -rpc, -beacon, -acks and -genesis-time are required: %w", errUsage)
+	}
+	return check(ctx, c)
+}
+
+func readAcks(path string) ([]ack, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []ack
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		var a ack
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		out = append(out, a)
+	}
+	return out, sc.Err()
+}
+
+func check(ctx context.Context, c checkConfig) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	acks, err := readAcks(c.acksFile)
+	if err != nil {
+		return err
+	}
+	if len(acks) == 0 {
+		return errNoAcks
+	}
+	var before, after int
+	last := uint64(0)
+	for _, a := range acks {
+		switch {
+		case c.killedAtMs != 0 && a.AckedAtMs < c.killedAtMs:
+			before++
+		case c.restartedAtMs != 0 && a.AckedAtMs >= c.restartedAtMs:
+			after++
+		}
+		last = max(last, a.Slot)
+	}
+	if c.killedAtMs != 0 && (before == 0 || after == 0) {
+		return fmt.Errorf("%w on both sides of the SIGKILL: %d before, %d after the restart", errNoAcks, before, after)
+	}
+
+	// Wait until the last promised slot and one more have passed.
+	wait := time.Until(time.Unix(int64(c.genesisTime+(last+2)*c.secondsPerSlot), 0))
+	if wait > 0 {
+		fmt.Printf("check: waiting %s for slot %d to pass\n", wait.Round(time.Second), last+1)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+
+	el, err := ethclient.DialContext(ctx, c.rpcURL)
+	if err != nil {
+		return fmt.Errorf("execution client %s: %w", c.rpcURL, err)
+	}
+	defer el.Close()
+	sc := &sidecarClient{url: c.sidecarURL, http: &http.Client{Timeout: 5 * time.Second}}
+	proposers := map[uint64]uint64{}
+	var (
+		problems                 []error
+		exact, early, late, lost int
+	)
+	for _, a := range acks {
+		// The promise survives the restart, byte for byte.
+		var got protocol.SignedCommitment
+		if err := sc.call(ctx, "commitmentResult", []any{a.RequestHash}, &got); err != nil {
+			lost++
+			problems = append(problems, fmt.Errorf("%w: %s (slot %d, acknowledged %s): %v",
+				errLostPromise, a.RequestHash, a.Slot, time.UnixMilli(a.AckedAtMs).Format("15:04:05.000"), err))
+			continue
+		}
+		if !bytes.Equal(got.Signature, a.Signature) || !bytes.Equal(got.Commitment.Payload, a.Payload) {
+			problems = append(problems, fmt.Errorf("%w: %s", errAlteredResult, a.RequestHash))
+			continue
+		}
+		// The transaction is on chain, no later than its slot, in a block a
+		// validator of ours proposed.
+		rcpt, err := el.TransactionReceipt(ctx, a.TxHash)
+		if errors.Is(err, ethereum.NotFound) {
+			problems = append(problems, fmt.Errorf("%w: %s (promised for slot %d)", errNotLanded, a.TxHash, a.Slot))
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("receipt of %s: %w", a.TxHash, err)
+		}
+		if rcpt.Status != types.ReceiptStatusSuccessful {
+			problems = append(problems, fmt.Errorf("promised transaction %s failed in block %s", a.TxHash, rcpt.BlockNumber))
+		}
+		head, err := el.HeaderByHash(ctx, rcpt.BlockHash)
+		if err != nil {
+			return fmt.Errorf("block %s: %w", rcpt.BlockHash, err)
+		}
+		slot := (head.Time - c.genesisTime) / c.secondsPerSlot
+		switch {
+		case slot == a.Slot:
+			exact++
+		case slot < a.Slot:
+			early++
+		default:
+			late++
+			if c.strict {
+				problems = append(problems, fmt.Errorf("%w: %s promised for slot %d, in slot %d", errLate, a.TxHash, a.Slot, slot))
+			}
+		}
+		if _, ok := proposers[slot]; !ok {
+			idx, err := proposerOf(ctx, c.beaconURL, slot)
+			if err != nil {
+				return err
+			}
+			proposers[slot] = idx
+		}
+		if idx := proposers[slot]; idx >= c.validators {
+			problems = append(problems, fmt.Errorf("%w: slot %d proposer %d", errNotProposed, slot, idx))
+		}
+	}
+	fmt.Printf("check: %d promises acknowledged (%d before the SIGKILL, %d after the restart), %d lost after the restart\n",
+		len(acks), before, after, lost)
+	fmt.Printf("check: landed in the promised slot %d, earlier %d, later %d, in %d blocks proposed by the Prysm validator\n",
+		exact, early, late, len(proposers))
+	if late > 0 && !c.strict {
+		fmt.Printf("check: NOTE %d promised transactions landed after their slot: without builder mode the sidecar cannot force them in\n", late)
+	}
+	for i, p := range problems {
+		if i == 20 {
+			fmt.Printf("check: ... and %d more\n", len(problems)-i)
+			break
+		}
+		fmt.Println("check: FAIL", p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d of %d promises failed the check", len(problems), len(acks))
+	}
+	return nil
+}
+
+// proposerOf is the proposer index of the canonical beacon block at slot.
+func proposerOf(ctx context.Context, beaconURL string, slot uint64) (uint64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/eth/v1/beacon/headers/%d", strings.TrimSuffix(beaconURL, "/"), slot), nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("beacon header of slot %d: %w", slot, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("beacon header of slot %d: HTTP %d (a block with promised transactions has no beacon block)", slot, resp.StatusCode)
+	}
+	var body struct {
+		Data struct {
+			Header struct {
+				Message struct {
+					ProposerIndex string `json:"proposer_index"`
+				} `json:"message"`
+			} `json:"header"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return 0, fmt.Errorf("beacon header of slot %d: %w", slot, err)
+	}
+	idx, err := strconv.ParseUint(body.Data.Header.Message.ProposerIndex, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("beacon header of slot %d: proposer index %q", slot, body.Data.Header.Message.ProposerIndex)
+	}
+	return idx, nil
+}
