@@ -55,7 +55,7 @@ func (f *fakeL1) at(slot, nonce uint64) {
 	f.nonce = nonce
 }
 
-func newTestPoster(t *testing.T) (*Poster, *fakeL1, *ecdsa.PrivateKey) {
+func newTestPoster(t testing.TB) (*Poster, *fakeL1, *ecdsa.PrivateKey) {
 	t.Helper()
 	key, err := crypto.GenerateKey()
 	if err != nil {
