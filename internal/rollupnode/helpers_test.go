@@ -231,3 +231,6 @@ func (r *running) nonce(t *testing.T, a common.Address) uint64 {
 func ether(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(params.Ether)) }
 
 func zerologNop() zerolog.Logger { return zerolog.Nop() }
+
+// typesAccount is a genesis account holding code.
+func typesAccount(code []byte) types.Account { return types.Account{Code: code, Balance: new(big.Int)} }
