@@ -126,3 +126,42 @@ func BenchmarkRequestInvalid(b *testing.B) {
 	b.Run("serial", func(b *testing.B) { run(b, false) })
 	b.Run("parallel64", func(b *testing.B) { run(b, true) })
 }
+
+// l2PerSlot is how many L2 requests BenchmarkRequestL2Valid puts in one
+// slot: about what one batch post carries (rollup.MaxPostData).
+const l2PerSlot = 1000
+
+// BenchmarkRequestL2Valid is the hot path of a valid L2 promise: decoding
+// with the rollup's signer, the rollup account read (an in-memory fake
+// standing for the L2 RPC's per-head cache), the locked checks including
+// the post's size and gas, signing and the synced write. Requests fill
+// slots of l2PerSlot each, as many as one post can carry.
+//
+//	go test ./sidecar/admission -run '^$' -bench RequestL2Valid -benchtime 5000x
+func BenchmarkRequestL2Valid(b *testing.B) {
+	h := newHarness(b, benchUsers, withPoster(), withBlockGasLimit(1<<40),
+		withConfig(func(c *Config) {
+			c.GasBudgetPerSlot = 1 << 40
+			for id, r := range c.Rollups {
+				r.GasBudgetPerSlot, r.BytesPerSlot = 1<<40, 124<<10
+				c.Rollups[id] = r
+			}
+		}))
+	h.collateral.set(new(big.Int).Mul(big.NewInt(1<<40), ether))
+	reqs := make([]protocol.CommitmentRequest, b.N)
+	for i := range reqs {
+		slot := uint64(headSlot + 2 + i/l2PerSlot)
+		if slot >= headSlot+5 {
+			slot++ // headSlot+5 is not ours
+		}
+		reqs[i] = h.l2req(slot, h.l2tx(h.users[i%benchUsers], rollupA, uint64(i/benchUsers), txOpts{}))
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := h.eng.Request(ctx, reqs[i]); err != nil {
+			b.Fatalf("request %d: %v", i, err)
+		}
+	}
+}
