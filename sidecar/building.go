@@ -57,6 +57,10 @@ type BuildingConfig struct {
 	// FeeRecipient receives a fallback block's fees when the proposer has
 	// not registered one through the builder endpoint.
 	FeeRecipient common.Address
+	// PoolTxs lets the fallback block carry up to this many pending
+	// mempool transactions after the promised ones (0: promises only,
+	// the fastest build; reading a large pool takes time).
+	PoolTxs int
 	// SoftTimeout and HardTimeout bound getHeader (zero: the proxy's
 	// defaults, 500 ms and 950 ms); short-slot devnets need less.
 	SoftTimeout time.Duration
@@ -80,6 +84,8 @@ func (c *BuildingConfig) check() error {
 		return fmt.Errorf("%w: the builder endpoint needs relays or an engine URL (the fallback block)", ErrConfig)
 	case c.SoftTimeout < 0 || c.HardTimeout < 0:
 		return fmt.Errorf("%w: negative getHeader timeout", ErrConfig)
+	case c.PoolTxs < 0:
+		return fmt.Errorf("%w: negative fallback pool transaction count", ErrConfig)
 	}
 	return nil
 }
@@ -175,7 +181,7 @@ func (s *Service) newFallback(ctx context.Context, chain chainInfo, el *rpc.Clie
 		GenesisForkVersion: chain.genesisForkVersion,
 		FeeRecipient:       cfg.FeeRecipient,
 		FuluTime:           chain.fuluTime,
-	}, s.log, fallback.WithRegisterer(s.reg))
+	}, s.log, fallback.WithRegisterer(s.reg), fallback.WithPoolTxs(cfg.PoolTxs))
 	if err != nil {
 		engineRPC.Close()
 		return nil, nil, err

@@ -60,6 +60,7 @@ const (
 	flagJWTSecret          = "jwt-secret"
 	flagBuilderKey         = "builder-key"
 	flagFeeRecipient       = "fee-recipient"
+	flagFallbackPoolTxs    = "fallback-pool-txs"
 	flagBuilderSoftTimeout = "builder-soft-timeout"
 	flagBuilderHardTimeout = "builder-hard-timeout"
 )
@@ -99,6 +100,7 @@ func sidecarFlags() []cli.Flag {
 		str(flagJWTSecret, "file holding the engine API's JWT secret (32 bytes in hex)", ""),
 		str(flagBuilderKey, "BLS key file signing the fallback block's bids (raw hex or keystore); empty: a new key each start", ""),
 		str(flagFeeRecipient, "fee recipient of fallback blocks when the proposer registered none through the builder endpoint", ""),
+		&cli.IntFlag{Name: flagFallbackPoolTxs, Usage: "mempool txs the fallback block may carry after the promised ones (0: promises only, fastest)", Value: 0, EnvVars: envVars(flagFallbackPoolTxs)},
 		&cli.DurationFlag{Name: flagBuilderSoftTimeout, Usage: "getHeader answers with the best valid bid once this passes", Value: 500 * time.Millisecond, EnvVars: envVars(flagBuilderSoftTimeout)},
 		&cli.DurationFlag{Name: flagBuilderHardTimeout, Usage: "getHeader never takes longer (keep under the beacon node's 1 s)", Value: 950 * time.Millisecond, EnvVars: envVars(flagBuilderHardTimeout)},
 	}
@@ -226,6 +228,7 @@ func buildingConfig(c *cli.Context) (*sidecar.BuildingConfig, error) {
 	b := &sidecar.BuildingConfig{
 		BuilderListen: strings.TrimSpace(c.String(flagBuilderListen)),
 		EngineURL:     strings.TrimSpace(c.String(flagEngineURL)),
+		PoolTxs:       c.Int(flagFallbackPoolTxs),
 		SoftTimeout:   c.Duration(flagBuilderSoftTimeout),
 		HardTimeout:   c.Duration(flagBuilderHardTimeout),
 	}
@@ -245,6 +248,9 @@ func buildingConfig(c *cli.Context) (*sidecar.BuildingConfig, error) {
 	}
 	if b.SoftTimeout <= 0 || b.HardTimeout < b.SoftTimeout {
 		return nil, fmt.Errorf("invalid --%s %s / --%s %s: want 0 < soft <= hard", flagBuilderSoftTimeout, b.SoftTimeout, flagBuilderHardTimeout, b.HardTimeout)
+	}
+	if b.PoolTxs < 0 {
+		return nil, fmt.Errorf("invalid --%s %d: want 0 or more", flagFallbackPoolTxs, b.PoolTxs)
 	}
 	if b.BuilderListen != "" && len(b.Relays) == 0 && b.EngineURL == "" {
 		return nil, fmt.Errorf("--%s needs --%s or --%s (the local fallback block) to get blocks from", flagBuilderListen, flagRelays, flagEngineURL)
