@@ -21,9 +21,15 @@ library AccountProof {
         bytes32 codeHash;
     }
 
-    /// @notice Proves the state of `account` under the state root `root`.
-    function verify(bytes32 root, address account, bytes[] memory proof) internal pure returns (Account memory acc) {
-        (bool found, uint256 vs, uint256 vl) = MerkleTrie.get(root, keccak256(abi.encodePacked(account)), proof);
+    /// @notice Proves the state of `account` under the state root `root`; the proof is read
+    ///         in place, in calldata.
+    function verify(bytes32 root, address account, bytes[] calldata proof) internal pure returns (Account memory acc) {
+        bytes32 key;
+        assembly ("memory-safe") {
+            mstore(0x00, shl(96, account))
+            key := keccak256(0x00, 20)
+        }
+        (bool found, uint256 vs, uint256 vl) = MerkleTrie.get(root, key, proof);
         if (!found) {
             acc.codeHash = EMPTY_CODE_HASH;
             return acc;

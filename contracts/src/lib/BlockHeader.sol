@@ -29,9 +29,13 @@ library BlockHeader {
     uint256 private constant BASE_FEE = 15;
     uint256 private constant EXCESS_BLOB_GAS = 18;
 
-    /// @notice Decodes `rlpHeader`. It proves nothing: the caller anchors `hash`.
-    function decode(bytes memory rlpHeader) internal pure returns (Header memory h) {
-        uint256 ptr = RLPReader.ptrOf(rlpHeader);
+    /// @notice Decodes `rlpHeader` in place, in calldata. It proves nothing: the caller
+    ///         anchors `hash`.
+    function decode(bytes calldata rlpHeader) internal pure returns (Header memory h) {
+        uint256 ptr;
+        assembly {
+            ptr := rlpHeader.offset
+        }
         uint256 end = ptr + rlpHeader.length;
         uint256 cur = RLPReader.list(ptr, end);
         uint256 i;
@@ -48,6 +52,6 @@ library BlockHeader {
             cur = next;
         }
         if (i <= BASE_FEE) revert HeaderTooShort(i);
-        h.hash = keccak256(rlpHeader);
+        h.hash = RLPReader.hash(rlpHeader);
     }
 }

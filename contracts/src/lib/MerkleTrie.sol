@@ -22,11 +22,12 @@ library MerkleTrie {
     /// @dev keccak256(rlp("")): the root of an empty trie.
     bytes32 internal constant EMPTY_TRIE_ROOT = 0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421;
 
-    /// @notice Looks `key` up under `root`.
+    /// @notice Looks `key` up under `root`. The proof stays in calldata: each node is copied
+    ///         to scratch memory only to be hashed, and read in place.
     /// @return found whether the key is in the trie.
-    /// @return vstart where the leaf's value (an RLP string's payload) starts in memory.
+    /// @return vstart where the leaf's value (an RLP string's payload) starts in calldata.
     /// @return vlen the value's length.
-    function get(bytes32 root, bytes32 key, bytes[] memory proof)
+    function get(bytes32 root, bytes32 key, bytes[] calldata proof)
         internal
         pure
         returns (bool found, uint256 vstart, uint256 vlen)
@@ -39,10 +40,14 @@ library MerkleTrie {
         uint256 depth; // nibbles of the key consumed so far
         uint256 last = proof.length - 1;
         for (uint256 i; i <= last; i++) {
-            bytes memory node = proof[i];
-            if (keccak256(node) != want) revert ProofNodeMismatch(i);
+            bytes calldata node = proof[i];
+            if (RLPReader.hash(node) != want) revert ProofNodeMismatch(i);
+            uint256 ptr;
+            assembly {
+                ptr := node.offset
+            }
             Step kind;
-            (kind, want, depth) = _step(node, key, depth, i);
+            (kind, want, depth) = _step(ptr, ptr + node.length, key, depth, i);
             if (kind == Step.Descend) continue;
             // The walk ends here, and so must the proof.
             if (i != last) revert ProofLength();
@@ -59,20 +64,21 @@ library MerkleTrie {
         Found
     }
 
-    /// @dev Reads one node on the key's path at nibble `depth`: descend to the child with
-    ///      hash `child`, or stop because the key is absent or found (value at vs, vl).
-    function _step(bytes memory node, bytes32 key, uint256 depth, uint256 i)
+    /// @dev Reads one node [ptr, end) on the key's path at nibble `depth`: descend to the
+    ///      child with hash `child`, or stop because the key is absent or found (value at vs, vl).
+    function _step(uint256 ptr, uint256 end, bytes32 key, uint256 depth, uint256 i)
         private
         pure
         returns (Step, bytes32, uint256)
     {
-        uint256 end = RLPReader.ptrOf(node) + node.length;
-        uint256 first = RLPReader.list(RLPReader.ptrOf(node), end);
-        (,,, uint256 third) = RLPReader.decode(first, end);
-        (,,, third) = RLPReader.decode(third, end);
+        uint256 first = RLPReader.list(ptr, end);
+        // One pass over the items counts them and finds the branch child on the key's path
+        // (a key is 64 nibbles; past them there is no child to find, index 16 is the value).
+        (uint256 hit, uint256 n) = RLPReader.scan(first, end, depth < 64 ? _nibble(key, depth) : 16);
         // Two items: leaf or extension; seventeen: branch.
-        if (third == end) return _short(first, end, key, depth, i);
-        return _branch(first, end, key, depth, i);
+        if (n == 2) return _short(first, end, key, depth, i);
+        if (n != 17) revert BadNode(i);
+        return _branch(hit, end, depth, i);
     }
 
     /// @dev A leaf or an extension node: [hex-prefix path, value or child].
@@ -95,22 +101,15 @@ library MerkleTrie {
         return (Step.Descend, _childHash(vs, vl, isList, i), newDepth);
     }
 
-    /// @dev A branch node: sixteen children and a value.
-    function _branch(uint256 cur, uint256 end, bytes32 key, uint256 depth, uint256 i)
+    /// @dev A branch node (sixteen children and a value, counted by `_step`), whose child on
+    ///      the key's path starts at `hit`.
+    function _branch(uint256 hit, uint256 end, uint256 depth, uint256 i)
         private
         pure
         returns (Step, bytes32, uint256)
     {
         // A 32-byte key always ends in a leaf, never at a branch value.
         if (depth >= 64) revert BadNode(i);
-        uint256 nib = _nibble(key, depth);
-        uint256 hit;
-        uint256 n;
-        for (; cur < end; n++) {
-            if (n == nib) hit = cur;
-            (,,, cur) = RLPReader.decode(cur, end);
-        }
-        if (n != 17) revert BadNode(i);
         (uint256 cs, uint256 cl, bool clist,) = RLPReader.decode(hit, end);
         if (!clist && cl == 0) return (Step.Absent, 0, depth + 1);
         return (Step.Descend, _childHash(cs, cl, clist, i), depth + 1);
@@ -133,7 +132,7 @@ library MerkleTrie {
         (ptr, len, isList, next) = RLPReader.decode(first, end);
         if (isList || len == 0) revert BadNode(i);
         assembly {
-            flag := shr(4, byte(0, mload(ptr)))
+            flag := shr(4, byte(0, calldataload(ptr)))
         }
         if (flag > 3) revert BadNode(i);
         // Hex-prefix: an odd path keeps its first nibble in the flag byte.
@@ -153,9 +152,9 @@ library MerkleTrie {
         uint256 k = uint256(key) << (4 * depth);
         uint256 p;
         assembly {
-            p := shl(mul(4, start), mload(ptr))
+            p := shl(mul(4, start), calldataload(ptr))
             // A 64-nibble even path (33 bytes with its flag byte) spills one byte.
-            if gt(add(start, pathLen), 64) { p := or(p, shr(sub(256, mul(4, start)), mload(add(ptr, 32)))) }
+            if gt(add(start, pathLen), 64) { p := or(p, shr(sub(256, mul(4, start)), calldataload(add(ptr, 32)))) }
         }
         uint256 shift = 256 - 4 * pathLen;
         return (k >> shift) == (p >> shift);
@@ -165,12 +164,14 @@ library MerkleTrie {
         if (isList) revert InlineNode(i);
         if (l != 32) revert BadNode(i);
         assembly {
-            h := mload(s)
+            h := calldataload(s)
         }
     }
 
-    function _nibble(bytes32 key, uint256 idx) private pure returns (uint256) {
-        uint256 b = uint8(key[idx >> 1]);
-        return idx & 1 == 0 ? b >> 4 : b & 0x0f;
+    /// @dev Nibble `idx` (< 64) of `key`, most significant first.
+    function _nibble(bytes32 key, uint256 idx) private pure returns (uint256 nib) {
+        assembly {
+            nib := and(shr(sub(252, mul(4, idx)), key), 0x0f)
+        }
     }
 }

@@ -1,24 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-/// @title RLPReader — reads RLP items in place, in memory.
-/// @notice Items are addressed by raw memory pointers, so a header or a trie node is read
-///         without copying it and without allocating (struct-based readers cost ~1k gas per
-///         item; this costs ~100). Every read is bounds-checked against the end of its
-///         enclosing buffer: the Slasher only decodes data whose hash it has checked, but a
-///         checked hash of a malformed encoding must still revert, never read past the end.
+/// @title RLPReader — reads RLP items in place, in calldata.
+/// @notice Items are addressed by raw calldata offsets, so a header or a trie node is read
+///         where the transaction carries it: nothing is copied to memory or allocated
+///         (struct-based readers over memory copies cost ~1k gas per item; this costs well
+///         under 100). Every read is bounds-checked against the end of its enclosing buffer:
+///         the Slasher only decodes data whose hash it has checked, but a checked hash of a
+///         malformed encoding must still revert, never read past the end.
 library RLPReader {
     /// @notice The bytes are not a well-formed RLP item of the expected kind.
     error RLPMalformed();
 
-    /// @notice Memory address of the first byte of `b`'s contents.
-    function ptrOf(bytes memory b) internal pure returns (uint256 ptr) {
-        assembly {
-            ptr := add(b, 32)
-        }
-    }
-
-    /// @notice Decodes the prefix of the item at `ptr`, which must end by `end`.
+    /// @notice Decodes the prefix of the item at calldata offset `ptr`, which must end by `end`.
     /// @return pstart where the payload starts.
     /// @return plen the payload length (1 and pstart == ptr for a single byte < 0x80).
     /// @return isList whether the item is a list.
@@ -31,7 +25,7 @@ library RLPReader {
         bool bad;
         assembly {
             bad := iszero(lt(ptr, end))
-            let b0 := byte(0, mload(ptr))
+            let b0 := byte(0, calldataload(ptr))
             switch lt(b0, 0x80)
             case 1 {
                 pstart := ptr
@@ -57,7 +51,7 @@ library RLPReader {
                     let ll := sub(b0, add(base, 0x37))
                     bad := or(bad, gt(ll, 8))
                     bad := or(bad, gt(add(ptr, add(1, ll)), end))
-                    plen := shr(mul(8, sub(32, ll)), mload(add(ptr, 1)))
+                    plen := shr(mul(8, sub(32, ll)), calldataload(add(ptr, 1)))
                     pstart := add(ptr, add(1, ll))
                 }
             }
@@ -75,12 +69,42 @@ library RLPReader {
         return s;
     }
 
+    /// @notice Walks every item of the list payload [ptr, end) by its prefix alone, in one
+    ///         loop: the cheap way to count a trie node's items and find one of them.
+    /// @return at where item `idx` starts (0 when the payload has no item `idx`).
+    /// @return count how many items the payload holds; the last one must end at `end`.
+    function scan(uint256 ptr, uint256 end, uint256 idx) internal pure returns (uint256 at, uint256 count) {
+        bool bad;
+        assembly {
+            // Branch-free but for the rare long form: a jump costs more than the
+            // arithmetic it saves, and a trie branch holds seventeen items.
+            for {} lt(ptr, end) { count := add(count, 1) } {
+                at := or(at, mul(eq(count, idx), ptr))
+                let b0 := byte(0, calldataload(ptr))
+                // Strings 0x80..0xb7 and lists 0xc0..0xf7 carry their payload length in
+                // the low six bits; a byte below 0x80 is its own payload (length 0 here).
+                let low := mul(gt(b0, 0x7f), and(b0, 0x3f))
+                ptr := add(ptr, add(1, low))
+                // 0xb8..0xbf and 0xf8..0xff: `low - 0x37` (1..8) length bytes follow the
+                // prefix. Step back to them, then past them and the payload they measure.
+                if gt(low, 0x37) {
+                    let ll := sub(low, 0x37)
+                    ptr := sub(ptr, low)
+                    ptr := add(add(ptr, ll), shr(mul(8, sub(32, ll)), calldataload(ptr)))
+                }
+            }
+            // An item that overruns the payload ends the loop past `end`.
+            bad := gt(ptr, end)
+        }
+        if (bad) revert RLPMalformed();
+    }
+
     /// @notice A string payload read as a big-endian unsigned integer of at most 32 bytes.
     function toUint(uint256 pstart, uint256 plen, bool isList) internal pure returns (uint256 v) {
         if (isList || plen > 32) revert RLPMalformed();
         if (plen == 0) return 0;
         assembly {
-            v := shr(mul(8, sub(32, plen)), mload(pstart))
+            v := shr(mul(8, sub(32, plen)), calldataload(pstart))
         }
     }
 
@@ -88,7 +112,18 @@ library RLPReader {
     function toBytes32(uint256 pstart, uint256 plen, bool isList) internal pure returns (bytes32 v) {
         if (isList || plen != 32) revert RLPMalformed();
         assembly {
-            v := mload(pstart)
+            v := calldataload(pstart)
+        }
+    }
+
+    /// @notice keccak256 of `b`, hashed from a scratch copy above the free memory pointer
+    ///         (not allocated: the copy is dead once hashed, so memory never grows with
+    ///         the number of items hashed).
+    function hash(bytes calldata b) internal pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, b.offset, b.length)
+            h := keccak256(m, b.length)
         }
     }
 }
