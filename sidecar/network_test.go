@@ -5,12 +5,15 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -792,4 +795,80 @@ func withLabel(m map[string]string, k, v string) map[string]string {
 		out[a] = b
 	}
 	return out
+}
+
+// TestSidecarBuilderFlags: each bad block-building setting stops `pledge
+// sidecar` before it connects anywhere, with one line naming the flag.
+func TestSidecarBuilderFlags(t *testing.T) {
+	bin, err := buildPledge()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	goodJWT := write("jwt.hex", "0x"+strings.Repeat("ab", 32)+"\n")
+	shortJWT := write("short.hex", strings.Repeat("ab", 31))
+	notAKey := write("builder.key", "not a key")
+	engine := []string{"--builder-listen", "127.0.0.1:0", "--engine-url", "http://127.0.0.1:8551", "--jwt-secret", goodJWT, "--fee-recipient", "0x00000000000000000000000000000000000000fe"}
+	base := []string{
+		"sidecar",
+		"--registry", "0x0000000000000000000000000000000000000001",
+		"--slasher", "0x0000000000000000000000000000000000000002",
+		"--operator", "0x0000000000000000000000000000000000000003",
+		// An address nothing listens on: a flag error must come first.
+		"--beacon-url", "http://127.0.0.1:1", "--execution-url", "http://127.0.0.1:1",
+	}
+	replace := func(args []string, flag, value string) []string {
+		out := slices.Clone(args)
+		i := slices.Index(out, flag)
+		if value == "" {
+			return slices.Delete(out, i, i+2)
+		}
+		out[i+1] = value
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		env  []string
+		want string
+	}{
+		{"bad relay URL", []string{"--relays", "http://127.0.0.1:1,ftp://relay"}, nil, "invalid --relays entry"},
+		{"relay pubkey not a key", []string{"--relays", "http://0x1234@127.0.0.1:1"}, nil, "not a 0x BLS public key"},
+		{"relay from env", nil, []string{"PLEDGE_RELAYS=relay.example:80"}, "invalid --relays entry"},
+		{"builder listen not host:port", []string{"--builder-listen", "8018", "--relays", "http://127.0.0.1:1"}, nil, "invalid --builder-listen"},
+		{"builder listen without a source", []string{"--builder-listen", "127.0.0.1:0"}, nil, "--builder-listen needs --relays or --engine-url"},
+		{"engine without builder listen", replace(engine, "--builder-listen", ""), nil, "--engine-url needs --builder-listen"},
+		{"engine URL not a URL", replace(engine, "--engine-url", "127.0.0.1:8551"), nil, "invalid --engine-url"},
+		{"engine without JWT", replace(engine, "--jwt-secret", ""), nil, "missing --jwt-secret"},
+		{"JWT too short", replace(engine, "--jwt-secret", shortJWT), nil, "want 32 bytes in hex"},
+		{"JWT file missing", replace(engine, "--jwt-secret", dir+"/none"), nil, "--jwt-secret"},
+		{"engine without fee recipient", replace(engine, "--fee-recipient", ""), nil, "missing --fee-recipient"},
+		{"fee recipient not an address", replace(engine, "--fee-recipient", "0x12"), nil, "invalid --fee-recipient"},
+		{"builder key unreadable", append(slices.Clone(engine), "--builder-key", notAKey), nil, "--builder-key"},
+		{"JWT without engine", []string{"--jwt-secret", goodJWT}, nil, "--jwt-secret is only used with --engine-url"},
+		{"soft timeout over hard", []string{"--relays", "http://127.0.0.1:1", "--builder-soft-timeout", "2s", "--builder-hard-timeout", "1s"}, nil, "want 0 < soft <= hard"},
+		{"negative pool txs", append(slices.Clone(engine), "--fallback-pool-txs", "-1"), nil, "invalid --fallback-pool-txs"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(bin, append(slices.Clone(base), c.args...)...)
+			cmd.Env = append(os.Environ(), c.env...)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("exit %v, want status 1; output:\n%s", err, out)
+			}
+			text := strings.TrimSpace(string(out))
+			if strings.Contains(text, "\n") || !strings.HasPrefix(text, "pledge: ") || !strings.Contains(text, c.want) {
+				t.Fatalf("output %q: want one line naming %q", text, c.want)
+			}
+		})
+	}
 }
