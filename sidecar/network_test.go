@@ -872,3 +872,55 @@ func TestSidecarBuilderFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestNewRefusesBuildingConfig: sidecar.New refuses a block-building setup
+// that cannot work, before any I/O, naming what is missing.
+func TestNewRefusesBuildingConfig(t *testing.T) {
+	t.Parallel()
+	key, _, err := bls.GenerateNewKeypair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	committer, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := [32]byte{1}
+	base := sidecar.Config{
+		BeaconURL: "http://127.0.0.1:1", ExecutionURL: "http://127.0.0.1:1", Registry: common.Address{1},
+		DataDir: t.TempDir(), Listen: "127.0.0.1:0", ValidatorKeys: []*bls.SecretKey{key},
+		Committer: admission.NewKeySigner(committer),
+		Admission: admission.Config{Slasher: common.Address{2}, Operator: common.Address{3}},
+	}
+	engine := sidecar.BuildingConfig{BuilderListen: "127.0.0.1:0", EngineURL: "http://127.0.0.1:8551", JWTSecret: &secret, FeeRecipient: common.Address{4}}
+	for _, c := range []struct {
+		name  string
+		edit  func(*sidecar.BuildingConfig)
+		want  string
+		valid bool
+	}{
+		{"off", func(b *sidecar.BuildingConfig) { *b = sidecar.BuildingConfig{} }, "", true},
+		{"fallback only", func(*sidecar.BuildingConfig) {}, "", true},
+		{"relays only", func(b *sidecar.BuildingConfig) { *b = sidecar.BuildingConfig{Relays: []string{"http://127.0.0.1:1"}} }, "", true},
+		{"bad relay", func(b *sidecar.BuildingConfig) { b.Relays = []string{"relay:1"} }, "relay URL", false},
+		{"engine without listen", func(b *sidecar.BuildingConfig) { b.BuilderListen = "" }, "builder listen address", false},
+		{"engine without JWT", func(b *sidecar.BuildingConfig) { b.JWTSecret = nil }, "JWT secret", false},
+		{"engine without fee recipient", func(b *sidecar.BuildingConfig) { b.FeeRecipient = common.Address{} }, "fee recipient", false},
+		{"listen with nothing to serve", func(b *sidecar.BuildingConfig) { *b = sidecar.BuildingConfig{BuilderListen: "127.0.0.1:0"} }, "needs relays or an engine URL", false},
+		{"negative timeout", func(b *sidecar.BuildingConfig) { b.HardTimeout = -time.Second }, "negative", false},
+		{"negative pool txs", func(b *sidecar.BuildingConfig) { b.PoolTxs = -1 }, "negative", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := base
+			cfg.Building = engine
+			c.edit(&cfg.Building)
+			_, err := sidecar.New(cfg, zerolog.Nop(), nil)
+			switch {
+			case c.valid && err != nil:
+				t.Fatalf("refused: %v", err)
+			case !c.valid && (!errors.Is(err, sidecar.ErrConfig) || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("error %v, want ErrConfig naming %q", err, c.want)
+			}
+		})
+	}
+}
