@@ -146,12 +146,8 @@ func startRegL1(t *testing.T, deployer *ecdsa.PrivateKey, funded ...common.Addre
 	return c
 }
 
-// regApp is the pledge app with the registry command, as the lead wires it in main.go.
-func regApp() *cli.App {
-	app := newApp()
-	app.Commands = append(app.Commands, registryCommand())
-	return app
-}
+// regApp is the pledge app; main.go wires the registry command.
+func regApp() *cli.App { return newApp() }
 
 // clearRegistryEnv unsets every PLEDGE_* variable the registry command reads.
 func clearRegistryEnv(t *testing.T) {

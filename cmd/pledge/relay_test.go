@@ -47,20 +47,8 @@ func clearRelayEnv(t *testing.T) {
 	}
 }
 
-// appWithRelay is the pledge app with the relay command, whether or not
-// main.go lists it yet.
-func appWithRelay() *cli.App {
-	app := newApp()
-	for _, c := range app.Commands {
-		if c.Name == "relay" {
-			return app
-		}
-	}
-	cmd := relayCommand()
-	cmd.OnUsageError = usageError
-	app.Commands = append(app.Commands, cmd)
-	return app
-}
+// appWithRelay is the pledge app; main.go wires the relay command.
+func appWithRelay() *cli.App { return newApp() }
 
 // syncBuffer is a bytes.Buffer safe for the logger writing while the test reads.
 type syncBuffer struct {
