@@ -3,11 +3,19 @@ package stack_test
 import (
 	"bytes"
 	"context"
+	"math/big"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/internal/stack"
+	"github.com/pledgeproto/pledge/slashing/watcher"
 )
 
 // syncBuffer is an io.Writer safe for the stack's goroutines.
@@ -28,6 +36,11 @@ func (w *syncBuffer) String() string {
 	return w.b.String()
 }
 
+// TestRunWithFaultySlot runs the whole system for 6 slots, the 3rd with a
+// proposer that drops the promised transactions: every promise of the
+// other slots lands and is judged kept, every promise of the faulty slot
+// is slashed on-chain (the Slasher settled it) and the operator's
+// collateral moved by exactly what the slashes paid.
 func TestRunWithFaultySlot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole devnet for ~10 slots; skipped in -short")
@@ -45,5 +58,73 @@ func TestRunWithFaultySlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = sum
+	if len(sum.Slots) != 6 || sum.FaultySlot != sum.FirstSlot+2 {
+		t.Fatalf("%d slots from %d, faulty %d; want 6 from the first, the 3rd faulty", len(sum.Slots), sum.FirstSlot, sum.FaultySlot)
+	}
+	slasher, err := bindings.NewSlasher(s.Contracts().Slasher, s.L1())
+	if err != nil {
+		t.Fatal(err)
+	}
+	settled := func(d common.Hash) bool {
+		t.Helper()
+		ok, err := slasher.Settled(&bind.CallOpts{Context: ctx}, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	paid := new(big.Int)
+	for _, f := range sum.Faults {
+		if f.Slot != sum.FaultySlot || f.Paid == nil || f.Paid.Sign() <= 0 {
+			t.Errorf("fault %+v: want a paid slash in the faulty slot %d", f, sum.FaultySlot)
+			continue
+		}
+		paid.Add(paid, f.Paid)
+	}
+	for _, r := range sum.Slots {
+		if len(r.Promises) == 0 {
+			t.Errorf("slot %d had no promise: the run shows nothing", r.Slot)
+		}
+		for _, p := range r.Promises {
+			switch {
+			case r.Faulty && (p.Landed || p.State != watcher.StateSlashed || !settled(p.Digest)):
+				t.Errorf("faulty slot %d promise %s: landed %v, state %s, settled %v; want slashed on-chain", r.Slot, p.Digest, p.Landed, p.State, settled(p.Digest))
+			case !r.Faulty && (!p.Landed || p.State != watcher.StateKept || settled(p.Digest)):
+				t.Errorf("slot %d promise %s: landed %v, state %s, settled %v; want landed and kept", r.Slot, p.Digest, p.Landed, p.State, settled(p.Digest))
+			}
+		}
+	}
+	if len(sum.Faults) != len(sum.Slots[2].Promises) {
+		t.Errorf("%d faults, want one per promise of the faulty slot (%d)", len(sum.Faults), len(sum.Slots[2].Promises))
+	}
+	moved := new(big.Int).Sub(sum.CollateralBefore, sum.CollateralAfter)
+	if moved.Cmp(paid) != 0 {
+		t.Errorf("collateral %s → %s moved %s, the slashes paid %s", sum.CollateralBefore, sum.CollateralAfter, moved, paid)
+	}
+	// An L2 transfer went from the request (eth_sendRawTransaction on the
+	// rollup node) to a receipt on it; the sidecar offers rollups only once
+	// its batch poster is wired, until then there is no L2 traffic.
+	var l2 []stack.Promise
+	for _, r := range sum.Slots {
+		for _, p := range r.Promises {
+			if p.L2 && !r.Faulty {
+				l2 = append(l2, p)
+			}
+		}
+	}
+	if len(l2) == 0 {
+		t.Log("no L2 promise: the sidecar does not offer the rollup yet (no batch poster wired)")
+		return
+	}
+	rc, err := ethclient.Dial(s.RollupURLs()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	for _, p := range l2 {
+		r, err := rc.TransactionReceipt(ctx, p.TxHash)
+		if err != nil || r.Status != types.ReceiptStatusSuccessful {
+			t.Errorf("L2 tx %s promised for slot %d: receipt %v, %v", p.TxHash, p.Slot, r, err)
+		}
+	}
 }
