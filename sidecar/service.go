@@ -65,6 +65,8 @@ type Config struct {
 
 	// Building turns on block building; the zero value serves requests only.
 	Building BuildingConfig
+	// Rollups turns on L2 promises for based rollups; the zero value sells L1 only.
+	Rollups RollupsConfig
 }
 
 func (c *Config) check() error {
@@ -89,6 +91,9 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: no slasher address", ErrConfig)
 	}
 	if err := c.Building.check(); err != nil {
+		return err
+	}
+	if err := c.Rollups.check(); err != nil {
 		return err
 	}
 	if c.PollInterval <= 0 {
@@ -224,9 +229,17 @@ func (s *Service) Run(ctx context.Context) error {
 			s.log.Error().Err(err).Msg("close promise store")
 		}
 	}()
+	l2, err := s.startRollups(ctx, el, state, tracker)
+	if err != nil {
+		return err
+	}
+	engineOpts := []admission.Option{admission.WithRegisterer(s.reg)}
+	if l2 != nil {
+		defer l2.close()
+		engineOpts = append(engineOpts, admission.WithPoster(l2.poster))
+	}
 	collateral := operatorCollateral{cache: regCache, operator: s.cfg.Admission.Operator}
-	engine, err := admission.New(s.cfg.Admission, tracker, state, collateral, st, s.cfg.Committer, s.log,
-		admission.WithRegisterer(s.reg))
+	engine, err := admission.New(s.cfg.Admission, tracker, state, collateral, st, s.cfg.Committer, s.log, engineOpts...)
 	if err != nil {
 		return err
 	}
@@ -274,6 +287,9 @@ func (s *Service) Run(ctx context.Context) error {
 	g.Go(func() error { return s.followHeads(gctx, state, engine) })
 	g.Go(func() error { return s.prune(gctx, engine) })
 	g.Go(func() error { return server.Serve(gctx, ln) })
+	if l2 != nil {
+		g.Go(l2.run(gctx, s.log))
+	}
 	if build != nil {
 		build.run(gctx, g)
 	}

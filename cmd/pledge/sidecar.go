@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -103,7 +104,59 @@ func sidecarFlags() []cli.Flag {
 		&cli.IntFlag{Name: flagFallbackPoolTxs, Usage: "mempool txs the fallback block may carry after the promised ones (0: promises only, fastest)", Value: 0, EnvVars: envVars(flagFallbackPoolTxs)},
 		&cli.DurationFlag{Name: flagBuilderSoftTimeout, Usage: "getHeader answers with the best valid bid once this passes", Value: 500 * time.Millisecond, EnvVars: envVars(flagBuilderSoftTimeout)},
 		&cli.DurationFlag{Name: flagBuilderHardTimeout, Usage: "getHeader never takes longer (keep under the beacon node's 1 s)", Value: 950 * time.Millisecond, EnvVars: envVars(flagBuilderHardTimeout)},
+		&cli.StringSliceFlag{Name: flagRollup, Usage: "a based rollup whose L2 txs are sold, as CHAINID=RPC_URL (repeatable)", EnvVars: envVars(flagRollup)},
+		str(flagInbox, "Inbox contract every rollup's batches are posted to (needed with --rollup)", ""),
+		str(flagPosterKey, "ECDSA key file (raw hex or geth keystore) signing each slot's batch post (needed with --rollup)", ""),
+		str(flagPosterPassword, "file holding the poster keystore's password", ""),
+		&cli.Uint64Flag{Name: flagRollupGasBudget, Usage: "L2 gas promised per rollup per slot at most", Value: 30_000_000, EnvVars: envVars(flagRollupGasBudget)},
+		&cli.Uint64Flag{Name: flagRollupBytesBudget, Usage: "bytes of L2 txs promised per rollup per slot at most (they are L1 calldata)", Value: 64 << 10, EnvVars: envVars(flagRollupBytesBudget)},
 	}
+}
+
+// Flags of the based rollups.
+const (
+	flagRollup            = "rollup"
+	flagInbox             = "inbox"
+	flagPosterKey         = "poster-key"
+	flagPosterPassword    = "poster-password-file"
+	flagRollupGasBudget   = "rollup-gas-budget"
+	flagRollupBytesBudget = "rollup-bytes-budget"
+)
+
+// rollupsConfig reads the --rollup flags; prices follow the L1 pricing flags.
+func rollupsConfig(c *cli.Context, pricing admission.Pricing) (sidecar.RollupsConfig, error) {
+	var rc sidecar.RollupsConfig
+	specs := c.StringSlice(flagRollup)
+	if len(specs) == 0 {
+		return rc, nil
+	}
+	for _, spec := range specs {
+		id, url, ok := strings.Cut(spec, "=")
+		chain, err := strconv.ParseUint(strings.TrimSpace(id), 10, 64)
+		if !ok || err != nil || chain == 0 || strings.TrimSpace(url) == "" {
+			return rc, fmt.Errorf("invalid --%s %q: want CHAINID=RPC_URL", flagRollup, spec)
+		}
+		rc.Rollups = append(rc.Rollups, sidecar.RollupConfig{
+			ChainID: chain, Name: fmt.Sprintf("rollup-%d", chain), RPC: strings.TrimSpace(url),
+			GasBudgetPerSlot: c.Uint64(flagRollupGasBudget), BytesPerSlot: c.Uint64(flagRollupBytesBudget), Pricing: pricing,
+		})
+	}
+	inbox, err := addressFlag(c, flagInbox)
+	if err != nil {
+		return rc, fmt.Errorf("%w (needed with --%s)", err, flagRollup)
+	}
+	rc.Inbox = inbox
+	if c.String(flagPosterKey) == "" {
+		return rc, fmt.Errorf("missing --%s: the key that signs the batch posts (needed with --%s)", flagPosterKey, flagRollup)
+	}
+	var pw keys.PasswordSource
+	if p := c.String(flagPosterPassword); p != "" {
+		pw = keys.PasswordFile(p)
+	}
+	if rc.PosterKey, err = keys.LoadCommitterKey(c.String(flagPosterKey), pw); err != nil {
+		return rc, fmt.Errorf("--%s: %w", flagPosterKey, err)
+	}
+	return rc, nil
 }
 
 func sidecarCommand() *cli.Command {
@@ -163,6 +216,10 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		return nil, fmt.Errorf("invalid --%s %g: want a fraction between 0 and 1", flagDeadlineFraction, f)
 	}
 
+	rollups, err := rollupsConfig(c, admission.Pricing{MinPriorityFee: wei[flagMinPriorityFee], FeeSlope: wei[flagFeeSlope]})
+	if err != nil {
+		return nil, err
+	}
 	building, err := buildingConfig(c)
 	if err != nil {
 		return nil, err
@@ -219,6 +276,7 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		API:          apiCfg,
 		PollInterval: c.Duration(flagPollInterval),
 		Building:     *building,
+		Rollups:      rollups,
 	}, nil
 }
 
