@@ -189,10 +189,13 @@ func (s *Stack) evaluate(ctx context.Context, slot uint64, l2 map[uint64]*ethcli
 	return res
 }
 
+// rollupIDs are the rollups shown on slot lines: those the sidecar offers.
 func (s *Stack) rollupIDs() []uint64 {
-	out := make([]uint64, len(s.rollups))
-	for i, n := range s.rollups {
-		out[i] = n.ChainID()
+	var out []uint64
+	for _, n := range s.rollups {
+		if s.track.isOffered(n.ChainID()) {
+			out = append(out, n.ChainID())
+		}
 	}
 	return out
 }

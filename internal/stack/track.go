@@ -39,6 +39,8 @@ type tracker struct {
 	// read at the start of each slot: a slot whose next slot starts with a
 	// higher count got the fallback block.
 	fallbacks map[uint64]float64
+	// offered are the rollups the sidecar sold L2 inclusion for.
+	offered map[uint64]bool
 }
 
 func newTracker() *tracker {
@@ -47,6 +49,7 @@ func newTracker() *tracker {
 		byDigest:  map[common.Hash]*Promise{},
 		refused:   map[uint64]int{},
 		fallbacks: map[uint64]float64{},
+		offered:   map[uint64]bool{},
 	}
 }
 
@@ -58,6 +61,18 @@ func (t *tracker) add(p *Promise) {
 	}
 	t.bySlot[p.Slot] = append(t.bySlot[p.Slot], p)
 	t.byDigest[p.Digest] = p
+}
+
+func (t *tracker) offer(chain uint64) {
+	t.mu.Lock()
+	t.offered[chain] = true
+	t.mu.Unlock()
+}
+
+func (t *tracker) isOffered(chain uint64) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.offered[chain]
 }
 
 func (t *tracker) refuse(slot uint64) {

@@ -126,6 +126,7 @@ func (g *generator) sendSlot(ctx context.Context, slot uint64) {
 			}
 			continue
 		}
+		s.track.offer(chain)
 		idx, ok := g.pick(g.l2Used, slot)
 		if !ok {
 			continue
