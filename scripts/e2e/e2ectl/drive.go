@@ -127,12 +127,23 @@ func (s *driveStats) add(err error) {
 		s.refused[rerr.Code]++
 	default:
 		s.noAnswer++
-		now := time.Now()
-		if s.firstDown.IsZero() {
-			s.firstDown = now
-		}
-		s.lastDown = now
+		s.downLocked()
 	}
+}
+
+// down notes that the sidecar did not answer a call.
+func (s *driveStats) down() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.downLocked()
+}
+
+func (s *driveStats) downLocked() {
+	now := time.Now()
+	if s.firstDown.IsZero() {
+		s.firstDown = now
+	}
+	s.lastDown = now
 }
 
 // ackLog appends acknowledged promises to a file, synced line by line, so
@@ -235,7 +246,7 @@ func runDrive(ctx context.Context, args []string) error {
 	wg.Wait()
 	close(errs)
 	s := d.stats
-	fmt.Printf("drive: sent %d requests from %d senders: %d promised, refused %v, %d without an answer",
+	fmt.Printf("drive: sent %d requests from %d senders: %d promised, refused %v, %d requests without an answer",
 		s.sent, len(senders), s.acked, s.refused, s.noAnswer)
 	if !s.firstDown.IsZero() {
 		fmt.Printf(" (sidecar unreachable from %s to %s)", s.firstDown.Format("15:04:05.000"), s.lastDown.Format("15:04:05.000"))
@@ -279,6 +290,10 @@ func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey) error {
 			return err
 		}
 		if slot, err = d.nextSlot(ctx, slot); err != nil {
+			var rerr *rpcError
+			if !errors.As(err, &rerr) && ctx.Err() == nil {
+				d.stats.down()
+			}
 			continue // the sidecar is down or offers nothing yet
 		}
 		sc, err := d.request(ctx, slot, raw)
