@@ -130,7 +130,18 @@ func check(ctx context.Context, c checkConfig) error {
 	var (
 		problems                 []error
 		exact, early, late, lost int
+		crashed                  int
 	)
+	// A promise for a slot proposed while the sidecar was down cannot be
+	// forced in (there is no builder to ask); in builder mode that is the
+	// operator's fault, slashable, and reported rather than failed.
+	downSlot := func(slot uint64) bool {
+		if c.killedAtMs == 0 {
+			return false
+		}
+		startMs := int64(c.genesisTime+slot*c.secondsPerSlot) * 1000
+		return startMs >= c.killedAtMs && startMs <= c.restartedAtMs+int64(c.secondsPerSlot)*1000
+	}
 	for _, a := range acks {
 		// The promise survives the restart, byte for byte.
 		var got protocol.SignedCommitment
@@ -147,6 +158,10 @@ func check(ctx context.Context, c checkConfig) error {
 		// The transaction is on chain, no later than its slot, in a block a
 		// validator of ours proposed.
 		rcpt, err := el.TransactionReceipt(ctx, a.TxHash)
+		if errors.Is(err, ethereum.NotFound) && c.strict && downSlot(a.Slot) {
+			crashed++
+			continue
+		}
 		if errors.Is(err, ethereum.NotFound) {
 			problems = append(problems, fmt.Errorf("%w: %s (promised for slot %d)", errNotLanded, a.TxHash, a.Slot))
 			continue
@@ -167,6 +182,8 @@ func check(ctx context.Context, c checkConfig) error {
 			exact++
 		case slot < a.Slot:
 			early++
+		case c.strict && downSlot(a.Slot):
+			crashed++
 		default:
 			late++
 			if c.strict {
@@ -188,6 +205,9 @@ func check(ctx context.Context, c checkConfig) error {
 		len(acks), before, after, lost)
 	fmt.Printf("check: landed in the promised slot %d, earlier %d, later %d, in %d blocks proposed by the Prysm validator\n",
 		exact, early, late, len(proposers))
+	if crashed > 0 {
+		fmt.Printf("check: NOTE %d promises for slots proposed while the sidecar was down were broken (slashable; not counted as failures)\n", crashed)
+	}
 	if late > 0 && !c.strict {
 		fmt.Printf("check: NOTE %d promised transactions landed after their slot: without builder mode the sidecar cannot force them in\n", late)
 	}
