@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"math/big"
+	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -126,5 +128,52 @@ func TestRunWithFaultySlot(t *testing.T) {
 		if err != nil || r.Status != types.ReceiptStatusSuccessful {
 			t.Errorf("L2 tx %s promised for slot %d: receipt %v, %v", p.TxHash, p.Slot, r, err)
 		}
+	}
+}
+
+// TestStopsOnCancel: a run without a slot count goes on until its context
+// ends (SIGINT in `pledge devnet`), then stops every part: Wait returns
+// the slots seen so far and the user API no longer answers.
+func TestStopsOnCancel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole devnet; skipped in -short")
+	}
+	out := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := stack.Start(ctx, stack.Config{Traffic: true, Rollups: -1, Listen: "127.0.0.1:0", Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), "landed 4/4") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no slot line with landed promises:\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	waited := make(chan struct{})
+	var sum *stack.Summary
+	go func() {
+		defer close(waited)
+		sum, err = s.Wait()
+	}()
+	select {
+	case <-waited:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("Wait did not return after the context ended:\n%s", out.String())
+	}
+	if err != nil {
+		t.Fatalf("run interrupted after kept promises: %v\n%s", err, out.String())
+	}
+	if len(sum.Slots) == 0 {
+		t.Fatal("no slot in the summary")
+	}
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.UserURL(), "http://"), time.Second)
+	if err == nil {
+		conn.Close()
+		t.Fatalf("user API %s still answers after Wait", s.UserURL())
 	}
 }
