@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/urfave/cli/v2"
 
+	"github.com/pledgeproto/pledge/internal/benchtable"
 	"github.com/pledgeproto/pledge/internal/loadgen"
 )
 
@@ -24,16 +25,34 @@ const (
 	flagRequests    = "requests"
 	flagFeeCap      = "fee-cap"
 	flagTip         = "tip"
+	flagQuick       = "quick"
+	flagOnly        = "only"
 )
 
 func benchCommand() *cli.Command {
 	str := func(name, usage, value string) cli.Flag {
 		return &cli.StringFlag{Name: name, Usage: usage, Value: value, EnvVars: envVars(name)}
 	}
+	allFlags := func() []cli.Flag {
+		return []cli.Flag{
+			&cli.BoolFlag{Name: flagQuick, Usage: "shorter runs: checks the table, figures not worth quoting", EnvVars: envVars(flagQuick)},
+			&cli.StringSliceFlag{Name: flagOnly, Usage: "run only these measurements (repeat or comma-separate): " + benchNames(), EnvVars: envVars(flagOnly)},
+		}
+	}
 	return &cli.Command{
 		Name:  "bench",
-		Usage: "measure a running Pledge",
+		Usage: "measure Pledge: with no subcommand, as `bench all`",
+		Description: "`pledge bench` (or `pledge bench all`) runs the key measurements in this process — an in-process devnet\n" +
+			"with a sidecar driven by the load generator, the builder proxy, proofs, signatures, the fallback build and gas on\n" +
+			"the simulated chain — and prints one table against the issues' targets, with the machine it ran on.",
+		Flags:  allFlags(),
+		Action: runBenchAll,
 		Subcommands: []*cli.Command{{
+			Name:   "all",
+			Usage:  "run the key measurements side by side in process and print one table against the targets",
+			Flags:  allFlags(),
+			Action: runBenchAll,
+		}, {
 			Name:  "requests",
 			Usage: "drive a running sidecar with signed preconfirmation requests; print latency percentiles and throughput",
 			Flags: []cli.Flag{
@@ -51,6 +70,27 @@ func benchCommand() *cli.Command {
 			Action: runBenchRequests,
 		}},
 	}
+}
+
+func benchNames() string {
+	var names []string
+	for _, m := range benchtable.Measurements() {
+		names = append(names, m[0])
+	}
+	return strings.Join(names, ", ")
+}
+
+func runBenchAll(c *cli.Context) error {
+	if c.Args().Present() {
+		return fmt.Errorf("unknown bench subcommand %q (all, requests)", c.Args().First())
+	}
+	tab, err := benchtable.Run(c.Context, benchtable.Options{
+		Quick: c.Bool(flagQuick), Only: c.StringSlice(flagOnly), Progress: c.App.ErrWriter,
+	})
+	if err != nil {
+		return fmt.Errorf("--%s: %w", flagOnly, err)
+	}
+	return tab.Write(c.App.Writer)
 }
 
 func runBenchRequests(c *cli.Context) error {

@@ -1,0 +1,157 @@
+package benchtable
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Options select and size a run.
+type Options struct {
+	// Quick shortens every run (a smoke test of the table, not figures to quote).
+	Quick bool
+	// Only, when not empty, runs these measurements (see Measurements).
+	Only []string
+	// Progress, when set, gets one line as each measurement starts.
+	Progress io.Writer
+}
+
+// measurement is one --only name and the rows it yields.
+type measurement struct {
+	id, about string
+	run       func(ctx context.Context, e *env) []Row
+}
+
+// measurements in the order they run. The devnet rows share one world,
+// started by the first of them and stopped before the gas rows.
+var measurements = []measurement{
+	{"promise-sign", "EIP-712 promise signing (secp256k1)", signRows},
+	{"promise-verify", "promise signature verification", verifyRows},
+	{"tx-decode", "tx decoding with sender recovery", decodeRows},
+	{"multiproof", "multiproof verification, 128 txs of a 1,000-tx payload", multiproofRows},
+	{"getheader", "builder proxy getHeader overhead over a direct relay", getHeaderRows},
+	{"fallback", "local fallback build of 16 promised txs on geth", fallbackRows},
+	{"latency", "promise latency at 1,000 valid req/s (devnet)", latencyRows},
+	{"throughput", "promise throughput, 64 senders (devnet)", throughputRows},
+	{"rejection", "invalid requests rejected beside valid ones (devnet)", rejectionRows},
+	{"memory", "memory with stored promises (devnet)", memoryRows},
+	{"gas", "gas per safety-fault proof and per registration (simulated chain)", gasRows},
+}
+
+// Measurements lists the names --only accepts, each with what it measures.
+func Measurements() [][2]string {
+	out := make([][2]string, len(measurements))
+	for i, m := range measurements {
+		out[i] = [2]string{m.id, m.about}
+	}
+	return out
+}
+
+// env is what the measurements share during one run.
+type env struct {
+	quick   bool
+	w       *world
+	wErr    error
+	started bool
+	// Memory before the first promise, right after the world started.
+	baseRSS  uint64
+	baseHeap uint64
+}
+
+func (e *env) pick(full, quick time.Duration) time.Duration {
+	if e.quick {
+		return quick
+	}
+	return full
+}
+
+func (e *env) pickInt(full, quick int) int {
+	if e.quick {
+		return quick
+	}
+	return full
+}
+
+// world starts the devnet world once; a failed start is remembered so
+// every devnet row reports it.
+func (e *env) world(ctx context.Context) (*world, error) {
+	if !e.started {
+		e.started = true
+		e.w, e.wErr = startWorld(ctx)
+		if e.wErr == nil {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			e.baseHeap = ms.HeapAlloc
+			e.baseRSS, _ = rssBytes()
+		}
+	}
+	return e.w, e.wErr
+}
+
+func (e *env) close() {
+	if e.w != nil {
+		e.w.stop()
+		e.w = nil
+	}
+}
+
+// Run runs the selected measurements one after the other and returns the
+// table. A measurement that fails yields rows marked "error"; Run itself
+// fails only on a bad selection.
+func Run(ctx context.Context, opts Options) (*Table, error) {
+	selected, err := selection(opts.Only)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Machine: ThisMachine()}
+	e := &env{quick: opts.Quick}
+	defer e.close()
+	for _, m := range selected {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if m.id == "gas" {
+			e.close() // the devnet's geth would share the cores with the simulated chain
+		}
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "bench: %s — %s\n", m.id, m.about)
+		}
+		t.Rows = append(t.Rows, m.run(ctx, e)...)
+	}
+	return t, nil
+}
+
+func selection(only []string) ([]measurement, error) {
+	var names []string
+	for _, o := range only {
+		for n := range strings.SplitSeq(o, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return measurements, nil
+	}
+	var out []measurement
+	for _, n := range names {
+		if !slices.ContainsFunc(measurements, func(m measurement) bool { return m.id == n }) {
+			ids := make([]string, len(measurements))
+			for i, m := range measurements {
+				ids[i] = m.id
+			}
+			return nil, fmt.Errorf("%w %q (one of: %s)", ErrUnknownRow, n, strings.Join(ids, ", "))
+		}
+	}
+	for _, m := range measurements { // keep the table's order whatever the flag's
+		if slices.Contains(names, m.id) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
