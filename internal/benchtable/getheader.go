@@ -27,10 +27,10 @@ import (
 )
 
 const (
-	proxySlot      = 101
-	proxyTxs       = 1000
-	proxyPromised  = 128
-	proxyChainID   = 3151908
+	proxySlot     = 101
+	proxyTxs      = 1000
+	proxyPromised = 128
+	proxyChainID  = 3151908
 )
 
 var (

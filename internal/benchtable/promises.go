@@ -86,7 +86,7 @@ func rejectionRows(ctx context.Context, e *env) []Row {
 				res.Invalid.Refused, res.Invalid.Failed, res.Elapsed.Round(time.Millisecond), cgoEnabled)},
 		{ID: "rejection", What: whatValid, Value: ms(res.Percentile(99)), Unit: "ms",
 			Target: &Target{AtMost: true, Value: 5, Source: "#4"},
-			Note: fmt.Sprintf("%d valid promised, p50 %s", res.Valid.OK, res.Percentile(50).Round(time.Microsecond))},
+			Note:   fmt.Sprintf("%d valid promised, p50 %s", res.Valid.OK, res.Percentile(50).Round(time.Microsecond))},
 	}
 }
 
