@@ -257,14 +257,16 @@ func Start(ctx context.Context, cfg Config, opts ...Option) (s *Stack, err error
 	if err := s.startRollups(); err != nil {
 		return nil, err
 	}
+	// The rollup nodes serve before the sidecar starts: it reads their chain
+	// ids and states; they reach the sidecar only when a wallet sends a tx.
+	for _, n := range s.rollups {
+		s.goPart(runCtx, "rollup node", n.Run)
+	}
 	if err := s.startSidecar(ctx, runCtx); err != nil {
 		return nil, err
 	}
 	if err := s.startWatcher(ctx, runCtx); err != nil {
 		return nil, err
-	}
-	for _, n := range s.rollups {
-		s.goPart(runCtx, "rollup node", n.Run)
 	}
 
 	// The run starts two slots ahead, so that the first slot's requests
@@ -418,9 +420,8 @@ func (s *Stack) startRelay(ctx context.Context) error {
 	return nil
 }
 
-// startRollups creates the demo rollup nodes (their JSON-RPC listeners are
-// bound, so their URLs are known to the sidecar's configuration); they run
-// once the sidecar serves.
+// startRollups creates the demo rollup nodes; their JSON-RPC listeners are
+// bound, so their URLs are known to the sidecar's configuration.
 func (s *Stack) startRollups() error {
 	if s.cfg.Rollups == 0 {
 		return nil
@@ -437,7 +438,7 @@ func (s *Stack) startRollups() error {
 		n, err := rollupnode.New(rollupnode.Config{
 			ChainID:      uint64(FirstRollupChainID + i),
 			Inbox:        s.contracts.Inbox,
-			L1URL:        s.net.EL().HTTPEndpoint(),
+			L1:           receiptLogs{s.el},
 			Genesis:      alloc,
 			GenesisTime:  uint64(s.net.GenesisTime().Unix()),
 			SidecarURL:   sidecarURL,
@@ -536,14 +537,25 @@ func (s *Stack) startSidecar(ctx, runCtx context.Context) error {
 	return nil
 }
 
-// configureRollups is the seam where the demo rollups become the sidecar's
-// configured rollups (admission.Config.Rollups plus the batch poster signed
-// by the poster account). SEAM(rollups): sidecar.Config has no batch poster
-// yet, and without one the engine refuses L2 requests; once the sidecar
-// takes a poster key and the rollups' L2 RPC URLs, set them here from
-// s.rollups and s.net.Accounts()[accPoster]. The traffic generator sends L2
-// transactions only to rollups the sidecar offers, so nothing else changes.
-func (s *Stack) configureRollups(*sidecar.Config) {}
+// configureRollups makes the demo rollups the sidecar's: their nodes'
+// RPC for L2 state, one Inbox, and the poster account signing each slot's
+// batch post.
+func (s *Stack) configureRollups(cfg *sidecar.Config) {
+	if len(s.rollups) == 0 {
+		return
+	}
+	cfg.Rollups = sidecar.RollupsConfig{Inbox: s.contracts.Inbox, PosterKey: s.net.Accounts()[accPoster]}
+	for _, n := range s.rollups {
+		cfg.Rollups.Rollups = append(cfg.Rollups.Rollups, sidecar.RollupConfig{
+			ChainID:          n.ChainID(),
+			Name:             fmt.Sprintf("demo-%d", n.ChainID()),
+			RPC:              n.URL(),
+			GasBudgetPerSlot: 10_000_000,
+			BytesPerSlot:     16 << 10,
+			Pricing:          admission.Pricing{MinPriorityFee: new(big.Int), FeeSlope: new(big.Int)},
+		})
+	}
+}
 
 func (s *Stack) startWatcher(ctx, runCtx context.Context) error {
 	backend := watcher.NewBackend(s.el)
