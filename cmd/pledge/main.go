@@ -47,6 +47,7 @@ func newApp() *cli.App {
 			relayCommand(),
 			watchCommand(),
 			slashCommand(),
+			devnetCommand(),
 		},
 		// Without an Action, cli treats "pledge bogus" as a help topic lookup;
 		// an unknown command should be a plain error instead.
