@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pledgeproto/pledge/internal/loadgen"
@@ -20,15 +22,15 @@ func latencyRows(ctx context.Context, e *env) []Row {
 	}
 	d := e.pick(5*time.Second, 2*time.Second)
 	// 16 workers share the ticker, so a slow answer does not hold the rate.
-	res, err := w.load(ctx, w.senders[:16], loadgen.Config{Rate: 1000, Duration: d})
+	res, err := w.load(ctx, 16, loadgen.Config{Rate: 1000, Duration: d})
 	if err == nil && len(res.Latencies) < 100 {
 		err = fmt.Errorf("%w: %d (%s)", ErrTooFew, len(res.Latencies), res)
 	}
 	if err != nil {
 		return failed("latency", err, "promise latency p50 at 1,000 valid req/s", "promise latency p99 at 1,000 valid req/s")
 	}
-	note := fmt.Sprintf("%d promises in %s (%.0f/s achieved), refused %d, failed %d; synced Pebble write per promise",
-		res.Valid.OK, res.Elapsed.Round(time.Millisecond), res.Throughput(), res.Valid.Refused, res.Valid.Failed)
+	note := fmt.Sprintf("%d promises in %s (%.0f/s achieved)%s; a synced Pebble write per promise",
+		res.Valid.OK, res.Elapsed.Round(time.Millisecond), res.Throughput(), refusals(res))
 	return []Row{
 		{ID: "latency", What: "promise latency p50 at 1,000 valid req/s", Value: ms(res.Percentile(50)), Unit: "ms"},
 		{ID: "latency", What: "promise latency p99 at 1,000 valid req/s", Value: ms(res.Percentile(99)), Unit: "ms",
@@ -44,7 +46,7 @@ func throughputRows(ctx context.Context, e *env) []Row {
 		return failed("throughput", err, what)
 	}
 	d := e.pick(8*time.Second, 3*time.Second)
-	res, err := w.load(ctx, w.senders[:worldSenders], loadgen.Config{Duration: d})
+	res, err := w.load(ctx, worldSenders, loadgen.Config{Duration: d})
 	if err == nil && res.Valid.OK < 100 {
 		err = fmt.Errorf("%w: %d (%s)", ErrTooFew, res.Valid.OK, res)
 	}
@@ -53,8 +55,8 @@ func throughputRows(ctx context.Context, e *env) []Row {
 	}
 	return []Row{{ID: "throughput", What: what, Value: res.Throughput(), Unit: "promises/s",
 		Target: &Target{Value: 10_000, Source: "#4"},
-		Note: fmt.Sprintf("%d promises in %s, latency p50 %s p99 %s; load generator in the same process",
-			res.Valid.OK, res.Elapsed.Round(time.Millisecond), res.Percentile(50).Round(time.Microsecond), res.Percentile(99).Round(time.Microsecond))}}
+		Note: fmt.Sprintf("%d promises in %s%s, latency p50 %s p99 %s; load generator in the same process",
+			res.Valid.OK, res.Elapsed.Round(time.Millisecond), refusals(res), res.Percentile(50).Round(time.Microsecond), res.Percentile(99).Round(time.Microsecond))}}
 }
 
 // rejectionRows: invalid requests (a nonce gap: decoded, sender recovered,
@@ -72,7 +74,7 @@ func rejectionRows(ctx context.Context, e *env) []Row {
 	d := e.pick(5*time.Second, 2*time.Second)
 	// An invalid rate far above what can be served: the generator's 64
 	// in-flight requests are the limit.
-	res, err := w.load(ctx, w.senders[:8], loadgen.Config{Rate: 100, InvalidRate: 1e6, Duration: d})
+	res, err := w.load(ctx, 8, loadgen.Config{Rate: 100, InvalidRate: 1e6, Duration: d})
 	if err == nil && (len(res.Latencies) < 10 || res.Invalid.Refused == 0) {
 		err = fmt.Errorf("%w: %s", ErrTooFew, res)
 	}
@@ -86,7 +88,7 @@ func rejectionRows(ctx context.Context, e *env) []Row {
 				res.Invalid.Refused, res.Invalid.Failed, res.Elapsed.Round(time.Millisecond), cgoEnabled)},
 		{ID: "rejection", What: whatValid, Value: ms(res.Percentile(99)), Unit: "ms",
 			Target: &Target{AtMost: true, Value: 5, Source: "#4"},
-			Note:   fmt.Sprintf("%d valid promised, p50 %s", res.Valid.OK, res.Percentile(50).Round(time.Microsecond))},
+			Note:   fmt.Sprintf("%d valid promised%s, p50 %s", res.Valid.OK, refusals(res), res.Percentile(50).Round(time.Microsecond))},
 	}
 }
 
@@ -107,7 +109,7 @@ func memoryRows(ctx context.Context, e *env) []Row {
 	}
 	want := e.pickInt(100_000, 5_000)
 	if n := w.storedPromises(); n < want {
-		if _, err := w.load(ctx, w.senders[:worldSenders], loadgen.Config{Requests: want - n, Duration: e.pick(60*time.Second, 5*time.Second)}); err != nil {
+		if _, err := w.load(ctx, worldSenders, loadgen.Config{Requests: want - n, Duration: e.pick(60*time.Second, 5*time.Second)}); err != nil {
 			return failed("memory", err, whatRSS, whatPer, whatProject)
 		}
 	}
@@ -134,6 +136,23 @@ func memoryRows(ctx context.Context, e *env) []Row {
 		{ID: "memory", What: whatProject, Value: project / mb, Unit: "MB", Target: &Target{AtMost: true, Value: 200, Source: "#4"},
 			Note: fmt.Sprintf("projection from %d promises; the baseline includes geth and the devnet, so this bounds the sidecar from above", n)},
 	}
+}
+
+// refusals says how many valid requests were refused or failed, and why.
+func refusals(res *loadgen.Result) string {
+	if res.Valid.Refused == 0 && res.Valid.Failed == 0 {
+		return ""
+	}
+	codes := make([]int, 0, len(res.Errors))
+	for c := range res.Errors {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	var parts []string
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%d×%d", res.Errors[c], c))
+	}
+	return fmt.Sprintf(", %d valid refused (codes %s), %d failed", res.Valid.Refused, strings.Join(parts, " "), res.Valid.Failed)
 }
 
 // failed is one error row per name.

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,12 +35,22 @@ const (
 	worldSlotsPerEpoch = 16
 	worldGasLimit      = 300_000_000
 	worldSenders       = 64
+	// worldAccounts are funded at genesis; every load chunk takes fresh ones.
+	worldAccounts = 1400
+	// chunk bounds one load run: each chunk takes fresh senders, because a
+	// request cut off when a run ends may still have been promised, leaving
+	// that sender's next nonce unknown to the generator.
+	chunk = 5 * time.Second
 )
 
 // world is an in-process devnet (geth with its engine API, the beacon
 // mock and its driver) with the Pledge contracts deployed, one operator
 // registered, and a sidecar (sidecar.New(...).Run) serving its user API
 // with no per-client rate limit, as `pledge sidecar --rate-limit 0` would.
+// The sidecar is also the proposer's builder, with its local fallback
+// block and no relays: promised txs land in their slot, so senders' nonces
+// move on and a load can run across slots (when a promised tx does not
+// land, the sender's next nonce is its account nonce again).
 type world struct {
 	net     *devnet.Network
 	el      *ethclient.Client
@@ -50,8 +61,7 @@ type world struct {
 	dataDir string
 
 	mu     sync.Mutex
-	nonces map[common.Address]uint64 // next nonce the sidecar expects
-	stored int                       // promises acknowledged (each a synced write)
+	stored int // promises acknowledged (each a synced write)
 
 	stop func()
 }
@@ -59,13 +69,15 @@ type world struct {
 func startWorld(ctx context.Context) (w *world, err error) {
 	n, err := devnet.Start(devnet.Config{
 		SlotDuration: worldSlot, SlotsPerEpoch: worldSlotsPerEpoch, Validators: 1,
-		FundedAccounts: 2 + worldSenders, GasLimit: worldGasLimit,
+		FundedAccounts: 2 + worldAccounts, GasLimit: worldGasLimit,
+		// The builder endpoint answers within its hard timeout (1.2 s).
+		BuilderTimeout: 1500 * time.Millisecond,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start devnet: %w", err)
 	}
 	var cleanups []func()
-	w = &world{net: n, nonces: map[common.Address]uint64{}}
+	w = &world{net: n}
 	w.stop = func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
 			cleanups[i]()
@@ -94,7 +106,7 @@ func startWorld(ctx context.Context) (w *world, err error) {
 	defer dcancel()
 	k, err := deploy.All(dctx, w.el, w.chainID, accounts[0], deploy.Params{
 		MinCollateral: big.NewInt(1e18), GenesisTime: uint64(n.GenesisTime().Unix()), SecondsPerSlot: uint64(worldSlot / time.Second),
-		RotationDelay: 4, UnregistrationDelay: 64, SlashWindow: 8000, LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
+		RotationDelay: 4, UnregistrationDelay: 16000, SlashWindow: 8000, LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
 	})
 	if err != nil {
 		return w, fmt.Errorf("deploy contracts: %w", err)
@@ -118,6 +130,7 @@ func startWorld(ctx context.Context) (w *world, err error) {
 		return w, err
 	}
 	cleanups = append(cleanups, func() { _ = os.RemoveAll(w.dataDir) })
+	secret := n.EL().JWTSecret()
 	apiCfg := api.DefaultConfig()
 	apiCfg.RateLimit = 0
 	svc, err := sidecar.New(sidecar.Config{
@@ -132,6 +145,11 @@ func startWorld(ctx context.Context) (w *world, err error) {
 		},
 		API:          apiCfg,
 		PollInterval: 500 * time.Millisecond,
+		Building: sidecar.BuildingConfig{
+			BuilderListen: "127.0.0.1:0", EngineURL: n.EL().EngineEndpoint(), JWTSecret: &secret,
+			FeeRecipient: common.Address{0xfe, 0xe0},
+			SoftTimeout:  600 * time.Millisecond, HardTimeout: 1200 * time.Millisecond,
+		},
 	}, zerolog.Nop(), nil)
 	if err != nil {
 		return w, fmt.Errorf("sidecar config: %w", err)
@@ -156,6 +174,7 @@ func startWorld(ctx context.Context) (w *world, err error) {
 		return w, ctx.Err()
 	}
 	w.url = "http://" + svc.Addr().String()
+	n.SetBuilderURL("http://" + svc.BuilderAddr().String())
 	if err := waitReady(ctx, w.url+"/readyz", 30*time.Second); err != nil {
 		return w, err
 	}
@@ -186,29 +205,64 @@ func waitReady(ctx context.Context, url string, d time.Duration) error {
 	}
 }
 
-// load runs the load generator with the given senders, starting each at
-// the nonce after its last promise, and records the promises it got.
-func (w *world) load(ctx context.Context, senders []*ecdsa.PrivateKey, cfg loadgen.Config) (*loadgen.Result, error) {
+// take returns n senders no run has used yet.
+func (w *world) take(n int) ([]*ecdsa.PrivateKey, error) {
 	w.mu.Lock()
-	nonces := make([]uint64, len(senders))
-	for i, k := range senders {
-		nonces[i] = w.nonces[crypto.PubkeyToAddress(k.PublicKey)]
+	defer w.mu.Unlock()
+	if len(w.senders) < n {
+		return nil, fmt.Errorf("%w: %d fresh senders left, %d wanted", ErrTooFew, len(w.senders), n)
 	}
-	w.mu.Unlock()
-	cfg.URL, cfg.ChainID, cfg.Slasher = w.url, w.chainID, w.slasher
-	cfg.Senders, cfg.StartNonces = senders, nonces
-	cfg.GasFeeCap, cfg.GasTipCap = big.NewInt(100e9), big.NewInt(5e9)
-	cfg.OnPromise = func(_ common.Hash, sc *protocol.SignedCommitment) {
-		p, err := protocol.UnmarshalPromiseABI(sc.Commitment.Payload)
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		w.stored++
-		if err == nil && len(p.Inclusions) == 1 {
-			inc := p.Inclusions[0]
-			if inc.Nonce+1 > w.nonces[inc.Sender] {
-				w.nonces[inc.Sender] = inc.Nonce + 1
-			}
+	out := w.senders[:n]
+	w.senders = w.senders[n:]
+	return out, nil
+}
+
+// load runs the load generator for cfg.Duration (or until cfg.Requests
+// promises) in chunks, each with n fresh senders, and merges the results.
+func (w *world) load(ctx context.Context, n int, cfg loadgen.Config) (*loadgen.Result, error) {
+	total := &loadgen.Result{Errors: map[int]int{}}
+	left, want := cfg.Duration, cfg.Requests
+	for left > 0 && (want == 0 || total.Valid.OK < want) {
+		c := cfg
+		c.Duration = min(left, chunk)
+		if want > 0 {
+			c.Requests = want - total.Valid.OK
 		}
+		res, err := w.loadOnce(ctx, n, c)
+		if err != nil {
+			return nil, err
+		}
+		left -= c.Duration
+		total.Elapsed += res.Elapsed
+		for _, p := range []struct{ to, from *loadgen.Counts }{{&total.Valid, &res.Valid}, {&total.Invalid, &res.Invalid}} {
+			p.to.Sent += p.from.Sent
+			p.to.OK += p.from.OK
+			p.to.Refused += p.from.Refused
+			p.to.Failed += p.from.Failed
+		}
+		total.Latencies = append(total.Latencies, res.Latencies...)
+		for code, k := range res.Errors {
+			total.Errors[code] += k
+		}
+	}
+	slices.Sort(total.Latencies)
+	return total, nil
+}
+
+// loadOnce runs the load generator once with n fresh senders (nonces from
+// 0) and counts the promises it got.
+func (w *world) loadOnce(ctx context.Context, n int, cfg loadgen.Config) (*loadgen.Result, error) {
+	senders, err := w.take(n)
+	if err != nil {
+		return nil, err
+	}
+	cfg.URL, cfg.ChainID, cfg.Slasher = w.url, w.chainID, w.slasher
+	cfg.Senders, cfg.StartNonces = senders, make([]uint64, n)
+	cfg.GasFeeCap, cfg.GasTipCap = big.NewInt(100e9), big.NewInt(5e9)
+	cfg.OnPromise = func(common.Hash, *protocol.SignedCommitment) {
+		w.mu.Lock()
+		w.stored++
+		w.mu.Unlock()
 	}
 	res, err := loadgen.Run(ctx, cfg)
 	if err != nil {
