@@ -24,6 +24,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/eth"
 	"github.com/ethereum/go-ethereum/eth/catalyst"
+	"github.com/ethereum/go-ethereum/eth/filters"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/node"
@@ -204,6 +205,12 @@ func (n *Node) start() error {
 	if err := catalyst.Register(stack, backend); err != nil {
 		return fmt.Errorf("register engine api: %w", err)
 	}
+	// eth_getLogs and the other filter methods live outside eth.New: rollup
+	// nodes and watchers follow the Inbox and Slasher through them.
+	stack.RegisterAPIs([]rpc.API{{
+		Namespace: "eth",
+		Service:   filters.NewFilterAPI(filters.NewFilterSystem(backend.APIBackend, filters.Config{})),
+	}})
 	if err := stack.Start(); err != nil {
 		return fmt.Errorf("start node: %w", err)
 	}
