@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pledgeproto/pledge/slashing/watcher"
@@ -207,30 +205,3 @@ func TestCounter(t *testing.T) {
 }
 
 // TestLogMatch: the receipt-based log filter applies eth_getLogs' rules.
-func TestLogMatch(t *testing.T) {
-	t.Parallel()
-	a, b := common.HexToAddress("0xa"), common.HexToAddress("0xb")
-	t0, t1, t2 := common.HexToHash("0x10"), common.HexToHash("0x11"), common.HexToHash("0x12")
-	l := &types.Log{Address: a, Topics: []common.Hash{t0, t1}}
-	tests := []struct {
-		name string
-		q    ethereum.FilterQuery
-		want bool
-	}{
-		{"everything", ethereum.FilterQuery{}, true},
-		{"address", ethereum.FilterQuery{Addresses: []common.Address{b, a}}, true},
-		{"other address", ethereum.FilterQuery{Addresses: []common.Address{b}}, false},
-		{"first topic", ethereum.FilterQuery{Topics: [][]common.Hash{{t0}}}, true},
-		{"wildcard then topic", ethereum.FilterQuery{Topics: [][]common.Hash{nil, {t2, t1}}}, true},
-		{"wrong second topic", ethereum.FilterQuery{Topics: [][]common.Hash{{t0}, {t2}}}, false},
-		{"more topics than the log", ethereum.FilterQuery{Topics: [][]common.Hash{nil, nil, nil}}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := matches(tt.q, l); got != tt.want {
-				t.Fatalf("matches = %v, want %v", got, tt.want)
-			}
-		})
-	}
-}

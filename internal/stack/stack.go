@@ -438,7 +438,7 @@ func (s *Stack) startRollups() error {
 		n, err := rollupnode.New(rollupnode.Config{
 			ChainID:      uint64(FirstRollupChainID + i),
 			Inbox:        s.contracts.Inbox,
-			L1:           receiptLogs{s.el},
+			L1:           s.el,
 			Genesis:      alloc,
 			GenesisTime:  uint64(s.net.GenesisTime().Unix()),
 			SidecarURL:   sidecarURL,
