@@ -17,15 +17,23 @@
 # The clients are built from the Go module proxy by scripts/build-clients.sh
 # and cached in ./.tools (cold: several minutes; warm: nothing to build).
 #
-# Builder mode (PLEDGE_E2E_BUILDER=1): the beacon node takes the sidecar as
-# its MEV relay (--http-mev-relay) and the validator asks for builder blocks,
-# so promised transactions are forced in by the sidecar. This needs
-# `pledge sidecar --builder-listen`, which is not wired yet: until it is, the
-# default (PLEDGE_E2E_BUILDER=0) sends every requested transaction to geth's
-# public mempool as well, and the promised transactions land because geth
-# builds the Prysm validator's blocks from its mempool — the run then proves
-# the devnet, the registration, the sidecar's duties from a real beacon node,
-# its promises and their survival across SIGKILL, but not the forcing.
+# Two modes:
+# - mempool mode (PLEDGE_E2E_BUILDER=0, the default, what CI runs): every
+#   requested transaction is also sent to geth's public mempool and lands
+#   because geth builds the Prysm validator's blocks from it. The run proves
+#   the devnet, the registration, the sidecar's duties from a real beacon
+#   node, its promises and their survival across SIGKILL — not that the
+#   sidecar forces transactions in; a transaction landing after its slot is
+#   reported, not failed.
+# - builder mode (PLEDGE_E2E_BUILDER=1): the beacon node takes the sidecar's
+#   --builder-listen as its MEV relay, the validator asks for builder blocks,
+#   the sidecar builds them itself through geth's engine API (no relay),
+#   nothing goes to the mempool, and a late or missing promised transaction
+#   fails the run (except for slots proposed while the sidecar was down,
+#   which are reported as broken by the crash). It does not pass yet with
+#   Prysm v7.0.0: the sidecar's fallback builder asks the beacon node for
+#   GET /eth/v1/builder/states/{id}/expected_withdrawals, which Prysm v7 does
+#   not serve (404), so the sidecar bids nothing and no promise lands.
 #
 # Environment (all optional):
 #   PLEDGE_E2E_REAL=skip       skip the whole run, saying so (for quick local test runs)
@@ -56,7 +64,29 @@ builder_mode="${PLEDGE_E2E_BUILDER:-0}"
 validators="${PLEDGE_E2E_VALIDATORS:-64}"
 senders="${PLEDGE_E2E_SENDERS:-8}"
 duration="${PLEDGE_E2E_DURATION:-40}"
-port_base="${PLEDGE_E2E_PORT_BASE:-18500}"
+
+# Loopback ports: PORT_BASE + 3..62. Without PLEDGE_E2E_PORT_BASE the first
+# free block of 100 from 18500 is taken, so two runs on one machine (two
+# engineers' test runs) do not collide.
+port_offsets=(3 17 18 40 45 51 52 60 61 62)
+port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+block_free() {
+	local o
+	for o in "${port_offsets[@]}"; do port_free $(($1 + o)) || return 1; done
+}
+if [ -n "${PLEDGE_E2E_PORT_BASE:-}" ]; then
+	port_base="$PLEDGE_E2E_PORT_BASE"
+	block_free "$port_base" || { say "FAILED: ports $port_base+{${port_offsets[*]}} are not all free on 127.0.0.1"; exit 1; }
+else
+	port_base=""
+	for b in $(seq 18500 100 20400); do
+		if block_free "$b"; then
+			port_base=$b
+			break
+		fi
+	done
+	[ -n "$port_base" ] || { say "FAILED: no free block of loopback ports in 18500-20500: set PLEDGE_E2E_PORT_BASE"; exit 1; }
+fi
 readonly geth_http=$((port_base + 45)) geth_auth=$((port_base + 51)) geth_p2p=$((port_base + 3))
 readonly beacon_rpc=$((port_base + 40)) beacon_http=$((port_base + 52))
 readonly beacon_tcp=$((port_base + 60)) beacon_udp=$((port_base + 61)) beacon_quic=$((port_base + 62))
@@ -168,11 +198,6 @@ at_least() { # at_least N CMD...: CMD prints a number >= N
 
 command -v curl >/dev/null 2>&1 || fail "curl not found on PATH"
 [[ "$builder_mode" =~ ^[01]$ ]] || fail "PLEDGE_E2E_BUILDER must be 0 or 1, got '$builder_mode'"
-for p in $geth_http $geth_auth $beacon_rpc $beacon_http $sidecar_port; do
-	if (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-		fail "port $p is already in use on 127.0.0.1: set PLEDGE_E2E_PORT_BASE to a free range"
-	fi
-done
 
 # --- 1. binaries -------------------------------------------------------------
 
@@ -207,7 +232,9 @@ head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/jwt.hex"
 fee_recipient=0x000000000000000000000000000000000000fee5
 relay_flags=() builder_flags=()
 if [ "$builder_mode" = 1 ]; then
-	relay_flags=(--http-mev-relay "http://127.0.0.1:$builder_port")
+	# No boost for the local block: the sidecar's bid only carries the
+	# promised transactions' tips, and must win whenever it has any.
+	relay_flags=(--http-mev-relay "http://127.0.0.1:$builder_port" --local-block-value-boost 0)
 	builder_flags=(--enable-builder)
 fi
 
@@ -233,6 +260,7 @@ start validator "$prysm_dir/validator" --datadir "$work/validator" --accept-term
 	--interop-num-validators "$validators" --interop-start-index 0 \
 	--suggested-fee-recipient "$fee_recipient" --disable-monitoring "${builder_flags[@]}"
 
+say "ports $port_base+{${port_offsets[*]}}"
 say "devnet starting: genesis at $(date -d "@$genesis_time" +%T), $validators validators, ${SECONDS_PER_SLOT}s slots"
 blocks_ready() { at_least 3 head_slot && at_least 2 el_block; }
 wait_for "the first blocks (beacon head slot >= 3, geth block >= 2)" $((60 + genesis_time - $(date +%s))) blocks_ready
@@ -257,8 +285,10 @@ sidecar_args=(
 	--slash-window "$SLASH_WINDOW" --rate-limit 0 --poll-interval 500ms
 )
 if [ "$builder_mode" = 1 ]; then
-	# TODO(lead): the flag name is a guess until the builder proxy is wired into `pledge sidecar`.
-	sidecar_args+=(--builder-listen "127.0.0.1:$builder_port")
+	# The beacon node's builder endpoint; no relay, so the sidecar's own
+	# fallback block (built through geth's engine API) carries the promises.
+	sidecar_args+=(--builder-listen "127.0.0.1:$builder_port" --engine-url "http://127.0.0.1:$geth_auth"
+		--jwt-secret "$work/jwt.hex" --fee-recipient "$fee_recipient")
 fi
 sidecar_ready() { curl -sf -m 2 "$sidecar_url/readyz"; }
 start_sidecar() {
@@ -267,6 +297,15 @@ start_sidecar() {
 }
 start_sidecar
 say "sidecar ready (pid ${pids[sidecar]})"
+if [ "$builder_mode" = 1 ]; then
+	# The validator registered with the builder endpoint at genesis, before
+	# the sidecar existed (it needs the contracts, which need blocks), and
+	# the beacon node asks a builder only for registered validators. Prysm's
+	# validator registers again at every epoch start: wait for the next one.
+	next_epoch_slot=$((($(head_slot) / 32 + 1) * 32 + 2))
+	say "builder mode: waiting for slot $next_epoch_slot, after the validator's next registration"
+	wait_for "slot $next_epoch_slot" 90 at_least "$next_epoch_slot" head_slot
+fi
 
 # The load runs for $duration s; the sidecar is killed a third of the way in
 # and restarted 3 s later, while the senders keep sending.
