@@ -48,6 +48,7 @@ func newApp() *cli.App {
 			watchCommand(),
 			slashCommand(),
 			devnetCommand(),
+			requestCommand(),
 		},
 		// Without an Action, cli treats "pledge bogus" as a help topic lookup;
 		// an unknown command should be a plain error instead.

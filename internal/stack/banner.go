@@ -31,7 +31,10 @@ func (s *Stack) printBanner() {
 	p.linef("  your key     %s   (%s, funded; the traffic never uses it)", s.UserKey(), user.Hex())
 	p.linef("Try:")
 	p.linef(`  curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"slots","params":[]}' %s`, s.userURL)
-	p.linef(`  then commitmentRequest with {"commitment_type":1,"payload":"0x<rlp([slot,[signed tx]])>","slasher":"%s"} (README: the devnet)`, s.contracts.Slasher.Hex())
+	p.linef(`  echo %s > /tmp/pledge-user.key`, s.UserKey())
+	p.linef(`  go run ./cmd/pledge request --sidecar-url %s --execution-url %s --slasher %s --key-file /tmp/pledge-user.key --wait`,
+		s.userURL, s.net.EL().HTTPEndpoint(), s.contracts.Slasher.Hex())
+	p.linef(`  (signs a transfer, gets it promised, verifies the promise, waits for the receipt; README: the wallet walkthrough)`)
 	run := "until interrupted"
 	if s.lastSlot > 0 {
 		run = fmt.Sprintf("to slot %d (%d slots)", s.lastSlot, s.cfg.Slots)

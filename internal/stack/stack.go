@@ -696,3 +696,6 @@ func dialRPC(ctx context.Context, url string) (*rpc.Client, error) {
 	}
 	return c, nil
 }
+
+// L1URL is the L1 execution client's JSON-RPC URL.
+func (s *Stack) L1URL() string { return s.net.EL().HTTPEndpoint() }

@@ -251,12 +251,20 @@ func (b *Builder) Build(ctx context.Context, req BuildRequest) (*Built, error) {
 	b.m.seconds.Observe(elapsed.Seconds())
 	b.m.builds.WithLabelValues(resultLabel(err), path).Inc()
 	ev := b.log.Info()
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// The caller stopped waiting (a relay's bid won the race): not a fault.
+		ev = b.log.Debug().Err(err)
+	case err != nil:
 		ev = b.log.Warn().Err(err)
 	}
 	ev = ev.Uint64("slot", req.Slot).Str("path", path).Int("promised_txs", len(req.TopTxs)).Int64("duration_ms", elapsed.Milliseconds())
 	if err != nil {
-		ev.Msg("fallback build failed")
+		if ctx.Err() != nil {
+			ev.Msg("fallback build abandoned")
+		} else {
+			ev.Msg("fallback build failed")
+		}
 		return nil, fmt.Errorf("fallback build for slot %d: %w", req.Slot, err)
 	}
 	ev.Str("block_hash", built.Payload.BlockHash.String()).Int("txs", len(built.Payload.Transactions)).

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"time"
+
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/urfave/cli/v2"
+
+	"github.com/pledgeproto/pledge/sidecar/keys"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+)
+
+const (
+	flagKeyFile = "key-file"
+	flagTo      = "to"
+	flagValue   = "value"
+	flagSlot    = "slot"
+	flagWait    = "wait"
+)
+
+// requestCommand is a minimal wallet: it signs a transfer, asks a sidecar
+// for a preconfirmation, verifies the promise against the committer the
+// sidecar names for the slot, and can wait for the receipt.
+func requestCommand() *cli.Command {
+	str := func(name, usage, value string) cli.Flag {
+		return &cli.StringFlag{Name: name, Usage: usage, Value: value, EnvVars: envVars(name)}
+	}
+	return &cli.Command{
+		Name:  "request",
+		Usage: "sign a transfer, get it preconfirmed by a sidecar, verify the promise, optionally wait for inclusion",
+		Flags: []cli.Flag{
+			str(flagSidecarURL, "the sidecar's user API", "http://127.0.0.1:8017"),
+			str(flagExecutionURL, "execution client JSON-RPC URL (nonce, fees, receipt)", "http://127.0.0.1:8545"),
+			str(flagSlasher, "Slasher address (the promise's EIP-712 verifying contract)", ""),
+			str(flagKeyFile, "sender's key: a raw hex key file or a geth keystore file", ""),
+			str(flagPasswordFile, "password file of a --key-file keystore", ""),
+			str(flagTo, "recipient address", "0x000000000000000000000000000000000000dEaD"),
+			str(flagValue, "amount (wei, or with gwei/ether suffix)", "1gwei"),
+			&cli.Uint64Flag{Name: flagSlot, Usage: "slot to ask for (0: the first one on offer)", EnvVars: envVars(flagSlot)},
+			str(flagTip, "priority fee per gas", "5gwei"),
+			str(flagFeeCap, "max fee per gas (0: twice the current base fee plus the tip)", "0"),
+			&cli.BoolFlag{Name: flagWait, Usage: "wait for the receipt and check it is in the promised slot's block", EnvVars: envVars(flagWait)},
+		},
+		Action: runRequest,
+	}
+}
+
+const flagPasswordFile = "password-file"
+
+func runRequest(c *cli.Context) error {
+	ctx := c.Context
+	slasher, err := addressFlag(c, flagSlasher)
+	if err != nil {
+		return err
+	}
+	to, err := addressFlag(c, flagTo)
+	if err != nil {
+		return err
+	}
+	value, err := parseWei(c.String(flagValue))
+	if err != nil {
+		return fmt.Errorf("invalid --%s: %w", flagValue, err)
+	}
+	tip, err := parseWei(c.String(flagTip))
+	if err != nil {
+		return fmt.Errorf("invalid --%s: %w", flagTip, err)
+	}
+	feeCap, err := parseWei(c.String(flagFeeCap))
+	if err != nil {
+		return fmt.Errorf("invalid --%s: %w", flagFeeCap, err)
+	}
+	if c.String(flagKeyFile) == "" {
+		return fmt.Errorf("missing --%s: the sender's key", flagKeyFile)
+	}
+	var pw keys.PasswordSource
+	if p := c.String(flagPasswordFile); p != "" {
+		pw = keys.PasswordFile(p)
+	}
+	key, err := keys.LoadCommitterKey(c.String(flagKeyFile), pw)
+	if err != nil {
+		return fmt.Errorf("--%s: %w", flagKeyFile, err)
+	}
+	el, err := ethclient.DialContext(ctx, c.String(flagExecutionURL))
+	if err != nil {
+		return fmt.Errorf("execution client: %w", err)
+	}
+	defer el.Close()
+	chainID, err := el.ChainID(ctx)
+	if err != nil {
+		return fmt.Errorf("execution client %s: %w", c.String(flagExecutionURL), err)
+	}
+	sender := crypto.PubkeyToAddress(key.PublicKey)
+	nonce, err := el.PendingNonceAt(ctx, sender)
+	if err != nil {
+		return fmt.Errorf("nonce of %s: %w", sender, err)
+	}
+	if feeCap.Sign() == 0 {
+		head, err := el.HeaderByNumber(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("head: %w", err)
+		}
+		feeCap = new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
+	}
+
+	url := c.String(flagSidecarURL)
+	var slots protocol.SlotInfoResponse
+	if err := rpcCall(ctx, url, "slots", []any{}, &slots); err != nil {
+		return err
+	}
+	info, err := pickSlot(slots, c.Uint64(flagSlot))
+	if err != nil {
+		return err
+	}
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(chainID), &types.DynamicFeeTx{
+		ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: 21_000, To: &to, Value: value,
+	})
+	if err != nil {
+		return err
+	}
+	raw, err := tx.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	payload, err := protocol.EncodeRequestPayload(info.Slot, [][]byte{raw})
+	if err != nil {
+		return err
+	}
+	var sc protocol.SignedCommitment
+	req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: slasher}
+	if err := rpcCall(ctx, url, "commitmentRequest", []any{req}, &sc); err != nil {
+		return err
+	}
+	// Trust nothing the sidecar says without checking it: the promise must be
+	// signed by the committer it named for the slot, for our tx and slot.
+	p, err := sc.Verify(chainID.Uint64(), info.Committer)
+	if err != nil {
+		return fmt.Errorf("the sidecar's promise does not verify: %w", err)
+	}
+	if p.Slot != info.Slot || p.Inclusions[0].TxHash != tx.Hash() || sc.Commitment.Slasher != slasher {
+		return errors.New("the sidecar's promise is not for the requested tx, slot and slasher")
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "promised  tx %s nonce %d in slot %d\n", tx.Hash().Hex(), nonce, p.Slot)
+	fmt.Fprintf(w, "          operator %s, committer %s, slash amount %s wei\n", p.Operator.Hex(), info.Committer.Hex(), p.SlashAmount)
+	fmt.Fprintf(w, "          request_hash %s (commitmentResult finds it again)\n", sc.Commitment.RequestHash.Hex())
+	js, _ := json.Marshal(sc)
+	fmt.Fprintf(w, "promise   %s\n", js)
+	if !c.Bool(flagWait) {
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	for {
+		rcpt, err := el.TransactionReceipt(wctx, tx.Hash())
+		if err == nil {
+			fmt.Fprintf(w, "included  block %d, index %d, status %d\n", rcpt.BlockNumber, rcpt.TransactionIndex, rcpt.Status)
+			return nil
+		}
+		select {
+		case <-wctx.Done():
+			return fmt.Errorf("no receipt for %s yet: if slot %d has passed, the promise is broken; hand it to a watcher (pledge slash)", tx.Hash(), p.Slot)
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// pickSlot takes the requested slot, or the first on offer for L1 inclusion.
+func pickSlot(slots protocol.SlotInfoResponse, want uint64) (protocol.SlotInfo, error) {
+	for _, s := range slots.Slots {
+		if want != 0 && s.Slot != want {
+			continue
+		}
+		for _, o := range s.Offerings {
+			for _, t := range o.CommitmentTypes {
+				if t == protocol.TypeL1Inclusion {
+					return s, nil
+				}
+			}
+		}
+	}
+	if want != 0 {
+		return protocol.SlotInfo{}, fmt.Errorf("slot %d is not on offer for L1 inclusion", want)
+	}
+	return protocol.SlotInfo{}, errors.New("no slot on offer for L1 inclusion")
+}
+
+// rpcCall makes one JSON-RPC call and turns an error answer into one line.
+func rpcCall(ctx context.Context, url, method string, params any, out any) error {
+	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	var env struct {
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return fmt.Errorf("%s: HTTP %d, not a JSON-RPC answer", method, resp.StatusCode)
+	}
+	if env.Error != nil {
+		return fmt.Errorf("%s refused: %d %s", method, env.Error.Code, env.Error.Message)
+	}
+	return json.Unmarshal(env.Result, out)
+}
+
