@@ -229,4 +229,3 @@ func rpcCall(ctx context.Context, url, method string, params any, out any) error
 	}
 	return json.Unmarshal(env.Result, out)
 }
-
