@@ -84,8 +84,13 @@ func runBenchAll(c *cli.Context) error {
 	if c.Args().Present() {
 		return fmt.Errorf("unknown bench subcommand %q (all, requests)", c.Args().First())
 	}
+	// The memory row runs this binary's `pledge sidecar` as a child process.
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find the pledge binary: %w", err)
+	}
 	tab, err := benchtable.Run(c.Context, benchtable.Options{
-		Quick: c.Bool(flagQuick), Only: c.StringSlice(flagOnly), Progress: c.App.ErrWriter,
+		Quick: c.Bool(flagQuick), Only: c.StringSlice(flagOnly), Progress: c.App.ErrWriter, Pledge: self,
 	})
 	if err != nil {
 		return fmt.Errorf("--%s: %w", flagOnly, err)

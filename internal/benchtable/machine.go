@@ -87,18 +87,5 @@ func rssBytes() (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("read /proc/self/status: %w", err)
 	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			f := strings.Fields(v)
-			if len(f) != 2 || f[1] != "kB" {
-				return 0, fmt.Errorf("VmRSS %q: %w", v, ErrUnreadable)
-			}
-			kb, err := strconv.ParseUint(f[0], 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("VmRSS %q: %w", v, err)
-			}
-			return kb * 1024, nil
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS in /proc/self/status: %w", ErrUnreadable)
+	return statusKB(string(data), "VmRSS:")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -18,6 +17,9 @@ type Options struct {
 	Only []string
 	// Progress, when set, gets one line as each measurement starts.
 	Progress io.Writer
+	// Pledge is the pledge binary the memory measurement runs `pledge
+	// sidecar` from (cmd passes its own executable).
+	Pledge string
 }
 
 // measurement is one --only name and the rows it yields.
@@ -38,7 +40,7 @@ var measurements = []measurement{
 	{"latency", "promise latency at 1,000 valid req/s (devnet)", latencyRows},
 	{"throughput", "promise throughput, 64 senders (devnet)", throughputRows},
 	{"rejection", "invalid requests rejected beside valid ones (devnet)", rejectionRows},
-	{"memory", "memory with stored promises (devnet)", memoryRows},
+	{"memory", "memory of `pledge sidecar` (child process) with stored promises (devnet)", memoryRows},
 	{"gas", "gas per safety-fault proof and per registration (simulated chain)", gasRows},
 }
 
@@ -54,12 +56,10 @@ func Measurements() [][2]string {
 // env is what the measurements share during one run.
 type env struct {
 	quick   bool
+	pledge  string
 	w       *world
 	wErr    error
 	started bool
-	// Memory before the first promise, right after the world started.
-	baseRSS  uint64
-	baseHeap uint64
 }
 
 func (e *env) pick(full, quick time.Duration) time.Duration {
@@ -82,13 +82,6 @@ func (e *env) world(ctx context.Context) (*world, error) {
 	if !e.started {
 		e.started = true
 		e.w, e.wErr = startWorld(ctx)
-		if e.wErr == nil {
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			e.baseHeap = ms.HeapAlloc
-			e.baseRSS, _ = rssBytes()
-		}
 	}
 	return e.w, e.wErr
 }
@@ -109,7 +102,7 @@ func Run(ctx context.Context, opts Options) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{Machine: ThisMachine()}
-	e := &env{quick: opts.Quick}
+	e := &env{quick: opts.Quick, pledge: opts.Pledge}
 	defer e.close()
 	for _, m := range selected {
 		if ctx.Err() != nil {

@@ -36,7 +36,7 @@ const (
 	worldGasLimit      = 300_000_000
 	worldSenders       = 64
 	// worldAccounts are funded at genesis; every load chunk takes fresh ones.
-	worldAccounts = 1400
+	worldAccounts = 2000
 	// chunk bounds one load run: each chunk takes fresh senders, because a
 	// request cut off when a run ends may still have been promised, leaving
 	// that sender's next nonce unknown to the generator.
@@ -56,9 +56,13 @@ type world struct {
 	el      *ethclient.Client
 	chainID *big.Int
 	slasher common.Address
-	url     string
-	senders []*ecdsa.PrivateKey
-	dataDir string
+	// registry, operator and committer are what a second sidecar needs.
+	registry  common.Address
+	operator  common.Address
+	committer *ecdsa.PrivateKey
+	url       string
+	senders   []*ecdsa.PrivateKey
+	dataDir   string
 
 	mu     sync.Mutex
 	stored int // promises acknowledged (each a synced write)
@@ -111,12 +115,13 @@ func startWorld(ctx context.Context) (w *world, err error) {
 	if err != nil {
 		return w, fmt.Errorf("deploy contracts: %w", err)
 	}
-	w.slasher = k.Slasher
+	w.slasher, w.registry = k.Slasher, k.Registry
 	committer, err := crypto.GenerateKey()
 	if err != nil {
 		return w, err
 	}
 	operator := crypto.PubkeyToAddress(accounts[1].PublicKey)
+	w.operator, w.committer = operator, committer
 	// Collateral for far more than 100,000 promises at the default slash
 	// policy (0.01 ETH + the tx's max cost each): exposure never refuses.
 	collateral := new(big.Int).Mul(big.NewInt(100_000), big.NewInt(1e18))
@@ -256,7 +261,10 @@ func (w *world) loadOnce(ctx context.Context, n int, cfg loadgen.Config) (*loadg
 	if err != nil {
 		return nil, err
 	}
-	cfg.URL, cfg.ChainID, cfg.Slasher = w.url, w.chainID, w.slasher
+	if cfg.URL == "" {
+		cfg.URL = w.url
+	}
+	cfg.ChainID, cfg.Slasher = w.chainID, w.slasher
 	cfg.Senders, cfg.StartNonces = senders, make([]uint64, n)
 	cfg.GasFeeCap, cfg.GasTipCap = big.NewInt(100e9), big.NewInt(5e9)
 	cfg.OnPromise = func(common.Hash, *protocol.SignedCommitment) {
