@@ -55,9 +55,13 @@ contracts:
 gas out="/tmp/gas.md":
     PLEDGE_GAS_TABLE={{out}} go test ./contracts -run TestGasTable -count=1 -v
 
-# run the whole system in one process on loopback (the devnet command lands with issue 7)
-devnet:
-    go run ./cmd/pledge devnet
+# run the whole system in one process on loopback
+devnet *args:
+    go run ./cmd/pledge devnet {{args}}
+
+# real geth + Prysm + pledge sidecar end to end (builds the clients into .tools/ once)
+e2e:
+    bash scripts/e2e-real.sh
 
 # install the pinned npm tools (just, solc) into .tools/
 tools:
