@@ -141,7 +141,29 @@ func TestThisMachine(t *testing.T) {
 	if m.Cores < 1 || m.GoVersion == "" || m.CPU == "" || m.Date.IsZero() {
 		t.Errorf("machine %+v", m)
 	}
-	if rss, err := rssBytes(); err != nil || rss == 0 {
-		t.Errorf("rssBytes = %d, %v", rss, err)
+}
+
+func TestStatusKB(t *testing.T) {
+	t.Parallel()
+	status := "Name:\tpledge\nVmHWM:\t  557056 kB\nVmRSS:\t  12 kB\nBad:\t12 MB\nNaN:\tx kB\n"
+	cases := []struct {
+		key     string
+		want    uint64
+		wantErr bool
+	}{
+		{"VmRSS:", 12 * 1024, false},
+		{"VmHWM:", 557056 * 1024, false},
+		{"VmSwap:", 0, true},
+		{"Bad:", 0, true},
+		{"NaN:", 0, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key, func(t *testing.T) {
+			t.Parallel()
+			got, err := statusKB(status, tc.key)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Errorf("statusKB(%s) = %d, %v; want %d, error %v", tc.key, got, err, tc.want, tc.wantErr)
+			}
+		})
 	}
 }

@@ -80,12 +80,3 @@ func loadAverage() float64 {
 	}
 	return v
 }
-
-// rssBytes is the process's resident set (VmRSS of /proc/self/status).
-func rssBytes() (uint64, error) {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, fmt.Errorf("read /proc/self/status: %w", err)
-	}
-	return statusKB(string(data), "VmRSS:")
-}
