@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"github.com/pledgeproto/pledge/relay/builderapi"
 
 	apiv1electra "github.com/attestantio/go-eth2-client/api/v1/electra"
 	"github.com/attestantio/go-eth2-client/spec/altair"
@@ -142,15 +143,15 @@ func (n *Network) buildLocal(ctx context.Context, info SlotInfo, drop func(*type
 	if err != nil {
 		return nil, fmt.Errorf("build local block: %w", err)
 	}
-	payload, err := PayloadFromEngine(env.ExecutionPayload)
+	payload, err := builderapi.PayloadFromEngine(env.ExecutionPayload)
 	if err != nil {
 		return nil, err
 	}
-	bundle, err := BlobsBundleFromEngine(env.BlobsBundle)
+	bundle, err := builderapi.BlobsBundleFromEngine(env.BlobsBundle)
 	if err != nil {
 		return nil, err
 	}
-	reqs, err := RequestsFromEngine(env.Requests)
+	reqs, err := builderapi.RequestsFromEngine(env.Requests)
 	if err != nil {
 		return nil, err
 	}

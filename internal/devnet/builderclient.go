@@ -130,16 +130,16 @@ func (n *Network) revealV1(ctx context.Context, info SlotInfo, url string, signe
 // importBlock hands a full block's payload to geth with the blob hashes
 // and requests of its body, as a beacon node does.
 func (n *Network) importBlock(ctx context.Context, block *electra.BeaconBlock) error {
-	d, err := PayloadToEngine(block.Body.ExecutionPayload)
+	d, err := builderapi.PayloadToEngine(block.Body.ExecutionPayload)
 	if err != nil {
 		return err
 	}
-	reqs, err := RequestsToEngine(block.Body.ExecutionRequests)
+	reqs, err := builderapi.RequestsToEngine(block.Body.ExecutionRequests)
 	if err != nil {
 		return err
 	}
 	env := &engine.ExecutionPayloadEnvelope{ExecutionPayload: d}
-	if err := n.el.ImportPayload(ctx, env, common.Hash(block.ParentRoot), VersionedHashes(block.Body.BlobKZGCommitments), reqs); err != nil {
+	if err := n.el.ImportPayload(ctx, env, common.Hash(block.ParentRoot), builderapi.VersionedHashes(block.Body.BlobKZGCommitments), reqs); err != nil {
 		return fmt.Errorf("import block %d: %w", d.Number, err)
 	}
 	return nil

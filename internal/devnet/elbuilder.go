@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/pledgeproto/pledge/relay/builderapi"
 	"slices"
 	"strconv"
 	"time"
@@ -82,19 +83,19 @@ func (b *ELBuilder) Build(ctx context.Context, slot uint64, parentHash phase0.Ha
 
 // builtFromEnvelope converts geth's getPayload answer to the builder's form.
 func builtFromEnvelope(e *engine.ExecutionPayloadEnvelope) (*builder.Built, error) {
-	payload, err := PayloadFromEngine(e.ExecutionPayload)
+	payload, err := builderapi.PayloadFromEngine(e.ExecutionPayload)
 	if err != nil {
 		return nil, err
 	}
-	bundle, err := BlobsBundleFromEngine(e.BlobsBundle)
+	bundle, err := builderapi.BlobsBundleFromEngine(e.BlobsBundle)
 	if err != nil {
 		return nil, err
 	}
-	reqs, err := RequestsFromEngine(e.Requests)
+	reqs, err := builderapi.RequestsFromEngine(e.Requests)
 	if err != nil {
 		return nil, err
 	}
-	value, err := weiToUint256(e.BlockValue)
+	value, err := builderapi.WeiToUint256(e.BlockValue)
 	if err != nil {
 		return nil, err
 	}

@@ -6,9 +6,6 @@ import "errors"
 var (
 	// ErrBadConfig is returned by Start for an unusable configuration.
 	ErrBadConfig = errors.New("devnet: bad config")
-	// ErrConvert means a payload, bundle or request list did not convert
-	// between the engine API and consensus forms.
-	ErrConvert = errors.New("devnet: conversion failed")
 	// ErrNoBid means the builder endpoint offered no bid (204).
 	ErrNoBid = errors.New("devnet: no bid")
 	// ErrBadBid means a bid failed the validator client's checks.

@@ -378,15 +378,15 @@ func (b *Builder) checkGasLimit(req BuildRequest, parent *blockHeader, got uint6
 
 // offer converts the payload, signs the bid and assembles the result.
 func (b *Builder) offer(req BuildRequest, env *engine.ExecutionPayloadEnvelope, version spec.DataVersion) (*Built, error) {
-	payload, err := toDenebPayload(env.ExecutionPayload)
+	payload, err := builderapi.PayloadFromEngine(env.ExecutionPayload)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPayloadMismatch, err)
 	}
-	bundle, err := toBlobsBundle(env.BlobsBundle)
+	bundle, err := builderapi.BlobsBundleFromEngine(env.BlobsBundle)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPayloadMismatch, err)
 	}
-	reqs, err := decodeRequests(env.Requests)
+	reqs, err := builderapi.RequestsFromEngine(env.Requests)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPayloadMismatch, err)
 	}

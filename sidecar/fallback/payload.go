@@ -7,16 +7,10 @@ import (
 	"fmt"
 
 	"github.com/attestantio/go-eth2-client/spec"
-	"github.com/attestantio/go-eth2-client/spec/bellatrix"
-	"github.com/attestantio/go-eth2-client/spec/capella"
-	"github.com/attestantio/go-eth2-client/spec/deneb"
-	"github.com/attestantio/go-eth2-client/spec/electra"
-	"github.com/attestantio/go-eth2-client/spec/phase0"
 	"github.com/ethereum/go-ethereum/beacon/engine"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto/kzg4844"
-	"github.com/holiman/uint256"
 
 	"github.com/pledgeproto/pledge/relay/builderapi"
 )
@@ -126,7 +120,7 @@ func checkBlobs(env *engine.ExecutionPayloadEnvelope, version spec.DataVersion) 
 	if err != nil {
 		return err
 	}
-	bundle, err := toBlobsBundle(env.BlobsBundle)
+	bundle, err := builderapi.BlobsBundleFromEngine(env.BlobsBundle)
 	if err != nil {
 		return err
 	}
@@ -144,152 +138,4 @@ func checkBlobs(env *engine.ExecutionPayloadEnvelope, version spec.DataVersion) 
 		}
 	}
 	return nil
-}
-
-// toDenebPayload converts the engine API payload to the consensus type the
-// Builder API carries (Electra and Fulu use Deneb's payload).
-func toDenebPayload(d *engine.ExecutableData) (*deneb.ExecutionPayload, error) {
-	switch {
-	case len(d.LogsBloom) != 256:
-		return nil, fmt.Errorf("logs bloom of %d bytes", len(d.LogsBloom))
-	case len(d.ExtraData) > 32:
-		return nil, fmt.Errorf("extra data of %d bytes", len(d.ExtraData))
-	case d.BaseFeePerGas == nil || d.BaseFeePerGas.Sign() < 0:
-		return nil, errors.New("no base fee")
-	case d.BlobGasUsed == nil || d.ExcessBlobGas == nil:
-		return nil, errors.New("no blob gas fields")
-	case len(d.Withdrawals) > builderapi.MaxWithdrawalsPerPayload:
-		return nil, fmt.Errorf("%d withdrawals", len(d.Withdrawals))
-	}
-	baseFee, overflow := uint256.FromBig(d.BaseFeePerGas)
-	if overflow {
-		return nil, fmt.Errorf("base fee %v above 2^256", d.BaseFeePerGas)
-	}
-	p := &deneb.ExecutionPayload{
-		ParentHash:    phase0.Hash32(d.ParentHash),
-		FeeRecipient:  bellatrix.ExecutionAddress(d.FeeRecipient),
-		StateRoot:     phase0.Root(d.StateRoot),
-		ReceiptsRoot:  phase0.Root(d.ReceiptsRoot),
-		PrevRandao:    d.Random,
-		BlockNumber:   d.Number,
-		GasLimit:      d.GasLimit,
-		GasUsed:       d.GasUsed,
-		Timestamp:     d.Timestamp,
-		ExtraData:     append([]byte{}, d.ExtraData...),
-		BaseFeePerGas: baseFee,
-		BlockHash:     phase0.Hash32(d.BlockHash),
-		Transactions:  make([]bellatrix.Transaction, len(d.Transactions)),
-		Withdrawals:   make([]*capella.Withdrawal, len(d.Withdrawals)),
-		BlobGasUsed:   *d.BlobGasUsed,
-		ExcessBlobGas: *d.ExcessBlobGas,
-	}
-	copy(p.LogsBloom[:], d.LogsBloom)
-	for i, tx := range d.Transactions {
-		p.Transactions[i] = bellatrix.Transaction(tx)
-	}
-	for i, w := range d.Withdrawals {
-		p.Withdrawals[i] = &capella.Withdrawal{
-			Index:          capella.WithdrawalIndex(w.Index),
-			ValidatorIndex: phase0.ValidatorIndex(w.Validator),
-			Address:        bellatrix.ExecutionAddress(w.Address),
-			Amount:         phase0.Gwei(w.Amount),
-		}
-	}
-	return p, nil
-}
-
-// toBlobsBundle converts the engine API bundle; nil is an empty bundle.
-func toBlobsBundle(bb *engine.BlobsBundle) (*builderapi.BlobsBundle, error) {
-	out := &builderapi.BlobsBundle{
-		Commitments: []deneb.KZGCommitment{},
-		Proofs:      []deneb.KZGProof{},
-		Blobs:       []deneb.Blob{},
-	}
-	if bb == nil {
-		return out, nil
-	}
-	for i, c := range bb.Commitments {
-		if len(c) != len(deneb.KZGCommitment{}) {
-			return nil, fmt.Errorf("blob commitment %d of %d bytes", i, len(c))
-		}
-		out.Commitments = append(out.Commitments, deneb.KZGCommitment(c))
-	}
-	for i, p := range bb.Proofs {
-		if len(p) != len(deneb.KZGProof{}) {
-			return nil, fmt.Errorf("blob proof %d of %d bytes", i, len(p))
-		}
-		out.Proofs = append(out.Proofs, deneb.KZGProof(p))
-	}
-	for i, b := range bb.Blobs {
-		if len(b) != len(deneb.Blob{}) {
-			return nil, fmt.Errorf("blob %d of %d bytes", i, len(b))
-		}
-		out.Blobs = append(out.Blobs, deneb.Blob(b))
-	}
-	return out, nil
-}
-
-// EIP-7685 request types and the SSZ size of one request of each.
-const (
-	requestDeposit       = 0x00
-	requestWithdrawal    = 0x01
-	requestConsolidation = 0x02
-
-	sizeDeposit       = 48 + 32 + 8 + 96 + 8
-	sizeWithdrawal    = 20 + 48 + 8
-	sizeConsolidation = 20 + 48 + 48
-)
-
-// decodeRequests turns the engine API's execution requests (type byte, then
-// the requests' SSZ encodings back to back; ascending types, none empty)
-// into the consensus form a bid carries.
-func decodeRequests(raw [][]byte) (*electra.ExecutionRequests, error) {
-	out := builderapi.EmptyExecutionRequests()
-	last := -1
-	for i, r := range raw {
-		if len(r) < 2 {
-			return nil, fmt.Errorf("execution request list %d is empty", i)
-		}
-		typ, body := int(r[0]), r[1:]
-		if typ <= last {
-			return nil, fmt.Errorf("execution request type %d after %d", typ, last)
-		}
-		last = typ
-		var size int
-		switch typ {
-		case requestDeposit:
-			size = sizeDeposit
-		case requestWithdrawal:
-			size = sizeWithdrawal
-		case requestConsolidation:
-			size = sizeConsolidation
-		default:
-			return nil, fmt.Errorf("unknown execution request type %d", typ)
-		}
-		if len(body)%size != 0 {
-			return nil, fmt.Errorf("execution requests of type %d: %d bytes is not a multiple of %d", typ, len(body), size)
-		}
-		for off := 0; off < len(body); off += size {
-			chunk := body[off : off+size]
-			var err error
-			switch typ {
-			case requestDeposit:
-				d := new(electra.DepositRequest)
-				err = d.UnmarshalSSZ(chunk)
-				out.Deposits = append(out.Deposits, d)
-			case requestWithdrawal:
-				w := new(electra.WithdrawalRequest)
-				err = w.UnmarshalSSZ(chunk)
-				out.Withdrawals = append(out.Withdrawals, w)
-			case requestConsolidation:
-				c := new(electra.ConsolidationRequest)
-				err = c.UnmarshalSSZ(chunk)
-				out.Consolidations = append(out.Consolidations, c)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("execution request of type %d at %d: %w", typ, off, err)
-			}
-		}
-	}
-	return out, nil
 }

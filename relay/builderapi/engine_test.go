@@ -1,10 +1,10 @@
-package devnet_test
+package builderapi_test
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
 	"testing"
-	"time"
 
 	"github.com/attestantio/go-eth2-client/spec/electra"
 	"github.com/attestantio/go-eth2-client/spec/phase0"
@@ -12,7 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
-	"github.com/pledgeproto/pledge/internal/devnet"
+	"github.com/pledgeproto/pledge/relay/builderapi"
 )
 
 func TestRequestsRoundTrip(t *testing.T) {
@@ -25,14 +25,14 @@ func TestRequestsRoundTrip(t *testing.T) {
 		Withdrawals:    []*electra.WithdrawalRequest{},
 		Consolidations: []*electra.ConsolidationRequest{{SourceAddress: [20]byte{9}}},
 	}
-	enc, err := devnet.RequestsToEngine(reqs)
+	enc, err := builderapi.RequestsToEngine(reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(enc) != 2 || enc[0][0] != 0x00 || enc[1][0] != 0x02 || len(enc[0]) != 1+2*192 {
 		t.Fatalf("encoded lists %d, types %x/%x: empty lists must be left out", len(enc), enc[0][0], enc[1][0])
 	}
-	dec, err := devnet.RequestsFromEngine(enc)
+	dec, err := builderapi.RequestsFromEngine(enc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +54,8 @@ func TestRequestsRoundTrip(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := devnet.RequestsFromEngine(tc.in); !errors.Is(err, devnet.ErrConvert) {
-				t.Fatalf("err %v, want ErrConvert", err)
+			if _, err := builderapi.RequestsFromEngine(tc.in); !errors.Is(err, builderapi.ErrEngineConvert) {
+				t.Fatalf("err %v, want ErrEngineConvert", err)
 			}
 		})
 	}
@@ -70,11 +70,11 @@ func TestPayloadConversion(t *testing.T) {
 		BaseFeePerGas: big.NewInt(1e9), BlockHash: common.Hash{3}, Transactions: [][]byte{{0x02, 0xc0}},
 		BlobGasUsed: &blobGas, ExcessBlobGas: &excess,
 	}
-	p, err := devnet.PayloadFromEngine(d)
+	p, err := builderapi.PayloadFromEngine(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := devnet.PayloadToEngine(p)
+	back, err := builderapi.PayloadToEngine(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,55 +96,64 @@ func TestPayloadConversion(t *testing.T) {
 			t.Parallel()
 			cp := *d
 			tc.mut(&cp)
-			if _, err := devnet.PayloadFromEngine(&cp); !errors.Is(err, devnet.ErrConvert) {
-				t.Fatalf("err %v, want ErrConvert", err)
+			if _, err := builderapi.PayloadFromEngine(&cp); !errors.Is(err, builderapi.ErrEngineConvert) {
+				t.Fatalf("err %v, want ErrEngineConvert", err)
 			}
 		})
 	}
-	if _, err := devnet.BlobsBundleFromEngine(&engine.BlobsBundle{Commitments: []hexutil.Bytes{{1, 2}}}); !errors.Is(err, devnet.ErrConvert) {
+	if _, err := builderapi.BlobsBundleFromEngine(&engine.BlobsBundle{Commitments: []hexutil.Bytes{{1, 2}}}); !errors.Is(err, builderapi.ErrEngineConvert) {
 		t.Fatalf("short commitment: %v", err)
 	}
 }
 
-func TestValidatorsDeterministic(t *testing.T) {
+// TestRequestsFromEngineTable: sizes are the SSZ sizes of a deposit (192),
+// withdrawal (76) and consolidation (116) request.
+func TestRequestsFromEngineTable(t *testing.T) {
 	t.Parallel()
-	a, err := devnet.NewValidators("seed", 3, common.Address{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := devnet.NewValidators("seed", 3, common.Address{})
-	c, _ := devnet.NewValidators("other", 3, common.Address{})
-	for i := range a {
-		if a[i].Pubkey != b[i].Pubkey || a[i].FeeRecipient != b[i].FeeRecipient {
-			t.Fatalf("validator %d differs for the same seed", i)
-		}
-		if a[i].Pubkey == c[i].Pubkey {
-			t.Fatalf("validator %d equal for different seeds", i)
-		}
-		if i > 0 && a[i].Pubkey == a[i-1].Pubkey {
-			t.Fatal("two validators share a key")
-		}
-	}
-}
+	deposit := make([]byte, 192)
+	deposit[0] = 0xa1     // pubkey
+	deposit[48+32] = 0x20 // amount, little endian
+	deposit[192-8] = 0x05 // index (deposit request: 192 bytes)
+	withdrawal := bytes.Repeat([]byte{0x11}, 76)
+	consolidation := bytes.Repeat([]byte{0x22}, 116)
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
-func TestStartRefusesBadConfig(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		cfg  devnet.Config
+	tests := []struct {
+		name               string
+		raw                [][]byte
+		deps, wds, consols int
+		wantErr            bool
 	}{
-		{"fractional slot", devnet.Config{SlotDuration: 1500 * time.Millisecond}},
-		{"sub-second slot", devnet.Config{SlotDuration: 500 * time.Millisecond}},
-		{"negative validators", devnet.Config{Validators: -1}},
-		{"fork version without room", devnet.Config{GenesisForkVersion: phase0.Version{0xf0}}},
-	} {
+		{"none", nil, 0, 0, 0, false},
+		{"one of each", [][]byte{cat([]byte{0}, deposit), cat([]byte{1}, withdrawal), cat([]byte{2}, consolidation)}, 1, 1, 1, false},
+		{"two withdrawals", [][]byte{cat([]byte{1}, withdrawal, withdrawal)}, 0, 2, 0, false},
+		{"empty list", [][]byte{{1}}, 0, 0, 0, true},
+		{"types out of order", [][]byte{cat([]byte{1}, withdrawal), cat([]byte{0}, deposit)}, 0, 0, 0, true},
+		{"type twice", [][]byte{cat([]byte{1}, withdrawal), cat([]byte{1}, withdrawal)}, 0, 0, 0, true},
+		{"unknown type", [][]byte{cat([]byte{3}, withdrawal)}, 0, 0, 0, true},
+		{"truncated", [][]byte{cat([]byte{0}, deposit[:100])}, 0, 0, 0, true},
+	}
+	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if n, err := devnet.Start(tc.cfg); !errors.Is(err, devnet.ErrBadConfig) {
-				if n != nil {
-					n.Close()
+			got, err := builderapi.RequestsFromEngine(tc.raw)
+			if tc.wantErr {
+				if err == nil {
+					t.Fatal("want error")
 				}
-				t.Fatalf("err %v, want ErrBadConfig", err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Deposits) != tc.deps || len(got.Withdrawals) != tc.wds || len(got.Consolidations) != tc.consols {
+				t.Fatalf("decoded %d/%d/%d", len(got.Deposits), len(got.Withdrawals), len(got.Consolidations))
+			}
+			if tc.deps == 1 {
+				d := got.Deposits[0]
+				if d.Pubkey[0] != 0xa1 || d.Amount != 0x20 || d.Index != 5 {
+					t.Fatalf("deposit %+v", d)
+				}
 			}
 		})
 	}

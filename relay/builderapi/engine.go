@@ -1,7 +1,8 @@
-package devnet
+package builderapi
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -14,9 +15,15 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
-
-	"github.com/pledgeproto/pledge/relay/builderapi"
 )
+
+// ErrEngineConvert is returned when an engine API payload, blobs bundle or
+// request list does not convert to its consensus (Builder API) form.
+var ErrEngineConvert = errors.New("engine API conversion failed")
+
+// The conversions between the engine API (what an execution client builds)
+// and the consensus types the Builder API carries. Electra and Fulu use
+// Deneb's execution payload.
 
 // Execution request type bytes of EIP-7685 as the engine API carries them.
 const (
@@ -35,17 +42,23 @@ const (
 // PayloadFromEngine converts an engine API payload to the consensus type.
 func PayloadFromEngine(d *engine.ExecutableData) (*deneb.ExecutionPayload, error) {
 	if d == nil {
-		return nil, fmt.Errorf("%w: no execution payload", ErrConvert)
+		return nil, fmt.Errorf("%w: no execution payload", ErrEngineConvert)
 	}
 	if len(d.LogsBloom) != 256 {
-		return nil, fmt.Errorf("%w: logs bloom of %d bytes", ErrConvert, len(d.LogsBloom))
+		return nil, fmt.Errorf("%w: logs bloom of %d bytes", ErrEngineConvert, len(d.LogsBloom))
 	}
-	if d.BaseFeePerGas == nil || d.BlobGasUsed == nil || d.ExcessBlobGas == nil {
-		return nil, fmt.Errorf("%w: payload lacks base fee or blob gas fields", ErrConvert)
+	if d.BaseFeePerGas == nil || d.BaseFeePerGas.Sign() < 0 || d.BlobGasUsed == nil || d.ExcessBlobGas == nil {
+		return nil, fmt.Errorf("%w: payload lacks base fee or blob gas fields", ErrEngineConvert)
+	}
+	if len(d.ExtraData) > 32 {
+		return nil, fmt.Errorf("%w: extra data of %d bytes", ErrEngineConvert, len(d.ExtraData))
+	}
+	if len(d.Withdrawals) > MaxWithdrawalsPerPayload {
+		return nil, fmt.Errorf("%w: %d withdrawals", ErrEngineConvert, len(d.Withdrawals))
 	}
 	baseFee, overflow := uint256.FromBig(d.BaseFeePerGas)
 	if overflow {
-		return nil, fmt.Errorf("%w: base fee overflows 256 bits", ErrConvert)
+		return nil, fmt.Errorf("%w: base fee overflows 256 bits", ErrEngineConvert)
 	}
 	p := &deneb.ExecutionPayload{
 		ParentHash:    phase0.Hash32(d.ParentHash),
@@ -83,7 +96,7 @@ func PayloadFromEngine(d *engine.ExecutableData) (*deneb.ExecutionPayload, error
 // PayloadToEngine converts a consensus payload to the engine API type.
 func PayloadToEngine(p *deneb.ExecutionPayload) (*engine.ExecutableData, error) {
 	if p == nil || p.BaseFeePerGas == nil {
-		return nil, fmt.Errorf("%w: no execution payload or base fee", ErrConvert)
+		return nil, fmt.Errorf("%w: no execution payload or base fee", ErrEngineConvert)
 	}
 	blobGas, excess := p.BlobGasUsed, p.ExcessBlobGas
 	d := &engine.ExecutableData{
@@ -120,8 +133,8 @@ func PayloadToEngine(p *deneb.ExecutionPayload) (*engine.ExecutableData, error) 
 }
 
 // BlobsBundleFromEngine converts the engine API blobs bundle (nil: none).
-func BlobsBundleFromEngine(b *engine.BlobsBundle) (*builderapi.BlobsBundle, error) {
-	out := &builderapi.BlobsBundle{
+func BlobsBundleFromEngine(b *engine.BlobsBundle) (*BlobsBundle, error) {
+	out := &BlobsBundle{
 		Commitments: []deneb.KZGCommitment{}, Proofs: []deneb.KZGProof{}, Blobs: []deneb.Blob{},
 	}
 	if b == nil {
@@ -129,19 +142,19 @@ func BlobsBundleFromEngine(b *engine.BlobsBundle) (*builderapi.BlobsBundle, erro
 	}
 	for i, c := range b.Commitments {
 		if len(c) != len(deneb.KZGCommitment{}) {
-			return nil, fmt.Errorf("%w: commitment %d of %d bytes", ErrConvert, i, len(c))
+			return nil, fmt.Errorf("%w: commitment %d of %d bytes", ErrEngineConvert, i, len(c))
 		}
 		out.Commitments = append(out.Commitments, deneb.KZGCommitment(c))
 	}
 	for i, p := range b.Proofs {
 		if len(p) != len(deneb.KZGProof{}) {
-			return nil, fmt.Errorf("%w: proof %d of %d bytes", ErrConvert, i, len(p))
+			return nil, fmt.Errorf("%w: proof %d of %d bytes", ErrEngineConvert, i, len(p))
 		}
 		out.Proofs = append(out.Proofs, deneb.KZGProof(p))
 	}
 	for i, blob := range b.Blobs {
 		if len(blob) != len(deneb.Blob{}) {
-			return nil, fmt.Errorf("%w: blob %d of %d bytes", ErrConvert, i, len(blob))
+			return nil, fmt.Errorf("%w: blob %d of %d bytes", ErrEngineConvert, i, len(blob))
 		}
 		out.Blobs = append(out.Blobs, deneb.Blob(blob))
 	}
@@ -151,48 +164,54 @@ func BlobsBundleFromEngine(b *engine.BlobsBundle) (*builderapi.BlobsBundle, erro
 // RequestsFromEngine decodes the engine API's typed request lists
 // (EIP-7685: type byte then the SSZ of each request).
 func RequestsFromEngine(reqs [][]byte) (*electra.ExecutionRequests, error) {
-	out := builderapi.EmptyExecutionRequests()
+	out := EmptyExecutionRequests()
+	last := -1
 	for i, r := range reqs {
 		if len(r) < 2 {
-			return nil, fmt.Errorf("%w: request list %d is empty", ErrConvert, i)
+			return nil, fmt.Errorf("%w: request list %d is empty", ErrEngineConvert, i)
 		}
+		// EIP-7685: one list per type, in ascending type order.
+		if int(r[0]) <= last {
+			return nil, fmt.Errorf("%w: request type %d after %d", ErrEngineConvert, r[0], last)
+		}
+		last = int(r[0])
 		body := r[1:]
 		switch r[0] {
 		case depositRequestType:
 			if len(body)%depositRequestSize != 0 {
-				return nil, fmt.Errorf("%w: deposit requests of %d bytes", ErrConvert, len(body))
+				return nil, fmt.Errorf("%w: deposit requests of %d bytes", ErrEngineConvert, len(body))
 			}
 			for off := 0; off < len(body); off += depositRequestSize {
 				var d electra.DepositRequest
 				if err := d.UnmarshalSSZ(body[off : off+depositRequestSize]); err != nil {
-					return nil, fmt.Errorf("%w: deposit request: %w", ErrConvert, err)
+					return nil, fmt.Errorf("%w: deposit request: %w", ErrEngineConvert, err)
 				}
 				out.Deposits = append(out.Deposits, &d)
 			}
 		case withdrawalRequestType:
 			if len(body)%withdrawalRequestSize != 0 {
-				return nil, fmt.Errorf("%w: withdrawal requests of %d bytes", ErrConvert, len(body))
+				return nil, fmt.Errorf("%w: withdrawal requests of %d bytes", ErrEngineConvert, len(body))
 			}
 			for off := 0; off < len(body); off += withdrawalRequestSize {
 				var w electra.WithdrawalRequest
 				if err := w.UnmarshalSSZ(body[off : off+withdrawalRequestSize]); err != nil {
-					return nil, fmt.Errorf("%w: withdrawal request: %w", ErrConvert, err)
+					return nil, fmt.Errorf("%w: withdrawal request: %w", ErrEngineConvert, err)
 				}
 				out.Withdrawals = append(out.Withdrawals, &w)
 			}
 		case consolidationRequestType:
 			if len(body)%consolidationRequestSize != 0 {
-				return nil, fmt.Errorf("%w: consolidation requests of %d bytes", ErrConvert, len(body))
+				return nil, fmt.Errorf("%w: consolidation requests of %d bytes", ErrEngineConvert, len(body))
 			}
 			for off := 0; off < len(body); off += consolidationRequestSize {
 				var c electra.ConsolidationRequest
 				if err := c.UnmarshalSSZ(body[off : off+consolidationRequestSize]); err != nil {
-					return nil, fmt.Errorf("%w: consolidation request: %w", ErrConvert, err)
+					return nil, fmt.Errorf("%w: consolidation request: %w", ErrEngineConvert, err)
 				}
 				out.Consolidations = append(out.Consolidations, &c)
 			}
 		default:
-			return nil, fmt.Errorf("%w: unknown request type %#x", ErrConvert, r[0])
+			return nil, fmt.Errorf("%w: unknown request type %#x", ErrEngineConvert, r[0])
 		}
 	}
 	return out, nil
@@ -213,7 +232,7 @@ func RequestsToEngine(r *electra.ExecutionRequests) ([][]byte, error) {
 		for _, it := range items {
 			b, err := it.MarshalSSZ()
 			if err != nil {
-				return fmt.Errorf("%w: request type %d: %w", ErrConvert, typ, err)
+				return fmt.Errorf("%w: request type %d: %w", ErrEngineConvert, typ, err)
 			}
 			list = append(list, b...)
 		}
@@ -256,13 +275,14 @@ func VersionedHashes(commitments []deneb.KZGCommitment) []common.Hash {
 }
 
 // weiToUint256 converts a block value; nil is zero.
-func weiToUint256(v *big.Int) (*uint256.Int, error) {
+// WeiToUint256 converts a block value in wei to the bid value type.
+func WeiToUint256(v *big.Int) (*uint256.Int, error) {
 	if v == nil {
 		return new(uint256.Int), nil
 	}
 	u, overflow := uint256.FromBig(v)
 	if overflow {
-		return nil, fmt.Errorf("%w: value overflows 256 bits", ErrConvert)
+		return nil, fmt.Errorf("%w: value overflows 256 bits", ErrEngineConvert)
 	}
 	return u, nil
 }
