@@ -1,6 +1,7 @@
 package sidecar
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/attestantio/go-eth2-client/api"
@@ -99,6 +101,11 @@ type building struct {
 	proxy     *builderproxy.Proxy
 	ln        net.Listener
 	engineRPC *rpc.Client
+	// beacon and attrs follow the payload_attributes events the fallback
+	// builds from; nil without a fallback.
+	beacon *beaconAPI
+	attrs  *attributesCache
+	log    zerolog.Logger
 }
 
 // startBuilding builds the configured parts. It reads the chain's genesis
@@ -106,7 +113,7 @@ type building struct {
 // builder listener; nothing runs until run.
 func (s *Service) startBuilding(ctx context.Context, tracker *duties.Tracker, engine *admission.Engine, el *rpc.Client) (*building, error) {
 	cfg := s.cfg.Building
-	b := &building{}
+	b := &building{log: s.log}
 	// The engine answers the whole top of block: the rollups' batch post,
 	// then the promised L1 transactions.
 	var templates constraints.Templates = engine
@@ -145,7 +152,10 @@ func (s *Service) startBuilding(ctx context.Context, tracker *duties.Tracker, en
 			return nil, err
 		}
 		b.engineRPC = engineRPC
-		opts = append(opts, builderproxy.WithFallback(&fallbackBlocks{builder: fb, beacon: beacon, clock: tracker.Clock}))
+		b.beacon, b.attrs = beacon, newAttributesCache()
+		opts = append(opts, builderproxy.WithFallback(&fallbackBlocks{
+			builder: fb, beacon: beacon, clock: tracker.Clock, attrs: b.attrs, log: s.log,
+		}))
 	}
 	b.proxy, err = builderproxy.New(promises, builderproxy.Config{
 		GenesisForkVersion: chain.genesisForkVersion,
@@ -202,6 +212,9 @@ func (b *building) run(ctx context.Context, g interface{ Go(func() error) }) {
 	if b.proxy != nil {
 		g.Go(func() error { return b.proxy.Serve(ctx, b.ln) })
 	}
+	if b.attrs != nil {
+		g.Go(func() error { return b.beacon.followPayloadAttributes(ctx, b.attrs, b.log) })
+	}
 }
 
 // close releases what startBuilding opened. The listener may already be
@@ -222,6 +235,41 @@ type fallbackBlocks struct {
 	builder *fallback.Builder
 	beacon  *beaconAPI
 	clock   func() duties.Clock
+	// attrs holds the beacon node's payload_attributes events; nil reads
+	// the proposal from the REST endpoints only.
+	attrs *attributesCache
+	log   zerolog.Logger
+}
+
+// attributesWait bounds how long a build waits for the proposal's
+// payload_attributes event when the stream is up but the event is not in
+// yet: the beacon node computes it lazily, often just as it asks for the
+// header.
+const attributesWait = 250 * time.Millisecond
+
+// proposal is what the block at req.Slot on req.ParentHash must carry
+// besides its transactions: from the payload_attributes event when the
+// beacon node sent one (the standard source; Prysm serves no
+// expected_withdrawals endpoint), else read from the REST endpoints.
+func (f *fallbackBlocks) proposal(ctx context.Context, req builderproxy.FallbackRequest, slotStart uint64) (*proposalContext, error) {
+	parent := common.Hash(req.ParentHash)
+	if f.attrs != nil {
+		if pc := f.attrs.wait(ctx, req.Slot, parent, attributesWait); pc != nil {
+			if pc.timestamp != slotStart {
+				return nil, fmt.Errorf("%w: payload_attributes for slot %d has timestamp %d, the slot starts at %d",
+					ErrBeacon, req.Slot, pc.timestamp, slotStart)
+			}
+			return pc, nil
+		}
+		f.log.Debug().Uint64("slot", req.Slot).Str("parent_hash", parent.Hex()).
+			Msg("no payload_attributes event for the proposal: reading the beacon REST endpoints")
+	}
+	pc, err := f.beacon.proposal(ctx, req.Slot)
+	if err != nil {
+		return nil, err
+	}
+	pc.timestamp = slotStart
+	return pc, nil
 }
 
 var _ builderproxy.Fallback = (*fallbackBlocks)(nil)
@@ -235,13 +283,13 @@ func (f *fallbackBlocks) Build(ctx context.Context, req builderproxy.FallbackReq
 	if ts <= 0 {
 		return nil, fmt.Errorf("%w: slot %d starts before 1970", ErrBeacon, req.Slot)
 	}
-	pc, err := f.beacon.proposal(ctx, req.Slot)
+	pc, err := f.proposal(ctx, req, uint64(ts))
 	if err != nil {
 		return nil, err
 	}
 	built, err := f.builder.Build(ctx, fallback.BuildRequest{
 		Slot:             req.Slot,
-		Timestamp:        uint64(ts),
+		Timestamp:        pc.timestamp,
 		ParentHash:       common.Hash(req.ParentHash),
 		ProposerPubkey:   req.Proposer,
 		PrevRandao:       pc.prevRandao,
@@ -266,6 +314,9 @@ type beaconAPI struct {
 	base    string
 	read    *http.Client
 	publish *http.Client
+	// stream holds the event stream open: one long response, so no
+	// client-wide timeout, only for the dial and the headers.
+	stream *http.Client
 }
 
 var _ builderproxy.Publisher = (*beaconAPI)(nil)
@@ -275,6 +326,10 @@ func newBeaconAPI(base string) *beaconAPI {
 		base:    strings.TrimRight(base, "/"),
 		read:    &http.Client{Timeout: 2 * time.Second},
 		publish: &http.Client{Timeout: 10 * time.Second},
+		stream: &http.Client{Transport: &http.Transport{
+			DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 15 * time.Second}).DialContext,
+			ResponseHeaderTimeout: 5 * time.Second,
+		}},
 	}
 }
 
@@ -381,6 +436,7 @@ func (b *beaconAPI) chain(ctx context.Context) (chainInfo, error) {
 
 // proposalContext is the beacon state a block on the current head is built on.
 type proposalContext struct {
+	timestamp   uint64
 	parentRoot  common.Hash
 	prevRandao  common.Hash
 	withdrawals []*capella.Withdrawal
@@ -507,4 +563,275 @@ func logBuilding(log zerolog.Logger, cfg BuildingConfig, b *building) {
 	if b.proxy == nil && b.sender != nil {
 		log.Warn().Msg("no --builder-listen: relay bids reach the beacon node unchecked (through mev-boost or directly)")
 	}
+}
+
+// attributesKeep is how many slots behind the newest event the cache
+// keeps: a proposal is asked for in its own slot, so older ones are dead.
+const attributesKeep = 64
+
+// attributesKey names one proposal: a slot and the execution block it
+// builds on (a reorg gives the same slot another parent).
+type attributesKey struct {
+	slot   uint64
+	parent common.Hash
+}
+
+// attributesCache holds the beacon node's payload_attributes events by
+// proposal; the latest event for a proposal wins.
+type attributesCache struct {
+	mu      sync.Mutex
+	entries map[attributesKey]*proposalContext
+	newest  uint64
+	// changed is closed and replaced at every put, waking the waiters.
+	changed chan struct{}
+	// streaming says the event stream is open and delivering, so an event
+	// not in yet may still come; otherwise nobody waits for one.
+	streaming bool
+}
+
+func newAttributesCache() *attributesCache {
+	return &attributesCache{entries: make(map[attributesKey]*proposalContext), changed: make(chan struct{})}
+}
+
+// put records an event's attributes and drops those attributesKeep slots
+// older than the newest.
+func (c *attributesCache) put(slot uint64, parent common.Hash, pc *proposalContext) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[attributesKey{slot, parent}] = pc
+	if slot > c.newest {
+		c.newest = slot
+		for k := range c.entries {
+			if k.slot+attributesKeep < c.newest {
+				delete(c.entries, k)
+			}
+		}
+	}
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// get is the attributes of the proposal at slot on parent, nil if none came.
+func (c *attributesCache) get(slot uint64, parent common.Hash) *proposalContext {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[attributesKey{slot, parent}]
+}
+
+// setStreaming records whether the event stream is open.
+func (c *attributesCache) setStreaming(on bool) {
+	c.mu.Lock()
+	c.streaming = on
+	c.mu.Unlock()
+}
+
+// wait is get, waiting up to d (and no longer than ctx) for the event while
+// the stream is open; nil when none came.
+func (c *attributesCache) wait(ctx context.Context, slot uint64, parent common.Hash, d time.Duration) *proposalContext {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		c.mu.Lock()
+		pc, changed, streaming := c.entries[attributesKey{slot, parent}], c.changed, c.streaming
+		c.mu.Unlock()
+		if pc != nil || !streaming {
+			return pc
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return nil
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// payloadAttributesEvent is the beacon-API payload_attributes event
+// (version and data). go-eth2-client's decoder wants the execution
+// requests in Electra's attributes, which the spec's event does not carry.
+type payloadAttributesEvent struct {
+	Version string `json:"version"`
+	Data    struct {
+		ProposalSlot      string `json:"proposal_slot"`
+		ParentBlockRoot   string `json:"parent_block_root"`
+		ParentBlockHash   string `json:"parent_block_hash"`
+		PayloadAttributes struct {
+			Timestamp             string                `json:"timestamp"`
+			PrevRandao            string                `json:"prev_randao"`
+			Withdrawals           []*capella.Withdrawal `json:"withdrawals"`
+			ParentBeaconBlockRoot string                `json:"parent_beacon_block_root"`
+		} `json:"payload_attributes"`
+	} `json:"data"`
+}
+
+// errAttributes is a malformed payload_attributes event.
+var errAttributes = fmt.Errorf("%w: payload_attributes event", ErrBeacon)
+
+// parsePayloadAttributes decodes one payload_attributes event into the
+// proposal it announces. Only Deneb and later attributes (with
+// withdrawals and the parent beacon block root) build a block here.
+func parsePayloadAttributes(data []byte) (uint64, common.Hash, *proposalContext, error) {
+	var ev payloadAttributesEvent
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return 0, common.Hash{}, nil, fmt.Errorf("%w: %w", errAttributes, err)
+	}
+	d, a := &ev.Data, &ev.Data.PayloadAttributes
+	slot, err := strconv.ParseUint(d.ProposalSlot, 10, 64)
+	if err != nil {
+		return 0, common.Hash{}, nil, fmt.Errorf("%w: proposal_slot %q", errAttributes, d.ProposalSlot)
+	}
+	hash32 := func(name, v string) (common.Hash, error) {
+		b, err := hexutil.Decode(v)
+		if err != nil || len(b) != common.HashLength {
+			return common.Hash{}, fmt.Errorf("%w: %s %q", errAttributes, name, v)
+		}
+		return common.BytesToHash(b), nil
+	}
+	parent, err := hash32("parent_block_hash", d.ParentBlockHash)
+	if err != nil {
+		return 0, common.Hash{}, nil, err
+	}
+	pc := &proposalContext{withdrawals: a.Withdrawals}
+	if pc.timestamp, err = strconv.ParseUint(a.Timestamp, 10, 64); err != nil {
+		return 0, common.Hash{}, nil, fmt.Errorf("%w: timestamp %q", errAttributes, a.Timestamp)
+	}
+	if pc.prevRandao, err = hash32("prev_randao", a.PrevRandao); err != nil {
+		return 0, common.Hash{}, nil, err
+	}
+	if a.ParentBeaconBlockRoot == "" {
+		return 0, common.Hash{}, nil, fmt.Errorf("%w: %s attributes have no parent_beacon_block_root", errAttributes, ev.Version)
+	}
+	if pc.parentRoot, err = hash32("parent_beacon_block_root", a.ParentBeaconBlockRoot); err != nil {
+		return 0, common.Hash{}, nil, err
+	}
+	if pc.withdrawals == nil {
+		return 0, common.Hash{}, nil, fmt.Errorf("%w: %s attributes have no withdrawals", errAttributes, ev.Version)
+	}
+	for i, w := range pc.withdrawals {
+		if w == nil {
+			return 0, common.Hash{}, nil, fmt.Errorf("%w: withdrawal %d is null", errAttributes, i)
+		}
+	}
+	return slot, parent, pc, nil
+}
+
+// Event stream reconnection backoff: from the first to the last, doubling.
+const (
+	streamBackoffMin = 500 * time.Millisecond
+	streamBackoffMax = 15 * time.Second
+	// maxEventLine bounds one SSE line (an event's JSON is one line; 16
+	// withdrawals are about 3 KiB).
+	maxEventLine = 1 << 20
+)
+
+// followPayloadAttributes keeps a payload_attributes event stream open,
+// putting every event in cache, until ctx ends (then it returns nil). A
+// dropped or refused stream is reopened after a backoff that doubles up to
+// streamBackoffMax and starts over once a stream delivered an event.
+func (b *beaconAPI) followPayloadAttributes(ctx context.Context, cache *attributesCache, log zerolog.Logger) error {
+	backoff := streamBackoffMin
+	for failures := 0; ; failures++ {
+		got, err := b.streamPayloadAttributes(ctx, cache, log)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if got > 0 {
+			backoff, failures = streamBackoffMin, 0
+		}
+		ev := log.Warn()
+		if failures > 0 {
+			ev = log.Debug() // said once; the fallback still has the REST endpoints
+		}
+		ev.Err(err).Int("events", got).Dur("retry_in", backoff).Msg("payload_attributes stream ended")
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, streamBackoffMax)
+	}
+}
+
+// streamPayloadAttributes reads one event stream to its end and says how
+// many events it put in cache. A malformed event is logged and skipped.
+func (b *beaconAPI) streamPayloadAttributes(ctx context.Context, cache *attributesCache, log zerolog.Logger) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+"/eth/v1/events?topics=payload_attributes", nil)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrBeacon, err)
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := b.stream.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("%w: open payload_attributes stream: %w", ErrBeacon, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return 0, fmt.Errorf("%w: open payload_attributes stream: %s: %.200s", ErrBeacon, resp.Status, bytes.TrimSpace(body))
+	}
+	// Only a stream that has delivered an event makes builds wait for
+	// theirs: a node that accepts the topic but never emits it (a node
+	// without local proposers to prepare) must not slow every build.
+	defer cache.setStreaming(false)
+	got := 0
+	err = readSSE(resp.Body, func(event string, data []byte) {
+		if event != "payload_attributes" {
+			return
+		}
+		slot, parent, pc, err := parsePayloadAttributes(data)
+		if err != nil {
+			log.Warn().Err(err).Msg("payload_attributes event skipped")
+			return
+		}
+		cache.put(slot, parent, pc)
+		if got == 0 {
+			cache.setStreaming(true)
+		}
+		got++
+	})
+	if err == nil {
+		err = fmt.Errorf("%w: payload_attributes stream closed by the beacon node", ErrBeacon)
+	}
+	return got, err
+}
+
+// readSSE calls fn for every event of a text/event-stream body (the
+// "event:" and "data:" fields, a blank line ending each event, ':' lines
+// being comments) until the body ends (nil) or fails.
+func readSSE(r io.Reader, fn func(event string, data []byte)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), maxEventLine)
+	var (
+		event string
+		data  []byte
+	)
+	for sc.Scan() {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if line == "" {
+			if len(data) > 0 {
+				fn(event, data)
+			}
+			event, data = "", nil
+			continue
+		}
+		if strings.HasPrefix(line, ":") {
+			continue
+		}
+		field, value, _ := strings.Cut(line, ":")
+		value = strings.TrimPrefix(value, " ")
+		switch field {
+		case "event":
+			event = value
+		case "data":
+			if len(data) > 0 {
+				data = append(data, '\n')
+			}
+			data = append(data, value...)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%w: read event stream: %w", ErrBeacon, err)
+	}
+	return nil
 }

@@ -209,7 +209,7 @@ func (m *Mock) Requests(prefix string) int {
 	return n
 }
 
-// Streams is the number of open SSE event streams.
+// Streams is the number of open SSE event streams with the head topic.
 func (m *Mock) Streams() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -451,18 +451,24 @@ func (m *Mock) serveValidators(w http.ResponseWriter, r *http.Request) {
 
 // serveEvents holds an SSE stream open, writing head events as EmitHead sends
 // them, until the client leaves, DropStreams is called or the mock closes.
+// The payload_attributes topic is accepted and never emitted (a node with
+// no proposer to prepare sends none): its clients fall back to the REST
+// endpoints. Streams counts only the streams with the head topic.
 func (m *Mock) serveEvents(w http.ResponseWriter, r *http.Request) {
 	topics := r.URL.Query()["topics"]
-	head := false
+	head, attrs := false, false
 	for _, t := range topics {
 		for _, one := range strings.Split(t, ",") {
-			if one == "head" {
+			switch one {
+			case "head":
 				head = true
+			case "payload_attributes":
+				attrs = true
 			}
 		}
 	}
-	if !head {
-		writeError(w, http.StatusBadRequest, "beaconmock serves only the head topic")
+	if !head && !attrs {
+		writeError(w, http.StatusBadRequest, "beaconmock serves only the head and payload_attributes topics")
 		return
 	}
 	flusher, ok := w.(http.Flusher)
@@ -474,7 +480,9 @@ func (m *Mock) serveEvents(w http.ResponseWriter, r *http.Request) {
 	m.mu.Lock()
 	id := m.nextStream
 	m.nextStream++
-	m.streams[id] = ch
+	if head {
+		m.streams[id] = ch
+	}
 	drop := m.drop
 	m.mu.Unlock()
 	defer func() {
