@@ -230,8 +230,11 @@ head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/jwt.hex"
 # --- 3. the devnet -------------------------------------------------------------
 
 fee_recipient=0x000000000000000000000000000000000000fee5
-relay_flags=() builder_flags=()
+relay_flags=() builder_flags=() http_api=eth,net,web3,txpool
 if [ "$builder_mode" = 1 ]; then
+	# testing_buildBlockV1 lets the sidecar's fallback put the promised
+	# transactions at the top of its block, in order, without the mempool.
+	http_api+=,testing
 	# No boost for the local block: the sidecar's bid only carries the
 	# promised transactions' tips, and must win whenever it has any.
 	relay_flags=(--http-mev-relay "http://127.0.0.1:$builder_port" --local-block-value-boost 0)
@@ -239,7 +242,7 @@ if [ "$builder_mode" = 1 ]; then
 fi
 
 start geth "$geth_bin" --datadir "$work/geth" --networkid "$CHAIN_ID" --syncmode full \
-	--http --http.addr 127.0.0.1 --http.port "$geth_http" --http.api eth,net,web3,txpool \
+	--http --http.addr 127.0.0.1 --http.port "$geth_http" --http.api "$http_api" \
 	--authrpc.addr 127.0.0.1 --authrpc.port "$geth_auth" --authrpc.jwtsecret "$work/jwt.hex" \
 	--nodiscover --maxpeers 0 --port "$geth_p2p" --ipcdisable --state.scheme hash \
 	--miner.recommit 200ms --verbosity 3
