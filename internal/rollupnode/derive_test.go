@@ -2,6 +2,7 @@ package rollupnode_test
 
 import (
 	"context"
+	"encoding/binary"
 	"math/big"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/pledgeproto/pledge/internal/rollupnode"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 )
 
 // tamperingL1 is the real L1 except that the posting transactions it names
@@ -54,19 +56,22 @@ func TestNodeSkipsBatchNotMatchingInboxRecord(t *testing.T) {
 		log    string
 	}{
 		{"other tx in its place", func(t *testing.T, _, other *types.Transaction) []byte {
-			return postCalldata(t, rollupnode.Batch{ChainID: chainA, Txs: raws(t, other)})
+			return postCalldata(t, rollup.Batch{ChainID: chainA, Txs: raws(t, other)})
 		}, "accumulator"},
 		{"tx dropped", func(t *testing.T, _, other *types.Transaction) []byte {
-			return postCalldata(t, rollupnode.Batch{ChainID: chainB, Txs: raws(t, other)})
+			return postCalldata(t, rollup.Batch{ChainID: chainB, Txs: raws(t, other)})
 		}, "0 txs decoded, the event counts 1"},
 		{"tx added", func(t *testing.T, posted, other *types.Transaction) []byte {
-			return postCalldata(t, rollupnode.Batch{ChainID: chainA, Txs: raws(t, posted, other)})
+			return postCalldata(t, rollup.Batch{ChainID: chainA, Txs: raws(t, posted, other)})
 		}, "2 txs decoded, the event counts 1"},
 		{"not a post", func(t *testing.T, posted, _ *types.Transaction) []byte {
 			return append([]byte{1, 2, 3, 4}, raw(t, posted)...)
 		}, "not a direct Inbox.post call"},
 		{"malformed post", func(t *testing.T, _, _ *types.Transaction) []byte {
-			return postCalldata(t, rollupnode.Batch{ChainID: chainA, Txs: [][]byte{{}}})
+			// chainA, one tx of length 0: the encoder refuses to write it, so by hand.
+			packed := binary.BigEndian.AppendUint64(nil, chainA)
+			packed = append(packed, 0, 1, 0, 0, 0)
+			return rollup.PostCalldata(packed)
 		}, "malformed inbox post"},
 	}
 	for _, c := range cases {
@@ -80,7 +85,7 @@ func TestNodeSkipsBatchNotMatchingInboxRecord(t *testing.T) {
 			posted := transfer(t, e.keys[0], chainA, 0, e.l2Addr(2), ether(1))
 			other := transfer(t, e.keys[1], chainA, 0, e.l2Addr(2), ether(1))
 
-			r := e.post(rollupnode.Batch{ChainID: chainA, Txs: raws(t, posted)})
+			r := e.post(rollup.Batch{ChainID: chainA, Txs: raws(t, posted)})
 			l1.tamper(r.TxHash, c.served(t, posted, other))
 			n.sync(t)
 			n.noReceipt(t, posted.Hash())
@@ -93,7 +98,7 @@ func TestNodeSkipsBatchNotMatchingInboxRecord(t *testing.T) {
 			}
 
 			// The same tx posted again, served honestly, executes.
-			r = e.post(rollupnode.Batch{ChainID: chainA, Txs: raws(t, posted)})
+			r = e.post(rollup.Batch{ChainID: chainA, Txs: raws(t, posted)})
 			n.sync(t)
 			if rc := n.receipt(t, posted.Hash()); rc.Status != types.ReceiptStatusSuccessful {
 				t.Fatalf("re-posted tx status %d", rc.Status)
@@ -102,13 +107,9 @@ func TestNodeSkipsBatchNotMatchingInboxRecord(t *testing.T) {
 	}
 }
 
-func postCalldata(t *testing.T, batches ...rollupnode.Batch) []byte {
+func postCalldata(t *testing.T, batches ...rollup.Batch) []byte {
 	t.Helper()
-	data, err := rollupnode.PostCalldata(rollupnode.EncodePost(batches...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return rollup.PostCalldata(encodePost(t, batches...))
 }
 
 // An L1 reorg that removes a post removes the L2 block derived from it; the
@@ -119,7 +120,7 @@ func TestNodeRewindsOnL1Reorg(t *testing.T) {
 	n := e.start(e.config(chainA))
 	ctx := context.Background()
 	tx := transfer(t, e.keys[0], chainA, 0, e.l2Addr(2), ether(1))
-	r := e.post(rollupnode.Batch{ChainID: chainA, Txs: raws(t, tx)})
+	r := e.post(rollup.Batch{ChainID: chainA, Txs: raws(t, tx)})
 	n.sync(t)
 	before := n.receipt(t, tx.Hash()).BlockHash
 
@@ -158,7 +159,7 @@ func TestNodeRewindsOnL1Reorg(t *testing.T) {
 	// back in the pool), the tx executes.
 	opts := e.l1.Opts(0)
 	opts.GasLimit = 2_000_000
-	again, err := e.inbox.Post(opts, rollupnode.EncodePost(rollupnode.Batch{ChainID: chainA, Txs: raws(t, tx)}))
+	again, err := e.inbox.Post(opts, encodePost(t, rollup.Batch{ChainID: chainA, Txs: raws(t, tx)}))
 	r = e.l1.Mine(again, err)
 	n.sync(t)
 	if rc := n.receipt(t, tx.Hash()); rc.BlockHash == before || n.L1Synced() != r.BlockNumber.Uint64() {

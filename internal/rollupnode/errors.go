@@ -6,9 +6,6 @@ import "errors"
 var (
 	// ErrConfig is a configuration the node cannot run with.
 	ErrConfig = errors.New("rollupnode: invalid config")
-	// ErrMalformedPost is Inbox.post calldata that does not follow the packed
-	// batch encoding (docs/protocol.md §9.3).
-	ErrMalformedPost = errors.New("malformed inbox post")
 	// ErrNotAPost is an L1 transaction whose calldata is not a direct call of
 	// Inbox.post, so the node cannot read the batch from it.
 	ErrNotAPost = errors.New("not a direct Inbox.post call")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
@@ -170,7 +171,7 @@ func (n *Node) deriveBlock(ctx context.Context, events []*bindings.InboxBatchPos
 		return fmt.Errorf("%w: l1 block %d changed while it was read", ErrL1Reorg, first.BlockNumber)
 	}
 	records := map[uint64]record{}
-	posts := map[uint][]Batch{}
+	posts := map[uint][]rollup.Batch{}
 	used := map[uint]int{}
 	var raws [][]byte
 	for _, ev := range events {
@@ -216,7 +217,7 @@ func (n *Node) deriveBlock(ctx context.Context, events []*bindings.InboxBatchPos
 
 // ownBatches returns the batches of this rollup in an Inbox.post transaction,
 // in calldata order.
-func (n *Node) ownBatches(tx *types.Transaction) ([]Batch, error) {
+func (n *Node) ownBatches(tx *types.Transaction) ([]rollup.Batch, error) {
 	if tx.To() == nil || *tx.To() != n.cfg.Inbox {
 		// A post made through another contract: its calldata is not the
 		// post's; following it would need a call trace.
@@ -226,11 +227,11 @@ func (n *Node) ownBatches(tx *types.Transaction) ([]Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := DecodePost(data)
+	all, err := rollup.DecodePost(data)
 	if err != nil {
 		return nil, err
 	}
-	var own []Batch
+	var own []rollup.Batch
 	for _, b := range all {
 		if b.ChainID == n.cfg.ChainID {
 			own = append(own, b)
@@ -248,7 +249,7 @@ func checkBatch(rec record, txs [][]byte, ev *bindings.InboxBatchPosted) error {
 	if uint64(rec.total)+uint64(len(txs)) != uint64(ev.Total) {
 		return fmt.Errorf("%w: slot total %d + %d txs, the event says %d", ErrBatchMismatch, rec.total, len(txs), ev.Total)
 	}
-	if acc := Fold(rec.acc, txs...); acc != ev.Acc {
+	if acc := rollup.Accumulate(rec.acc, txs...); acc != ev.Acc {
 		return fmt.Errorf("%w: accumulator %s, the event says %s", ErrBatchMismatch, acc, common.Hash(ev.Acc))
 	}
 	return nil

@@ -21,6 +21,7 @@ import (
 	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/internal/chaintest"
 	"github.com/pledgeproto/pledge/internal/rollupnode"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 )
 
 // Chain ids of the two rollups the tests post for.
@@ -135,13 +136,13 @@ func (r *running) sync(t *testing.T) {
 }
 
 // post sends one Inbox.post call holding batches and seals it in the next L1 block.
-func (e *env) post(batches ...rollupnode.Batch) *types.Receipt {
+func (e *env) post(batches ...rollup.Batch) *types.Receipt {
 	e.t.Helper()
 	opts := e.l1.Opts(1)
 	// Gas estimation runs in the latest block's slot, where the Inbox record
 	// may already exist and its SSTOREs cost less than in the next slot.
 	opts.GasLimit = 2_000_000
-	tx, err := e.inbox.Post(opts, rollupnode.EncodePost(batches...))
+	tx, err := e.inbox.Post(opts, encodePost(e.t, batches...))
 	return e.l1.Mine(tx, err)
 }
 
@@ -234,3 +235,13 @@ func zerologNop() zerolog.Logger { return zerolog.Nop() }
 
 // typesAccount is a genesis account holding code.
 func typesAccount(code []byte) types.Account { return types.Account{Code: code, Balance: new(big.Int)} }
+
+// encodePost packs batches as Inbox.post takes them.
+func encodePost(t testing.TB, batches ...rollup.Batch) []byte {
+	t.Helper()
+	data, err := rollup.EncodePost(batches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

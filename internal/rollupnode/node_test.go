@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/pledgeproto/pledge/internal/rollupnode"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 )
 
 // One L1 call carries batches of two rollups (A twice); each node executes
@@ -28,9 +29,9 @@ func TestNodeExecutesOnlyItsBatchesInOrder(t *testing.T) {
 	a2 := transfer(t, alice, chainA, 2, carol, ether(3))
 	b0 := transfer(t, alice, chainB, 0, bob, ether(5))
 	l1r := e.post(
-		rollupnode.Batch{ChainID: chainA, Txs: raws(t, a0, a1)},
-		rollupnode.Batch{ChainID: chainB, Txs: raws(t, b0)},
-		rollupnode.Batch{ChainID: chainA, Txs: raws(t, a2)},
+		rollup.Batch{ChainID: chainA, Txs: raws(t, a0, a1)},
+		rollup.Batch{ChainID: chainB, Txs: raws(t, b0)},
+		rollup.Batch{ChainID: chainA, Txs: raws(t, a2)},
 	)
 	if len(l1r.Logs) != 3 {
 		t.Fatalf("post emitted %d events, want 3", len(l1r.Logs))
@@ -108,7 +109,7 @@ func TestNodeExecutesOnlyItsBatchesInOrder(t *testing.T) {
 	// An L1 block without batches for A makes no L2 block; the next batch does.
 	e.l1.Commit()
 	a3 := transfer(t, alice, chainA, 3, carol, ether(1))
-	e.post(rollupnode.Batch{ChainID: chainA, Txs: raws(t, a3)})
+	e.post(rollup.Batch{ChainID: chainA, Txs: raws(t, a3)})
 	a.sync(t)
 	if r := a.receipt(t, a3.Hash()); r.BlockNumber.Uint64() != 2 {
 		t.Fatalf("next batch in L2 block %d, want 2", r.BlockNumber)
@@ -153,7 +154,7 @@ func TestNodeSkipsInvalidTxs(t *testing.T) {
 		batch = append(batch, c.raw)
 	}
 	batch = append(batch, raw(t, last))
-	e.post(rollupnode.Batch{ChainID: chainA, Txs: batch})
+	e.post(rollup.Batch{ChainID: chainA, Txs: batch})
 	n.sync(t)
 
 	for i, c := range []struct {

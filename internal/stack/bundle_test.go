@@ -12,6 +12,7 @@ import (
 
 	"github.com/pledgeproto/pledge/internal/rollupnode"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/rollup"
 )
 
 // TestBundleOverTwoRollups promises one bundle holding an L2 transfer on
@@ -118,12 +119,12 @@ func TestBundleOverTwoRollups(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Inbox call in slot %d is not a post: %v", slot, err)
 		}
-		batches, err := rollupnode.DecodePost(arg)
+		batches, err := rollup.DecodePost(arg)
 		if err != nil {
 			t.Fatalf("post in slot %d does not decode: %v", slot, err)
 		}
 		for i, chain := range chains {
-			found := slices.ContainsFunc(batches, func(b rollupnode.Batch) bool {
+			found := slices.ContainsFunc(batches, func(b rollup.Batch) bool {
 				return b.ChainID == chain && slices.ContainsFunc(b.Txs, func(raw []byte) bool { return string(raw) == string(raws[i]) })
 			})
 			if !found {
