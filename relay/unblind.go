@@ -71,8 +71,8 @@ func (r *Relay) Unblind(b *apiv1electra.SignedBlindedBeaconBlock, versionHeader 
 		return nil, nil, fmt.Errorf("%w: slot %d, block hash %s", ErrUnknownPayload, slot, hdr.BlockHash)
 	}
 	bid := sv.sub.bid.Message
-	if err := sameBid(msg.Body, bid); err != nil {
-		return nil, nil, err
+	if err := builderapi.MatchBid(msg.Body, bid); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBlockMismatch, err)
 	}
 	if r.cfg.GenesisValidatorsRoot != (phase0.Root{}) {
 		domain := boostssz.ComputeDomain(boostssz.DomainTypeBeaconProposer, fork.ForkVersion, r.cfg.GenesisValidatorsRoot)
@@ -127,46 +127,6 @@ func (r *Relay) Unblind(b *apiv1electra.SignedBlindedBeaconBlock, versionHeader 
 	}
 	r.log.Info().Uint64("slot", slot).Str("pubkey", sv.proposer.String()).Str("block_hash", hdr.BlockHash.String()).Msg("payload revealed")
 	return proposal, &builderapi.ExecutionPayloadAndBlobsBundle{ExecutionPayload: sv.sub.payload, BlobsBundle: sv.sub.blobs}, nil
-}
-
-// sameBid checks the blinded body carries the served bid's header,
-// commitments and execution requests.
-func sameBid(body *apiv1electra.BlindedBeaconBlockBody, bid *builderapi.BuilderBid) error {
-	got, err := body.ExecutionPayloadHeader.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("%w: header root: %w", ErrBadRequest, err)
-	}
-	want, err := bid.Header.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("relay: bid header root: %w", err)
-	}
-	if got != want {
-		return fmt.Errorf("%w: execution payload header", ErrBlockMismatch)
-	}
-	if len(body.BlobKZGCommitments) != len(bid.BlobKZGCommitments) {
-		return fmt.Errorf("%w: %d blob commitments, bid has %d", ErrBlockMismatch, len(body.BlobKZGCommitments), len(bid.BlobKZGCommitments))
-	}
-	for i := range body.BlobKZGCommitments {
-		if body.BlobKZGCommitments[i] != bid.BlobKZGCommitments[i] {
-			return fmt.Errorf("%w: blob commitment %d", ErrBlockMismatch, i)
-		}
-	}
-	reqs := body.ExecutionRequests
-	if reqs == nil {
-		reqs = builderapi.EmptyExecutionRequests()
-	}
-	gotR, err := reqs.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("%w: execution requests root: %w", ErrBadRequest, err)
-	}
-	wantR, err := bid.ExecutionRequests.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("relay: bid execution requests root: %w", err)
-	}
-	if gotR != wantR {
-		return fmt.Errorf("%w: execution requests", ErrBlockMismatch)
-	}
-	return nil
 }
 
 // handleBlindedBlockV1 reveals the payload (200 with {version, data}). With a

@@ -108,53 +108,10 @@ func (p *Proxy) servedFor(b *apiv1electra.SignedBlindedBeaconBlock, versionHeade
 			return sv, fmt.Errorf("%w: Eth-Consensus-Version %s, served bid is %s", ErrHeaderMismatch, v, sv.version)
 		}
 	}
-	if err := sameBid(b.Message.Body, sv.bid.Message); err != nil {
-		return sv, err
+	if err := builderapi.MatchBid(b.Message.Body, sv.bid.Message); err != nil {
+		return sv, fmt.Errorf("%w: %w", ErrHeaderMismatch, err)
 	}
 	return sv, nil
-}
-
-// sameBid checks the blinded body carries the bid's header, commitments and
-// execution requests.
-func sameBid(body *apiv1electra.BlindedBeaconBlockBody, bid *builderapi.BuilderBid) error {
-	got, err := body.ExecutionPayloadHeader.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("%w: header root: %w", ErrBadRequest, err)
-	}
-	want, err := bid.Header.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("served header root: %w", err)
-	}
-	if got != want {
-		return fmt.Errorf("%w: execution payload header", ErrHeaderMismatch)
-	}
-	if len(body.BlobKZGCommitments) != len(bid.BlobKZGCommitments) {
-		return fmt.Errorf("%w: %d blob commitments, bid has %d", ErrHeaderMismatch, len(body.BlobKZGCommitments), len(bid.BlobKZGCommitments))
-	}
-	for i := range body.BlobKZGCommitments {
-		if body.BlobKZGCommitments[i] != bid.BlobKZGCommitments[i] {
-			return fmt.Errorf("%w: blob commitment %d", ErrHeaderMismatch, i)
-		}
-	}
-	reqs, want2 := body.ExecutionRequests, bid.ExecutionRequests
-	if reqs == nil {
-		reqs = builderapi.EmptyExecutionRequests()
-	}
-	if want2 == nil {
-		want2 = builderapi.EmptyExecutionRequests()
-	}
-	gr, err := reqs.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("%w: execution requests root: %w", ErrBadRequest, err)
-	}
-	wr, err := want2.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("served execution requests root: %w", err)
-	}
-	if gr != wr {
-		return fmt.Errorf("%w: execution requests", ErrHeaderMismatch)
-	}
-	return nil
 }
 
 // forward sends the blinded block to the relays that served its header and
