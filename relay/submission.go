@@ -12,40 +12,6 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
 
-// checkProofs checks that proofs show txs are the first transactions, in
-// order, of the payload whose transactions_root is root. With no constrained
-// transactions any proofs (or none) pass.
-func checkProofs(root phase0.Root, txs [][]byte, proofs *protocol.ConstraintProofs) error {
-	if len(txs) == 0 {
-		return nil
-	}
-	if proofs == nil {
-		return fmt.Errorf("%w: %d constrained transactions and no proofs", ErrProofs, len(txs))
-	}
-	if err := proofs.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrProofs, err)
-	}
-	var payload []byte
-	found := 0
-	for i, t := range proofs.ConstraintTypes {
-		if t == protocol.ConstraintTypeInclusion {
-			payload = proofs.Payloads[i]
-			found++
-		}
-	}
-	if found != 1 {
-		return fmt.Errorf("%w: want one inclusion proof, got %d", ErrProofs, found)
-	}
-	var mp protocol.InclusionMultiProof
-	if err := mp.UnmarshalSSZ(payload); err != nil {
-		return fmt.Errorf("%w: %w", ErrProofs, err)
-	}
-	if err := protocol.VerifyTopOfBlock(root, txs, &mp); err != nil {
-		return fmt.Errorf("%w: %w", ErrProofs, err)
-	}
-	return nil
-}
-
 // handleBlocksWithProofs takes a builder's VersionedSubmitBlockRequestWithProofs.
 func (r *Relay) handleBlocksWithProofs(w http.ResponseWriter, req *http.Request) {
 	body, err := r.readBody(w, req)
@@ -186,5 +152,14 @@ func (r *Relay) SubmitBlock(sub *builderapi.SubmitBlockRequest, versionHeader st
 	r.log.Info().Uint64("slot", m.Slot).Str("pubkey", m.ProposerPubkey.String()).
 		Str("block_hash", p.BlockHash.String()).Str("value", m.Value.Dec()).Int("constrained_txs", len(txs)).
 		Msg("block submission accepted")
+	return nil
+}
+
+// checkProofs wraps protocol's check of a bid's top-of-block proofs in the
+// relay's sentinel, which answers 400.
+func checkProofs(root phase0.Root, txs [][]byte, proofs *protocol.ConstraintProofs) error {
+	if err := protocol.VerifyTopOfBlockProofs(root, txs, proofs); err != nil {
+		return fmt.Errorf("%w: %w", ErrProofs, err)
+	}
 	return nil
 }

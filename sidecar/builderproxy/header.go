@@ -381,37 +381,6 @@ func (p *Proxy) publicKey(b phase0.BLSPubKey) (*bls.PublicKey, error) {
 	return pk, nil
 }
 
-// checkProofs checks the one inclusion multiproof shows txs are the first
-// transactions, in order, under root. A bid that leaves out or reorders a
-// constrained transaction cannot have one.
-func checkProofs(root phase0.Root, txs [][]byte, proofs *protocol.ConstraintProofs) error {
-	if proofs == nil {
-		return fmt.Errorf("%w: no proofs", ErrBidProofs)
-	}
-	if err := proofs.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrBidProofs, err)
-	}
-	var payload []byte
-	found := 0
-	for i, t := range proofs.ConstraintTypes {
-		if t == protocol.ConstraintTypeInclusion {
-			payload = proofs.Payloads[i]
-			found++
-		}
-	}
-	if found != 1 {
-		return fmt.Errorf("%w: want one inclusion proof, got %d", ErrBidProofs, found)
-	}
-	var mp protocol.InclusionMultiProof
-	if err := mp.UnmarshalSSZ(payload); err != nil {
-		return fmt.Errorf("%w: %w", ErrBidProofs, err)
-	}
-	if err := protocol.VerifyTopOfBlock(root, txs, &mp); err != nil {
-		return fmt.Errorf("%w: %w", ErrBidProofs, err)
-	}
-	return nil
-}
-
 // remember records a served header for submitBlindedBlock and forgets
 // slots older than keepSlots.
 func (p *Proxy) remember(sv *servedBid) {
@@ -442,4 +411,17 @@ func (p *Proxy) lookup(blockHash phase0.Hash32) *servedBid {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.served[blockHash]
+}
+
+// checkProofs checks the bid's proofs show txs are the first transactions,
+// in order, under root: a bid that leaves out or reorders a constrained
+// transaction cannot have them.
+func checkProofs(root phase0.Root, txs [][]byte, proofs *protocol.ConstraintProofs) error {
+	if len(txs) > 0 && proofs == nil {
+		return fmt.Errorf("%w: no proofs", ErrBidProofs)
+	}
+	if err := protocol.VerifyTopOfBlockProofs(root, txs, proofs); err != nil {
+		return fmt.Errorf("%w: %w", ErrBidProofs, err)
+	}
+	return nil
 }
