@@ -63,7 +63,6 @@ func (e *Engine) OnHead(ctx context.Context) error {
 		return err
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	// A drop can reach other senders through a bundle, so repeat until stable.
 	for changed := true; changed; {
 		changed = false
@@ -73,7 +72,37 @@ func (e *Engine) OnHead(ctx context.Context) error {
 			}
 		}
 	}
+	e.mu.Unlock()
+	e.trimPast()
 	return nil
+}
+
+// trimChunk is how many entries trimPast trims per hold of the lock, so a
+// slot of thousands of promises does not stall requests for milliseconds.
+const trimChunk = 256
+
+// trimPast trims the promises of the slots behind the head's slot to their
+// minimal form (see trim). The head's own slot keeps its full templates for
+// one more head: a late getPayload or a same-slot reorg may still read it.
+func (e *Engine) trimPast() {
+	var todo []*entry
+	e.mu.Lock()
+	for slot, t := range e.templates {
+		if slot < e.headSlot && !t.trimmed {
+			t.trimmed, t.entries = true, nil
+			todo = append(todo, t.all...)
+		}
+	}
+	e.mu.Unlock()
+	for len(todo) > 0 {
+		n := min(trimChunk, len(todo))
+		e.mu.Lock()
+		for _, en := range todo[:n] {
+			e.trim(en)
+		}
+		e.mu.Unlock()
+		todo = todo[n:]
+	}
 }
 
 // retire takes txs whose slot the head has reached out of the live nonce
@@ -201,12 +230,19 @@ func (e *Engine) Load(ctx context.Context) error {
 	if h := e.state.Head(); h != nil {
 		headSlot = clock.SlotAt(time.Unix(int64(h.Time), 0))
 	}
+	e.mu.Lock()
+	headSlot = max(e.headSlot, headSlot)
+	e.mu.Unlock()
 	var loaded []*entry
 	err := e.store.Range(from, math.MaxUint64, func(rec *store.Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		en, err := e.entryFromRecord(rec)
+		build := e.entryFromRecord
+		if rec.Slot < headSlot {
+			build = e.pastEntryFromRecord
+		}
+		en, err := build(rec)
 		if err != nil {
 			return err
 		}
@@ -226,6 +262,10 @@ func (e *Engine) Load(ctx context.Context) error {
 		if old := e.byRequest[en.hash]; old != nil {
 			continue // already known (Load called twice)
 		}
+		if en.trimmed {
+			e.loadPast(en)
+			continue
+		}
 		e.reserve(en)
 		if en.slot <= e.headSlot {
 			e.removeLive(en)
@@ -234,6 +274,50 @@ func (e *Engine) Load(ctx context.Context) error {
 	}
 	e.log.Info().Int("promises", len(loaded)).Uint64("from_slot", from).Msg("promises loaded")
 	return nil
+}
+
+// pastEntryFromRecord builds the trimmed entry of a stored promise whose
+// slot the head has passed (see trim) straight from the signed promise: its
+// transactions are not decoded, since only the inclusions' nonces and hashes
+// are kept.
+func (e *Engine) pastEntryFromRecord(rec *store.Record) (*entry, error) {
+	p, err := rec.Commitment.Open(e.cfg.L1ChainID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: slot %d seq %d: %w", store.ErrCorrupt, rec.Slot, rec.Seq, err)
+	}
+	if len(rec.Txs) != len(p.Inclusions) || p.Slot != rec.Slot {
+		return nil, fmt.Errorf("%w: slot %d seq %d: %d txs for %d inclusions", store.ErrCorrupt, rec.Slot, rec.Seq, len(rec.Txs), len(p.Inclusions))
+	}
+	en := &entry{hash: p.RequestHash, ctype: p.CommitmentType, slot: p.Slot, slash: p.SlashAmount,
+		seq: rec.Seq, state: committed, trimmed: true, done: closedDone, past: make([]pastTx, len(p.Inclusions))}
+	for i, inc := range p.Inclusions {
+		en.past[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
+	}
+	return en, nil
+}
+
+// closedDone is the done channel of entries loaded already trimmed: there
+// is nothing to wait for.
+var closedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// loadPast records a loaded trimmed entry: its nonces, its slash amount in
+// its slot's and the exposure, and its place in the slot's all list (for
+// Prune). Called with mu held.
+func (e *Engine) loadPast(en *entry) {
+	e.byRequest[en.hash] = en
+	for _, p := range en.past {
+		e.byNonce[p.key] = en
+	}
+	t := e.template(en.slot)
+	t.trimmed, t.entries = true, nil
+	t.slash.Add(t.slash, en.slash)
+	e.exposure.Add(e.exposure, en.slash)
+	en.slash = nil
+	t.all = insertBySeq(t.all, en)
 }
 
 // entryFromRecord rebuilds an entry from a stored promise. The transactions
@@ -303,25 +387,25 @@ func (e *Engine) Prune(ctx context.Context) (int, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for h, en := range e.byRequest {
-		if en.slot >= before || en.state == reserved {
+	// Every committed entry is in its slot's all list; reserved ones are
+	// not, and stay until they commit or fail.
+	for slot, t := range e.templates {
+		if slot >= before {
 			continue
 		}
-		delete(e.byRequest, h)
-		for _, t := range en.txs {
-			inc := &t.Inclusion
-			k := nonceKey{inc.ChainID, inc.Sender, inc.Nonce}
-			if e.byNonce[k] == en {
-				delete(e.byNonce, k)
+		for _, en := range t.all {
+			if e.byRequest[en.hash] == en {
+				delete(e.byRequest, en.hash)
 			}
+			en.nonceKeys(func(k nonceKey) {
+				if e.byNonce[k] == en {
+					delete(e.byNonce, k)
+				}
+			})
+			e.removeLive(en)
 		}
-		e.removeLive(en)
-	}
-	for slot, t := range e.templates {
-		if slot < before {
-			e.exposure.Sub(e.exposure, t.slash)
-			delete(e.templates, slot)
-		}
+		e.exposure.Sub(e.exposure, t.slash)
+		delete(e.templates, slot)
 	}
 	return n, nil
 }

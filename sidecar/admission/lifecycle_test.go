@@ -429,7 +429,7 @@ func TestHeadPastSlotRetiresAndAllowsRepromise(t *testing.T) {
 		t.Fatal("a promise of a passed slot is not a drop")
 	}
 	if len(h.eng.Template(headSlot+2)) != 1 {
-		t.Fatal("the passed slot's template must stay until pruned")
+		t.Fatal("the template of the head's own slot must stay (trimmed once the head is past it)")
 	}
 	// Another tx for the nonce would be equivocation; the same tx may be promised again.
 	_, err := h.eng.Request(context.Background(), h.l1(headSlot+4, h.tx(u, 0, txOpts{value: big.NewInt(8)})))

@@ -178,11 +178,24 @@ func (e *Engine) wait(ctx context.Context, en *entry) (*protocol.SignedCommitmen
 	case <-en.done:
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if en.state == failed {
-		return nil, en.err
+	state, signed, trimmed, err := en.state, en.signed, en.trimmed, en.err
+	e.mu.Unlock()
+	switch {
+	case state == failed:
+		return nil, err
+	case trimmed:
+		// Trimmed once the head passed its slot: the store has it.
+		rec, err := e.store.ByRequest(en.hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %s (pruned)", ErrNotFound, en.hash)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: read promise store: %w", ErrUnavailable, err)
+		}
+		sc := rec.Commitment
+		return &sc, nil
 	}
-	return en.signed, nil
+	return signed, nil
 }
 
 // admit validates p against state and templates, reserves, signs, persists.
@@ -465,6 +478,11 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 func containsTx(en *entry, h common.Hash) bool {
 	for _, t := range en.txs {
 		if t.Inclusion.TxHash == h {
+			return true
+		}
+	}
+	for _, p := range en.past {
+		if p.hash == h {
 			return true
 		}
 	}

@@ -34,9 +34,15 @@ type entry struct {
 	// l2 is what the promise takes of each rollup's slot budget.
 	l2 map[uint64]*l2Use
 
+	// past replaces txs once the entry is trimmed (its slot is behind the
+	// head): the nonces it claims and the txs it claims them for, all the
+	// sold-nonce rule and Prune still need.
+	past []pastTx
+
 	// Fields below are guarded by Engine.mu.
 	state   entryState
 	inLive  bool   // its txs are in the senders' live lists
+	trimmed bool   // txs, signed, l2, authTo and slash are gone; see trim
 	dropped string // why it left the template; "" while it is in
 	seq     uint64
 	signed  *protocol.SignedCommitment
@@ -44,6 +50,12 @@ type entry struct {
 	// done is closed once the entry is committed or failed; requests that
 	// depend on it (same request hash, same sender) wait for it.
 	done chan struct{}
+}
+
+// pastTx is what a trimmed entry keeps of one of its transactions.
+type pastTx struct {
+	key  nonceKey
+	hash common.Hash
 }
 
 // nonceKey names a nonce: two promises for one key with different tx hashes
@@ -95,6 +107,10 @@ type template struct {
 	// l2MaxTx is the longest L2 tx ever reserved in the slot: the post's
 	// gas bound depends on it. It never shrinks, which only over-reserves.
 	l2MaxTx int
+	// trimmed: the head is past the slot, so its promises are cut to their
+	// minimal form (entries is emptied; all keeps the trimmed entries for
+	// Prune). A promise committed after this is trimmed as it commits.
+	trimmed bool
 }
 
 func (e *Engine) template(slot uint64) *template {
@@ -217,12 +233,49 @@ func (e *Engine) unreserve(en *entry, err error) {
 // commit puts a persisted entry into its slot's template. Called with mu held.
 func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
 	en.state, en.signed, en.seq = committed, sc, seq
-	if en.dropped == "" {
+	t := e.template(en.slot)
+	if en.dropped == "" && !t.trimmed {
 		e.insertTemplate(en)
 	}
-	t := e.template(en.slot)
 	t.all = insertBySeq(t.all, en)
 	close(en.done)
+	if t.trimmed {
+		// Persisted after the head passed its slot: waiters read the
+		// promise from the store (see wait).
+		e.trim(en)
+	}
+}
+
+// trim cuts a committed entry of a slot the head has passed to what the
+// engine still needs of it until Prune: its request hash (DroppedReason;
+// Result and replays read the promise from the store), its slot, and each
+// tx's claimed nonce with the tx hash (the sold-nonce rule; byNonce keeps
+// pointing at it). Its slash amount stays counted in its template's slash
+// and in the exposure. The raw and decoded txs, the signed commitment and
+// the room it took are dropped. Called with mu held.
+func (e *Engine) trim(en *entry) {
+	if en.trimmed || en.state != committed {
+		return
+	}
+	e.removeLive(en)
+	en.past = make([]pastTx, len(en.txs))
+	for i, t := range en.txs {
+		inc := &t.Inclusion
+		en.past[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
+	}
+	en.txs, en.signed, en.l2, en.authTo, en.slash = nil, nil, nil, nil, nil
+	en.trimmed = true
+}
+
+// nonceKeys calls fn with the key of every nonce the entry claims.
+func (en *entry) nonceKeys(fn func(nonceKey)) {
+	for _, t := range en.txs {
+		inc := &t.Inclusion
+		fn(nonceKey{inc.ChainID, inc.Sender, inc.Nonce})
+	}
+	for _, p := range en.past {
+		fn(p.key)
+	}
 }
 
 // insertTemplate places a committed entry by persistence sequence, which is
