@@ -18,26 +18,25 @@
 # and cached in ./.tools (cold: several minutes; warm: nothing to build).
 #
 # Two modes:
-# - mempool mode (PLEDGE_E2E_BUILDER=0, the default, what CI runs): every
-#   requested transaction is also sent to geth's public mempool and lands
-#   because geth builds the Prysm validator's blocks from it. The run proves
-#   the devnet, the registration, the sidecar's duties from a real beacon
-#   node, its promises and their survival across SIGKILL — not that the
-#   sidecar forces transactions in; a transaction landing after its slot is
-#   reported, not failed.
-# - builder mode (PLEDGE_E2E_BUILDER=1): the beacon node takes the sidecar's
-#   --builder-listen as its MEV relay, the validator asks for builder blocks,
-#   the sidecar builds them itself through geth's engine API (no relay),
-#   nothing goes to the mempool, and a late or missing promised transaction
-#   fails the run (except for slots proposed while the sidecar was down,
-#   which are reported as broken by the crash). It does not pass yet with
-#   Prysm v7.0.0: the sidecar's fallback builder asks the beacon node for
-#   GET /eth/v1/builder/states/{id}/expected_withdrawals, which Prysm v7 does
-#   not serve (404), so the sidecar bids nothing and no promise lands.
+# - builder mode (PLEDGE_E2E_BUILDER=1, the default, what CI runs): the
+#   beacon node takes the sidecar's --builder-listen as its MEV relay, the
+#   validator asks for builder blocks, the sidecar builds them itself through
+#   geth (testing_buildBlockV1, promised transactions first, in order; no
+#   relay) from the beacon node's payload_attributes events, nothing
+#   promised goes to the mempool, and a late or missing promised transaction
+#   fails the run (except for slots whose time overlaps the sidecar's
+#   outage, reported as broken by the crash).
+# - mempool mode (PLEDGE_E2E_BUILDER=0): every requested transaction is
+#   also sent to geth's public mempool and lands because geth builds the
+#   Prysm validator's blocks from it. It proves the devnet, the
+#   registration, the sidecar's duties from a real beacon node, its promises
+#   and their survival across SIGKILL — not that the sidecar forces
+#   transactions in; a transaction landing after its slot is reported, not
+#   failed.
 #
 # Environment (all optional):
 #   PLEDGE_E2E_REAL=skip       skip the whole run, saying so (for quick local test runs)
-#   PLEDGE_E2E_BUILDER=0|1     see above (default 0)
+#   PLEDGE_E2E_BUILDER=1|0     see above (default 1)
 #   PLEDGE_E2E_VALIDATORS=N    interop validators (default 64)
 #   PLEDGE_E2E_SENDERS=N       request senders (default 8)
 #   PLEDGE_E2E_DURATION=SECS   load duration (default 40)
@@ -60,7 +59,7 @@ if [ "${PLEDGE_E2E_REAL:-}" = skip ]; then
 	exit 0
 fi
 
-builder_mode="${PLEDGE_E2E_BUILDER:-0}"
+builder_mode="${PLEDGE_E2E_BUILDER:-1}"
 validators="${PLEDGE_E2E_VALIDATORS:-64}"
 senders="${PLEDGE_E2E_SENDERS:-8}"
 duration="${PLEDGE_E2E_DURATION:-40}"
