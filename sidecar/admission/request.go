@@ -162,20 +162,25 @@ func (e *Engine) decodeTx(raw []byte, ctype uint64) (*protocol.Tx, error) {
 func (e *Engine) existing(ctx context.Context, h common.Hash) (*protocol.SignedCommitment, bool, error) {
 	e.mu.Lock()
 	en := e.byRequest[h]
+	var done <-chan struct{}
+	if en != nil {
+		done = en.done
+	}
 	e.mu.Unlock()
 	if en == nil {
 		return nil, false, nil
 	}
-	sc, err := e.wait(ctx, en)
+	sc, err := e.wait(ctx, en, done)
 	return sc, true, err
 }
 
-// wait blocks until the entry is committed or failed.
-func (e *Engine) wait(ctx context.Context, en *entry) (*protocol.SignedCommitment, error) {
+// wait blocks until the entry is committed or failed. done is en.done as
+// read under mu (trim replaces it once closed).
+func (e *Engine) wait(ctx context.Context, en *entry, done <-chan struct{}) (*protocol.SignedCommitment, error) {
 	select {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%w: waiting for the same request in flight: %w", ErrUnavailable, ctx.Err())
-	case <-en.done:
+	case <-done:
 	}
 	e.mu.Lock()
 	state, signed, trimmed, err := en.state, en.signed, en.trimmed, en.err
@@ -274,15 +279,17 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 		}
 		e.mu.Lock()
 		if other := e.byRequest[p.hash]; other != nil { // the same request won the race
+			done := other.done
 			e.mu.Unlock()
-			sc, err := e.wait(ctx, other)
+			sc, err := e.wait(ctx, other, done)
 			return sc, true, err
 		}
 		if pending := e.pendingOf(senders); pending != nil {
 			// An earlier nonce of a sender is still being persisted: stacking
 			// on it before it is durable could leave a gap if it fails.
+			done := pending.done
 			e.mu.Unlock()
-			if _, err := e.wait(ctx, pending); err != nil && ctx.Err() != nil {
+			if _, err := e.wait(ctx, pending, done); err != nil && ctx.Err() != nil {
 				return nil, false, err
 			}
 			continue

@@ -233,6 +233,11 @@ func (e *Engine) unreserve(en *entry, err error) {
 // commit puts a persisted entry into its slot's template. Called with mu held.
 func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
 	en.state, en.signed, en.seq = committed, sc, seq
+	// The decoded txs served the checks; from here on the raw bytes and
+	// the inclusions are all anyone reads.
+	for _, tx := range en.txs {
+		tx.Tx = nil
+	}
 	t := e.template(en.slot)
 	if en.dropped == "" && !t.trimmed {
 		e.insertTemplate(en)
@@ -264,6 +269,7 @@ func (e *Engine) trim(en *entry) {
 		en.past[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
 	}
 	en.txs, en.signed, en.l2, en.authTo, en.slash = nil, nil, nil, nil, nil
+	en.done = closedDone // the closed one it had is garbage now
 	en.trimmed = true
 }
 
