@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/params"
@@ -121,7 +123,10 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	rollups := make(map[uint64]Rollup, len(out.Rollups))
 	var inbox common.Address
-	for id, r := range out.Rollups {
+	// In chain id order, so the rollup named as the odd one out is the same
+	// on every start.
+	for _, id := range slices.Sorted(maps.Keys(out.Rollups)) {
+		r := out.Rollups[id]
 		if id == out.L1ChainID || id == 0 {
 			errs = append(errs, fmt.Errorf("rollup chain id %d is invalid (0 or the L1's)", id))
 		}
