@@ -288,8 +288,9 @@ func (e *Engine) pastEntryFromRecord(rec *store.Record) (*entry, error) {
 	if len(rec.Txs) != len(p.Inclusions) || p.Slot != rec.Slot {
 		return nil, fmt.Errorf("%w: slot %d seq %d: %d txs for %d inclusions", store.ErrCorrupt, rec.Slot, rec.Seq, len(rec.Txs), len(p.Inclusions))
 	}
-	en := &entry{hash: p.RequestHash, ctype: p.CommitmentType, slot: p.Slot, slash: p.SlashAmount,
-		seq: rec.Seq, state: committed, trimmed: true, done: closedDone, past: make([]pastTx, len(p.Inclusions))}
+	en := &entry{hash: p.RequestHash, slot: p.Slot, seq: rec.Seq, state: committed, trimmed: true, done: closedDone,
+		past:      make([]pastTx, len(p.Inclusions)),
+		entryBody: &entryBody{slash: p.SlashAmount}} // loadPast counts it, then drops the body
 	for i, inc := range p.Inclusions {
 		en.past[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
 	}
@@ -316,7 +317,7 @@ func (e *Engine) loadPast(en *entry) {
 	t.trimmed, t.entries = true, nil
 	t.slash.Add(t.slash, en.slash)
 	e.exposure.Add(e.exposure, en.slash)
-	en.slash = nil
+	en.entryBody = nil
 	t.all = insertBySeq(t.all, en)
 }
 
@@ -332,8 +333,8 @@ func (e *Engine) entryFromRecord(rec *store.Record) (*entry, error) {
 	if len(rec.Txs) != len(p.Inclusions) || p.Slot != rec.Slot {
 		return nil, fmt.Errorf("%w: slot %d seq %d: %d txs for %d inclusions", store.ErrCorrupt, rec.Slot, rec.Seq, len(rec.Txs), len(p.Inclusions))
 	}
-	en := &entry{hash: p.RequestHash, ctype: p.CommitmentType, slot: p.Slot, slash: p.SlashAmount,
-		txs: make([]*protocol.Tx, len(rec.Txs)), done: make(chan struct{}), seq: rec.Seq, signed: &sc}
+	en := &entry{hash: p.RequestHash, slot: p.Slot, done: make(chan struct{}), seq: rec.Seq,
+		entryBody: &entryBody{ctype: p.CommitmentType, slash: p.SlashAmount, txs: make([]*protocol.Tx, len(rec.Txs)), signed: &sc}}
 	for i, raw := range rec.Txs {
 		tx := new(types.Transaction)
 		if err := tx.UnmarshalBinary(raw); err != nil {

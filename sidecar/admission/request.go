@@ -183,7 +183,11 @@ func (e *Engine) wait(ctx context.Context, en *entry, done <-chan struct{}) (*pr
 	case <-done:
 	}
 	e.mu.Lock()
-	state, signed, trimmed, err := en.state, en.signed, en.trimmed, en.err
+	state, trimmed, err := en.state, en.trimmed, en.err
+	var signed *protocol.SignedCommitment
+	if !trimmed {
+		signed = en.signed
+	}
 	e.mu.Unlock()
 	switch {
 	case state == failed:
@@ -221,7 +225,8 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 	if baseFee == nil {
 		return nil, false, fmt.Errorf("%w: execution head has no base fee", ErrUnavailable)
 	}
-	en := &entry{hash: p.hash, ctype: p.ctype, slot: p.slot, txs: p.txs, done: make(chan struct{})}
+	en := &entry{hash: p.hash, slot: p.slot, done: make(chan struct{}),
+		entryBody: &entryBody{ctype: p.ctype, txs: p.txs}}
 	maxCost := new(big.Int)
 	// tips sums, per chain, the guaranteed priority fee times the gas limit.
 	tips := make(map[uint64]*big.Int, 1)
@@ -483,9 +488,11 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 }
 
 func containsTx(en *entry, h common.Hash) bool {
-	for _, t := range en.txs {
-		if t.Inclusion.TxHash == h {
-			return true
+	if en.entryBody != nil {
+		for _, t := range en.txs {
+			if t.Inclusion.TxHash == h {
+				return true
+			}
 		}
 	}
 	for _, p := range en.past {

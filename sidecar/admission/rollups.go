@@ -92,6 +92,9 @@ func (e *Engine) Batches(slot uint64) []rollup.Batch {
 	}
 	var out []rollup.Batch
 	for _, en := range t.all {
+		if en.entryBody == nil {
+			continue // trimmed: its slot is behind the head
+		}
 		for _, tx := range en.txs {
 			chain := tx.Inclusion.ChainID
 			if chain == e.cfg.L1ChainID {

@@ -21,11 +21,33 @@ const (
 	failed
 )
 
-// entry is one promise (one request), from reservation to pruning.
+// entry is one promise (one request), from reservation to pruning. What
+// only a promise whose slot is still ahead needs sits in its body, which
+// trim drops: the entries of passed slots are most of those in memory.
 type entry struct {
-	hash   common.Hash
+	*entryBody // nil once trimmed
+	hash       common.Hash
+	slot       uint64
+	// past replaces the body's txs once the entry is trimmed (its slot is
+	// behind the head): the nonces it claims and the txs it claims them
+	// for, all the sold-nonce rule and Prune still need.
+	past []pastTx
+
+	// Fields below are guarded by Engine.mu.
+	state   entryState
+	inLive  bool   // its txs are in the senders' live lists
+	trimmed bool   // the body is gone; see trim
+	dropped string // why it left the template; "" while it is in
+	seq     uint64
+	err     error
+	// done is closed once the entry is committed or failed; requests that
+	// depend on it (same request hash, same sender) wait for it.
+	done chan struct{}
+}
+
+// entryBody is what an entry holds until its slot is behind the head.
+type entryBody struct {
 	ctype  uint64
-	slot   uint64
 	txs    []*protocol.Tx
 	gas    uint64 // L1 gas
 	blobs  uint64
@@ -33,23 +55,8 @@ type entry struct {
 	authTo []acctKey // EIP-7702 authorities of its type-4 L1 txs
 	// l2 is what the promise takes of each rollup's slot budget.
 	l2 map[uint64]*l2Use
-
-	// past replaces txs once the entry is trimmed (its slot is behind the
-	// head): the nonces it claims and the txs it claims them for, all the
-	// sold-nonce rule and Prune still need.
-	past []pastTx
-
-	// Fields below are guarded by Engine.mu.
-	state   entryState
-	inLive  bool   // its txs are in the senders' live lists
-	trimmed bool   // txs, signed, l2, authTo and slash are gone; see trim
-	dropped string // why it left the template; "" while it is in
-	seq     uint64
-	signed  *protocol.SignedCommitment
-	err     error
-	// done is closed once the entry is committed or failed; requests that
-	// depend on it (same request hash, same sender) wait for it.
-	done chan struct{}
+	// signed is set on commit (guarded by Engine.mu).
+	signed *protocol.SignedCommitment
 }
 
 // pastTx is what a trimmed entry keeps of one of its transactions.
@@ -268,19 +275,22 @@ func (e *Engine) trim(en *entry) {
 		inc := &t.Inclusion
 		en.past[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
 	}
-	en.txs, en.signed, en.l2, en.authTo, en.slash = nil, nil, nil, nil, nil
+	en.entryBody = nil
 	en.done = closedDone // the closed one it had is garbage now
 	en.trimmed = true
 }
 
 // nonceKeys calls fn with the key of every nonce the entry claims.
 func (en *entry) nonceKeys(fn func(nonceKey)) {
+	if en.entryBody == nil {
+		for _, p := range en.past {
+			fn(p.key)
+		}
+		return
+	}
 	for _, t := range en.txs {
 		inc := &t.Inclusion
 		fn(nonceKey{inc.ChainID, inc.Sender, inc.Nonce})
-	}
-	for _, p := range en.past {
-		fn(p.key)
 	}
 }
 

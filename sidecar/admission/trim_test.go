@@ -39,7 +39,7 @@ func TestTrimmedPastPromiseKeepsItsRules(t *testing.T) {
 		if h.eng.headSlot <= headSlot+2 {
 			t.Fatalf("head slot %d, want past slot %d", h.eng.headSlot, headSlot+2)
 		}
-		if en == nil || !en.trimmed || en.txs != nil || en.signed != nil || len(en.past) != 1 {
+		if en == nil || !en.trimmed || en.entryBody != nil || len(en.past) != 1 {
 			h.eng.mu.Unlock()
 			t.Fatalf("entry of the passed slot not trimmed: %+v", en)
 		}
