@@ -1,19 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
-	"net/http"
 	"time"
 
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/urfave/cli/v2"
 
 	"github.com/pledgeproto/pledge/sidecar/keys"
@@ -112,13 +110,13 @@ func runRequest(c *cli.Context) error {
 		feeCap = new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
 	}
 
-	url := c.String(flagSidecarURL)
-	var slots protocol.SlotInfoResponse
-	if err := rpcCall(ctx, url, "slots", []any{}, &slots); err != nil {
-		return err
-	}
-	info, err := pickSlot(slots, c.Uint64(flagSlot))
+	sidecarRPC, err := rpc.DialContext(ctx, c.String(flagSidecarURL))
 	if err != nil {
+		return fmt.Errorf("sidecar %s: %w", c.String(flagSidecarURL), err)
+	}
+	defer sidecarRPC.Close()
+	var slots protocol.SlotInfoResponse
+	if err := rpcCall(ctx, sidecarRPC, "slots", &slots); err != nil {
 		return err
 	}
 	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(chainID), &types.DynamicFeeTx{
@@ -131,14 +129,30 @@ func runRequest(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	payload, err := protocol.EncodeRequestPayload(info.Slot, [][]byte{raw})
-	if err != nil {
-		return err
-	}
-	var sc protocol.SignedCommitment
-	req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: slasher}
-	if err := rpcCall(ctx, url, "commitmentRequest", []any{req}, &sc); err != nil {
-		return err
+	// Ask for the requested slot, or the first on offer; when no slot was
+	// named and the first one's deadline passes while we ask, take the next.
+	var (
+		info protocol.SlotInfo
+		sc   protocol.SignedCommitment
+	)
+	for after := uint64(0); ; after = info.Slot + 1 {
+		if info, err = pickSlot(slots, c.Uint64(flagSlot), after); err != nil {
+			return err
+		}
+		payload, err := protocol.EncodeRequestPayload(info.Slot, [][]byte{raw})
+		if err != nil {
+			return err
+		}
+		req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: slasher}
+		err = rpcCall(ctx, sidecarRPC, "commitmentRequest", &sc, req)
+		var rerr rpc.Error
+		if errors.As(err, &rerr) && rerr.ErrorCode() == codeDeadlinePassed && c.Uint64(flagSlot) == 0 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
 	}
 	// Trust nothing the sidecar says without checking it: the promise must be
 	// signed by the committer it named for the slot, for our tx and slot.
@@ -174,10 +188,14 @@ func runRequest(c *cli.Context) error {
 	}
 }
 
-// pickSlot takes the requested slot, or the first on offer for L1 inclusion.
-func pickSlot(slots protocol.SlotInfoResponse, want uint64) (protocol.SlotInfo, error) {
+// codeDeadlinePassed is the sidecar's "deadline passed for this slot" (docs/protocol.md §4).
+const codeDeadlinePassed = -32005
+
+// pickSlot takes the requested slot, or the first one from `after` on
+// offer for L1 inclusion.
+func pickSlot(slots protocol.SlotInfoResponse, want, after uint64) (protocol.SlotInfo, error) {
 	for _, s := range slots.Slots {
-		if want != 0 && s.Slot != want {
+		if want != 0 && s.Slot != want || s.Slot < after {
 			continue
 		}
 		for _, o := range s.Offerings {
@@ -194,38 +212,16 @@ func pickSlot(slots protocol.SlotInfoResponse, want uint64) (protocol.SlotInfo, 
 	return protocol.SlotInfo{}, errors.New("no slot on offer for L1 inclusion")
 }
 
-// rpcCall makes one JSON-RPC call and turns an error answer into one line.
-func rpcCall(ctx context.Context, url, method string, params any, out any) error {
-	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
-	if err != nil {
-		return err
+// rpcCall makes one JSON-RPC call and turns an error answer into one line
+// that keeps the sidecar's code (docs/protocol.md §4).
+func rpcCall(ctx context.Context, c *rpc.Client, method string, out any, params ...any) error {
+	err := c.CallContext(ctx, out, method, params...)
+	var rerr rpc.Error
+	if errors.As(err, &rerr) {
+		return fmt.Errorf("%s refused: %d %w", method, rerr.ErrorCode(), err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return fmt.Errorf("%s: %w", method, err)
-	}
-	var env struct {
-		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Code    int    `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return fmt.Errorf("%s: HTTP %d, not a JSON-RPC answer", method, resp.StatusCode)
-	}
-	if env.Error != nil {
-		return fmt.Errorf("%s refused: %d %s", method, env.Error.Code, env.Error.Message)
-	}
-	return json.Unmarshal(env.Result, out)
+	return nil
 }
