@@ -534,7 +534,40 @@ func (s *Stack) startSidecar(ctx, runCtx context.Context) error {
 		return fmt.Errorf("%w: sidecar serves no builder endpoint", ErrStart)
 	}
 	s.net.SetBuilderURL("http://" + addr.String())
+	// Serving is not selling: the sidecar sells once it knows its duties,
+	// reads the chain and sees its committer bound. Start returns then, so
+	// a first request is never refused as unavailable.
+	if err := waitReady(ctx, s.userURL+"/readyz"); err != nil {
+		return fmt.Errorf("%w: sidecar not ready: %w", ErrStart, err)
+	}
 	return nil
+}
+
+// waitReady polls a /readyz endpoint until it answers 200 or ctx ends.
+func waitReady(ctx context.Context, url string) error {
+	var last string
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = string(body)
+		} else {
+			last = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last answer: %s)", ctx.Err(), last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // configureRollups makes the demo rollups the sidecar's: their nodes'
