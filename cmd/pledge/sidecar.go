@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -53,6 +54,8 @@ const (
 	flagRateLimit         = "rate-limit"
 	flagRateBurst         = "rate-burst"
 	flagPollInterval      = "poll-interval"
+	flagMemoryLimit       = "memory-limit"
+	flagPprofListen       = "pprof-listen"
 
 	// Block building (all optional; without them the sidecar only sells promises).
 	flagBuilderListen      = "builder-listen"
@@ -95,6 +98,8 @@ func sidecarFlags() []cli.Flag {
 		&cli.Float64Flag{Name: flagRateLimit, Usage: "calls per second allowed to one client IP (0: unlimited)", Value: 100, EnvVars: envVars(flagRateLimit)},
 		&cli.IntFlag{Name: flagRateBurst, Usage: "calls one client IP may make at once", Value: 200, EnvVars: envVars(flagRateBurst)},
 		&cli.DurationFlag{Name: flagPollInterval, Usage: "how often the execution client's head is polled", Value: time.Second, EnvVars: envVars(flagPollInterval)},
+		str(flagMemoryLimit, "soft limit on the Go heap (e.g. 160MiB): the garbage collector works harder near it instead of growing; 0 or empty: none (GOMEMLIMIT applies)", ""),
+		str(flagPprofListen, "serve Go's pprof profiles on this address (host:port, keep it on loopback); empty: off", ""),
 		str(flagBuilderListen, "serve the Builder API to the beacon node on this address (host:port; point its builder endpoint here); empty: off", ""),
 		str(flagRelays, "comma-separated relays (http://0xPUBKEY@host:port) that get our slots' constraints and are asked for bids", ""),
 		str(flagEngineURL, "execution client's engine API URL, for the local fallback block (needs --builder-listen and --jwt-secret)", ""),
@@ -179,6 +184,19 @@ func runSidecar(c *cli.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if limit, err := parseBytes(c.String(flagMemoryLimit)); err != nil {
+		return fmt.Errorf("invalid --%s %q: %w", flagMemoryLimit, c.String(flagMemoryLimit), err)
+	} else if limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
+	if addr := c.String(flagPprofListen); addr != "" {
+		stopPprof, err := servePprof(addr)
+		if err != nil {
+			return fmt.Errorf("--%s: %w", flagPprofListen, err)
+		}
+		defer stopPprof()
+		log.Info().Str("addr", addr).Msg("pprof profiles served")
+	}
 	sidecar.Version = appVersion()
 	svc, err := sidecar.New(*cfg, log, reg)
 	if err != nil {

@@ -26,14 +26,25 @@ type childSidecar struct {
 	log *tailBuffer
 }
 
-// startChild starts `<pledge> sidecar` with the world's keys and contracts
-// and makes it the devnet's builder (so its promised txs land and loads
-// can run across slots), in place of the in-process sidecar.
-func (w *world) startChild(ctx context.Context, pledge string) (*childSidecar, error) {
+// childOptions shape one child sidecar.
+type childOptions struct {
+	// name is its directory under the world's (a fresh store each).
+	name string
+	// rateLimit is --rate-limit: calls per second per client IP; 0 none.
+	rateLimit float64
+	// builder makes it the devnet's builder, with its local fallback block
+	// and no relays: its promised txs land in their slot, so senders'
+	// nonces move on and a load can run across slots. Without, it only
+	// sells promises (the devnet's proposer builds its own blocks).
+	builder bool
+}
+
+// startChild starts `<pledge> sidecar` with the world's keys and contracts.
+func (w *world) startChild(ctx context.Context, pledge string, opts childOptions) (*childSidecar, error) {
 	if pledge == "" {
 		return nil, fmt.Errorf("%w: no pledge binary to run `pledge sidecar` from", ErrBenchmark)
 	}
-	dir := filepath.Join(w.dataDir, "child")
+	dir := filepath.Join(w.dataDir, opts.name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -60,12 +71,8 @@ func (w *world) startChild(ctx context.Context, pledge string) (*childSidecar, e
 	if err != nil {
 		return nil, err
 	}
-	builder, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
 	c := &childSidecar{url: "http://" + listen, log: &tailBuffer{max: 8 << 10}}
-	c.cmd = exec.Command(pledge,
+	args := []string{
 		"--log-format", "json", "--log-level", "warn",
 		"sidecar",
 		"--beacon-url", w.net.BeaconURL(),
@@ -80,15 +87,27 @@ func (w *world) startChild(ctx context.Context, pledge string) (*childSidecar, e
 		"--gas-budget", strconv.Itoa(worldGasLimit),
 		"--fee-slope", "0",
 		"--slash-window", "8000",
-		"--rate-limit", "0",
+		"--rate-limit", strconv.FormatFloat(opts.rateLimit, 'g', -1, 64),
 		"--poll-interval", "500ms",
-		"--builder-listen", builder,
-		"--engine-url", w.net.EL().EngineEndpoint(),
-		"--jwt-secret", paths["jwt.hex"],
-		"--fee-recipient", "0xfee0000000000000000000000000000000000000",
-		"--builder-soft-timeout", "600ms",
-		"--builder-hard-timeout", "1200ms",
-	)
+	}
+	var builder string
+	if opts.builder {
+		if builder, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		args = append(args,
+			"--builder-listen", builder,
+			"--engine-url", w.net.EL().EngineEndpoint(),
+			"--jwt-secret", paths["jwt.hex"],
+			"--fee-recipient", "0xfee0000000000000000000000000000000000000",
+			"--builder-soft-timeout", "600ms",
+			"--builder-hard-timeout", "1200ms",
+		)
+	}
+	if p := os.Getenv("PLEDGE_BENCH_CHILD_PPROF"); p != "" {
+		args = append(args, "--pprof-listen", p) // for whoever profiles a row by hand
+	}
+	c.cmd = exec.Command(pledge, args...)
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
 	if err := c.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s sidecar: %w", pledge, err)
@@ -97,8 +116,34 @@ func (w *world) startChild(ctx context.Context, pledge string) (*childSidecar, e
 		c.stop()
 		return nil, fmt.Errorf("pledge sidecar: %w; its log ends: %s", err, c.log.String())
 	}
-	w.net.SetBuilderURL("http://" + builder)
+	if opts.builder {
+		w.net.SetBuilderURL("http://" + builder)
+	}
 	return c, nil
+}
+
+// cpu returns the child's user plus system CPU time so far
+// (/proc/PID/stat, in clock ticks of 1/100 s).
+func (c *childSidecar) cpu() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("read the sidecar's stat: %w", err)
+	}
+	// The command name (field 2) may hold spaces; fields count from its ')'.
+	i := bytes.LastIndexByte(data, ')')
+	f := strings.Fields(string(data[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("stat %.80q: %w", data, ErrUnreadable)
+	}
+	var ticks uint64
+	for _, s := range f[11:13] { // utime, stime: fields 14 and 15
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("stat field %q: %w", s, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 func (c *childSidecar) stop() {

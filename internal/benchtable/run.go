@@ -55,11 +55,12 @@ func Measurements() [][2]string {
 
 // env is what the measurements share during one run.
 type env struct {
-	quick   bool
-	pledge  string
-	w       *world
-	wErr    error
-	started bool
+	quick    bool
+	pledge   string
+	w        *world
+	wErr     error
+	started  bool
+	children map[string]*childSidecar
 }
 
 func (e *env) pick(full, quick time.Duration) time.Duration {
@@ -86,7 +87,32 @@ func (e *env) world(ctx context.Context) (*world, error) {
 	return e.w, e.wErr
 }
 
+// child returns the world's child sidecar of that name, started on first
+// use; rows that share a name share the sidecar (and its store).
+func (e *env) child(ctx context.Context, opts childOptions) (*world, *childSidecar, error) {
+	w, err := e.world(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c := e.children[opts.name]; c != nil {
+		return w, c, nil
+	}
+	c, err := w.startChild(ctx, e.pledge, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if e.children == nil {
+		e.children = map[string]*childSidecar{}
+	}
+	e.children[opts.name] = c
+	return w, c, nil
+}
+
 func (e *env) close() {
+	for name, c := range e.children {
+		c.stop()
+		delete(e.children, name)
+	}
 	if e.w != nil {
 		e.w.stop()
 		e.w = nil

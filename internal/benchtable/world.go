@@ -3,7 +3,6 @@ package benchtable
 import (
 	"context"
 	"crypto/ecdsa"
-	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -16,14 +15,10 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/flashbots/go-boost-utils/bls"
-	"github.com/rs/zerolog"
 
 	"github.com/pledgeproto/pledge/internal/deploy"
 	"github.com/pledgeproto/pledge/internal/devnet"
 	"github.com/pledgeproto/pledge/internal/loadgen"
-	"github.com/pledgeproto/pledge/sidecar"
-	"github.com/pledgeproto/pledge/sidecar/admission"
-	"github.com/pledgeproto/pledge/sidecar/api"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
 
@@ -36,7 +31,7 @@ const (
 	worldGasLimit      = 300_000_000
 	worldSenders       = 64
 	// worldAccounts are funded at genesis; every load chunk takes fresh ones.
-	worldAccounts = 2000
+	worldAccounts = 4000
 	// chunk bounds one load run: each chunk takes fresh senders, because a
 	// request cut off when a run ends may still have been promised, leaving
 	// that sender's next nonce unknown to the generator.
@@ -44,13 +39,10 @@ const (
 )
 
 // world is an in-process devnet (geth with its engine API, the beacon
-// mock and its driver) with the Pledge contracts deployed, one operator
-// registered, and a sidecar (sidecar.New(...).Run) serving its user API
-// with no per-client rate limit, as `pledge sidecar --rate-limit 0` would.
-// The sidecar is also the proposer's builder, with its local fallback
-// block and no relays: promised txs land in their slot, so senders' nonces
-// move on and a load can run across slots (when a promised tx does not
-// land, the sender's next nonce is its account nonce again).
+// mock and its driver) with the Pledge contracts deployed and one operator
+// registered. The sidecars the rows measure run beside it as child
+// processes (`pledge sidecar`, see child.go), so their CPU time and memory
+// are their own.
 type world struct {
 	net     *devnet.Network
 	el      *ethclient.Client
@@ -60,7 +52,6 @@ type world struct {
 	registry  common.Address
 	operator  common.Address
 	committer *ecdsa.PrivateKey
-	url       string
 	senders   []*ecdsa.PrivateKey
 	dataDir   string
 
@@ -135,54 +126,6 @@ func startWorld(ctx context.Context) (w *world, err error) {
 		return w, err
 	}
 	cleanups = append(cleanups, func() { _ = os.RemoveAll(w.dataDir) })
-	secret := n.EL().JWTSecret()
-	apiCfg := api.DefaultConfig()
-	apiCfg.RateLimit = 0
-	svc, err := sidecar.New(sidecar.Config{
-		BeaconURL: n.BeaconURL(), ExecutionURL: n.EL().HTTPEndpoint(), Registry: k.Registry,
-		DataDir: w.dataDir, Listen: "127.0.0.1:0",
-		ValidatorKeys: []*bls.SecretKey{validator}, Committer: admission.NewKeySigner(committer),
-		Admission: admission.Config{
-			Slasher: k.Slasher, Operator: operator, GasBudgetPerSlot: worldGasLimit,
-			Pricing:     admission.Pricing{MinPriorityFee: big.NewInt(1e9), FeeSlope: big.NewInt(0)},
-			Slash:       admission.DefaultSlashPolicy(),
-			SlashWindow: 8000,
-		},
-		API:          apiCfg,
-		PollInterval: 500 * time.Millisecond,
-		Building: sidecar.BuildingConfig{
-			BuilderListen: "127.0.0.1:0", EngineURL: n.EL().EngineEndpoint(), JWTSecret: &secret,
-			FeeRecipient: common.Address{0xfe, 0xe0},
-			SoftTimeout:  600 * time.Millisecond, HardTimeout: 1200 * time.Millisecond,
-		},
-	}, zerolog.Nop(), nil)
-	if err != nil {
-		return w, fmt.Errorf("sidecar config: %w", err)
-	}
-	svcCtx, svcCancel := context.WithCancel(context.Background())
-	svcDone := make(chan error, 1)
-	go func() { svcDone <- svc.Run(svcCtx) }()
-	cleanups = append(cleanups, func() {
-		svcCancel()
-		select {
-		case <-svcDone:
-		case <-time.After(15 * time.Second):
-		}
-	})
-	select {
-	case <-svc.Started():
-	case err := <-svcDone:
-		return w, fmt.Errorf("sidecar stopped: %w", err)
-	case <-time.After(30 * time.Second):
-		return w, errors.New("sidecar did not start within 30 s")
-	case <-ctx.Done():
-		return w, ctx.Err()
-	}
-	w.url = "http://" + svc.Addr().String()
-	n.SetBuilderURL("http://" + svc.BuilderAddr().String())
-	if err := waitReady(ctx, w.url+"/readyz", 30*time.Second); err != nil {
-		return w, err
-	}
 	return w, nil
 }
 
@@ -262,7 +205,7 @@ func (w *world) loadOnce(ctx context.Context, n int, cfg loadgen.Config) (*loadg
 		return nil, err
 	}
 	if cfg.URL == "" {
-		cfg.URL = w.url
+		return nil, fmt.Errorf("%w: no sidecar to drive", ErrBenchmark)
 	}
 	cfg.ChainID, cfg.Slasher = w.chainID, w.slasher
 	cfg.Senders, cfg.StartNonces = senders, make([]uint64, n)

@@ -3,18 +3,22 @@
 // sidecar expects — and measures latency and throughput. `pledge bench
 // requests` runs it; the end-to-end tests use it as the load under which the
 // sidecar is killed.
+//
+// Two shapes of load: with a Rate the generator is open-loop (a request is
+// due every 1/Rate whatever the answers do, so a slow sidecar cannot slow
+// the load down and hide its own latency); without one every worker sends
+// its next request as soon as the previous is answered (the throughput
+// shape). Transactions can be signed before the clock starts (Presign), so
+// the generator's own secp256k1 work stays out of the measured seconds.
 package loadgen
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
-	"net/http"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -34,6 +38,10 @@ const (
 	codeSlotFull       = -32010
 )
 
+// lateAfter is how far behind its due time an open-loop request may start
+// before it counts as late (the generator could not keep the rate).
+const lateAfter = time.Millisecond
+
 // Config describes the load.
 type Config struct {
 	// URL is the sidecar's user API (JSON-RPC on POST /).
@@ -42,15 +50,17 @@ type Config struct {
 	ChainID *big.Int
 	// Slasher is named in every request.
 	Slasher common.Address
-	// Senders are funded accounts; each is driven by one worker, with nonces
-	// starting at StartNonces[i] (its nonce at the head, or after promises).
+	// Senders are funded accounts with nonces starting at StartNonces[i]
+	// (its nonce at the head, or after promises). A sender has at most one
+	// request in flight: its next nonce stacks on the previous promise.
 	Senders     []*ecdsa.PrivateKey
 	StartNonces []uint64
-	// Rate is the valid requests per second over all workers; 0 sends as fast
-	// as the workers can.
+	// Rate is the valid requests per second, sent open-loop by whichever
+	// sender is idle; 0 sends as fast as the senders' answers come back.
 	Rate float64
-	// InvalidRate is the invalid requests per second sent beside (a nonce
-	// gap: decoded, signature-checked and refused by the rules).
+	// InvalidRate is the invalid requests per second sent beside, up to 64
+	// in flight (a nonce gap: decoded, signature-checked and refused by the
+	// rules).
 	InvalidRate float64
 	// Duration bounds the run; Requests, when > 0, stops it after that many
 	// valid requests.
@@ -58,6 +68,23 @@ type Config struct {
 	Requests int
 	// GasFeeCap and GasTipCap of the generated transfers.
 	GasFeeCap, GasTipCap *big.Int
+	// Presign is how many transactions each sender signs before the clock
+	// starts (more are signed on the way if needed); 0 signs each request's
+	// transaction just before sending it. Invalid requests come from a
+	// pre-signed pool of up to Presign×len(Senders) (at least 1,024) when
+	// Presign > 0.
+	Presign int
+	// SkipSlots makes requests skip the first SkipSlots offered slots, so a
+	// throughput run fills slots whose blocks are built after it ends.
+	SkipSlots int
+	// Batch, when > 1, sends valid requests as JSON-RPC batches of Batch
+	// calls, one per sender (closed loop only).
+	Batch int
+	// ValidFrom and InvalidFrom are local IPs the connections are made from
+	// (sender i uses ValidFrom[i mod len]); the sidecar's rate limit is per
+	// client IP. Empty: the system's choice.
+	ValidFrom   []string
+	InvalidFrom string
 	// OnPromise, when set, is called for every acknowledged promise.
 	OnPromise func(requestHash common.Hash, sc *protocol.SignedCommitment)
 }
@@ -69,6 +96,14 @@ type Result struct {
 	Invalid   Counts
 	Latencies []time.Duration // of acknowledged valid requests, sorted
 	Errors    map[int]int     // JSON-RPC error code → count, valid requests
+	// Late counts open-loop requests that started more than 1 ms after they
+	// were due: the generator, not the sidecar, fell behind.
+	Late int
+	// SignedDuring counts transactions signed inside the measured time
+	// (the pre-signed ones ran out).
+	SignedDuring int
+	// FirstError is the first failure (not a refusal) of a valid request.
+	FirstError error
 }
 
 // Counts of one kind of request.
@@ -102,103 +137,47 @@ func (r *Result) String() string {
 		r.Percentile(50), r.Percentile(90), r.Percentile(99), r.Percentile(100), r.Throughput(), r.Elapsed.Round(time.Millisecond))
 }
 
-type rpcError struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
+// sender is one funded account and where it is.
+type sender struct {
+	key    *ecdsa.PrivateKey
+	client *client
+	nonce  uint64
+	slot   uint64 // the earliest slot its next request may name
+	base   uint64 // nonce of signed[0]
+	signed [][]byte
+	done   bool // out of step (a nonce or balance refusal): no more requests
 }
 
-func (e *rpcError) Error() string { return fmt.Sprintf("%d %s", e.Code, e.Message) }
-
-// client speaks the sidecar's JSON-RPC.
-type client struct {
-	url  string
-	http *http.Client
-	id   atomic.Uint64
+// raw returns the signed transaction for the sender's current nonce.
+func (s *sender) raw(g *gen) ([]byte, bool, error) {
+	if i := s.nonce - s.base; s.nonce >= s.base && i < uint64(len(s.signed)) {
+		return s.signed[i], false, nil
+	}
+	raw, err := g.sign(s.key, s.nonce, g.to, big.NewInt(1))
+	return raw, true, err
 }
 
-func (c *client) call(ctx context.Context, method string, params any, out any) error {
-	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": c.id.Add(1), "method": method, "params": params})
+// gen is one run's shared state.
+type gen struct {
+	cfg    Config
+	signer types.Signer
+	to     common.Address
+	book   *slotBook
+
+	mu  sync.Mutex
+	res *Result
+
+	requests atomic.Int64 // valid requests started
+}
+
+func (g *gen) sign(key *ecdsa.PrivateKey, nonce uint64, to common.Address, value *big.Int) ([]byte, error) {
+	tx, err := types.SignNewTx(key, g.signer, &types.DynamicFeeTx{
+		ChainID: g.cfg.ChainID, Nonce: nonce, GasTipCap: g.cfg.GasTipCap, GasFeeCap: g.cfg.GasFeeCap, Gas: 21_000, To: &to, Value: value,
+	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return err
-	}
-	var env struct {
-		Result json.RawMessage `json:"result"`
-		Error  *rpcError       `json:"error"`
-	}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return fmt.Errorf("%s: HTTP %d, not JSON-RPC: %.200s", method, resp.StatusCode, data)
-	}
-	if env.Error != nil {
-		return env.Error
-	}
-	if out != nil {
-		return json.Unmarshal(env.Result, out)
-	}
-	return nil
-}
-
-// slotBook tracks the slots on offer; workers move to a later slot when one
-// fills up or its deadline passes.
-type slotBook struct {
-	c     *client
-	mu    sync.Mutex
-	slots []uint64
-	at    time.Time
-}
-
-func (b *slotBook) refresh(ctx context.Context) error {
-	var resp protocol.SlotInfoResponse
-	if err := b.c.call(ctx, "slots", []any{}, &resp); err != nil {
-		return fmt.Errorf("slots: %w", err)
-	}
-	slots := make([]uint64, 0, len(resp.Slots))
-	for _, s := range resp.Slots {
-		slots = append(slots, s.Slot)
-	}
-	slices.Sort(slots)
-	b.mu.Lock()
-	b.slots, b.at = slots, time.Now()
-	b.mu.Unlock()
-	return nil
-}
-
-// after returns the first offered slot >= min, refreshing when none is known.
-func (b *slotBook) after(ctx context.Context, min uint64) (uint64, error) {
-	for attempt := 0; ; attempt++ {
-		b.mu.Lock()
-		for _, s := range b.slots {
-			if s >= min {
-				b.mu.Unlock()
-				return s, nil
-			}
-		}
-		stale := time.Since(b.at) > 200*time.Millisecond
-		b.mu.Unlock()
-		if attempt > 0 && !stale {
-			select {
-			case <-ctx.Done():
-				return 0, ctx.Err()
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
-		if err := b.refresh(ctx); err != nil {
-			return 0, err
-		}
-	}
+	return tx.MarshalBinary()
 }
 
 // Run drives the sidecar until the duration or request count is reached.
@@ -212,159 +191,354 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.GasFeeCap == nil || cfg.GasTipCap == nil {
 		return nil, errors.New("loadgen: gas fee cap and tip cap are required")
 	}
-	c := &client{url: cfg.URL, http: &http.Client{
-		Timeout:   10 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: len(cfg.Senders) + 8},
-	}}
-	book := &slotBook{c: c}
-	if err := book.refresh(ctx); err != nil {
+	if cfg.Batch > 1 && cfg.Rate > 0 {
+		return nil, errors.New("loadgen: batches are sent closed-loop only (no rate)")
+	}
+	g := &gen{
+		cfg: cfg, signer: types.LatestSignerForChainID(cfg.ChainID),
+		to:  common.HexToAddress("0x000000000000000000000000000000000000dEaD"),
+		res: &Result{Errors: map[int]int{}},
+	}
+	clients, err := newClients(cfg.URL, cfg.ValidFrom, len(cfg.Senders)+8)
+	if err != nil {
 		return nil, err
 	}
+	g.book = &slotBook{c: clients[0], skip: cfg.SkipSlots}
+	if err := g.book.refresh(ctx); err != nil {
+		return nil, err
+	}
+	senders := make([]*sender, len(cfg.Senders))
+	for i, key := range cfg.Senders {
+		senders[i] = &sender{key: key, client: clients[i%len(clients)], nonce: cfg.StartNonces[i], base: cfg.StartNonces[i]}
+	}
+	if err := g.presign(ctx, senders); err != nil {
+		return nil, err
+	}
+	var invalid [][]byte
+	if cfg.InvalidRate > 0 {
+		if invalid, err = g.invalidPool(ctx); err != nil {
+			return nil, err
+		}
+	}
+
 	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
-
-	var (
-		mu    sync.Mutex
-		res   = &Result{Errors: map[int]int{}}
-		ticks <-chan time.Time
-		valid atomic.Int64
-	)
-	if cfg.Rate > 0 {
-		t := time.NewTicker(time.Duration(float64(time.Second) / cfg.Rate))
-		defer t.Stop()
-		ticks = t.C
-	}
-	signer := types.LatestSignerForChainID(cfg.ChainID)
-	to := common.HexToAddress("0x000000000000000000000000000000000000dEaD")
 	start := time.Now()
 	var wg sync.WaitGroup
-	for i, key := range cfg.Senders {
-		nonce := cfg.StartNonces[i]
-		wg.Go(func() {
-			slot := uint64(0)
-			for ctx.Err() == nil {
-				if cfg.Requests > 0 && valid.Load() >= int64(cfg.Requests) {
-					return
-				}
-				if ticks != nil {
-					select {
-					case <-ctx.Done():
-						return
-					case <-ticks:
-					}
-				}
-				s, err := book.after(ctx, slot)
-				if err != nil {
-					return
-				}
-				slot = s
-				tx, err := types.SignNewTx(key, signer, &types.DynamicFeeTx{
-					ChainID: cfg.ChainID, Nonce: nonce, GasTipCap: cfg.GasTipCap, GasFeeCap: cfg.GasFeeCap, Gas: 21_000, To: &to, Value: big.NewInt(1),
-				})
-				if err != nil {
-					return
-				}
-				raw, _ := tx.MarshalBinary()
-				payload, _ := protocol.EncodeRequestPayload(slot, [][]byte{raw})
-				req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: cfg.Slasher}
-				var sc protocol.SignedCommitment
-				valid.Add(1)
-				t0 := time.Now()
-				err = c.call(ctx, "commitmentRequest", []any{req}, &sc)
-				lat := time.Since(t0)
-				var rerr *rpcError
-				mu.Lock()
-				res.Valid.Sent++
-				switch {
-				case err == nil:
-					res.Valid.OK++
-					res.Latencies = append(res.Latencies, lat)
-				case errors.As(err, &rerr):
-					res.Valid.Refused++
-					res.Errors[rerr.Code]++
-				default:
-					if ctx.Err() == nil {
-						res.Valid.Failed++
-					}
-				}
-				mu.Unlock()
-				switch {
-				case err == nil:
-					nonce++
-					if cfg.OnPromise != nil {
-						cfg.OnPromise(sc.Commitment.RequestHash, &sc)
-					}
-				case rerr != nil && (rerr.Code == codeSlotFull || rerr.Code == codeDeadlinePassed || rerr.Code == codeSlotNotOffered):
-					slot++ // same nonce, a later slot
-				case rerr != nil:
-					return // the sender is out of step (nonce, balance): stop it rather than spin
-				}
-			}
-		})
-	}
 	if cfg.InvalidRate > 0 {
-		wg.Go(func() { invalidLoad(ctx, c, book, cfg, signer, &mu, res) })
+		ic, err := newClients(cfg.URL, []string{cfg.InvalidFrom}, 72)
+		if err != nil {
+			return nil, err
+		}
+		wg.Go(func() { g.invalidLoad(ctx, ic[0], invalid) })
+	}
+	switch {
+	case cfg.Rate > 0:
+		g.openLoop(ctx, senders, start)
+	case cfg.Batch > 1:
+		for group := range slices.Chunk(senders, cfg.Batch) {
+			wg.Go(func() { g.closedLoop(ctx, group) })
+		}
+	default:
+		for _, s := range senders {
+			wg.Go(func() { g.closedLoop(ctx, []*sender{s}) })
+		}
 	}
 	wg.Wait()
-	res.Elapsed = time.Since(start)
-	slices.Sort(res.Latencies)
-	return res, nil
+	g.res.Elapsed = time.Since(start)
+	slices.Sort(g.res.Latencies)
+	return g.res, nil
+}
+
+// presign signs cfg.Presign transactions per sender on every core.
+func (g *gen) presign(ctx context.Context, senders []*sender) error {
+	if g.cfg.Presign <= 0 {
+		return nil
+	}
+	return parallel(ctx, len(senders), func(i int) error {
+		s := senders[i]
+		s.signed = make([][]byte, g.cfg.Presign)
+		for k := range s.signed {
+			raw, err := g.sign(s.key, s.base+uint64(k), g.to, big.NewInt(1))
+			if err != nil {
+				return err
+			}
+			s.signed[k] = raw
+		}
+		return nil
+	})
+}
+
+// invalidPool signs the invalid transactions: far-future nonces (a gap)
+// from a few fresh keys. With Presign they are signed before the clock
+// starts and reused round-robin (a refused request leaves no trace, so a
+// repeat costs the sidecar the same); without, each is signed on the way.
+func (g *gen) invalidPool(ctx context.Context) ([][]byte, error) {
+	n := 0
+	if g.cfg.Presign > 0 {
+		n = max(1024, g.cfg.Presign*len(g.cfg.Senders))
+		n = min(n, 100_000)
+	}
+	keys := make([]*ecdsa.PrivateKey, 16)
+	for i := range keys {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = k
+	}
+	pool := make([][]byte, max(n, len(keys)))
+	to := common.HexToAddress("0x000000000000000000000000000000000000bEEF")
+	err := parallel(ctx, len(pool), func(i int) error {
+		raw, err := g.sign(keys[i%len(keys)], 1<<40+uint64(i), to, new(big.Int))
+		pool[i] = raw
+		return err
+	})
+	if n == 0 {
+		return nil, err // sign on the way: the pool only checked the keys
+	}
+	return pool, err
+}
+
+// openLoop starts a request every 1/Rate on an idle sender.
+func (g *gen) openLoop(ctx context.Context, senders []*sender, start time.Time) {
+	idle := make(chan *sender, len(senders))
+	for _, s := range senders {
+		idle <- s
+	}
+	interval := time.Duration(float64(time.Second) / g.cfg.Rate)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for i := 0; ; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(d):
+			}
+		}
+		if ctx.Err() != nil || g.enough() {
+			return
+		}
+		var s *sender
+		select {
+		case s = <-idle:
+		case <-ctx.Done():
+			return
+		}
+		if s.done {
+			continue // out of step: taken out of the rotation
+		}
+		late := time.Since(due) > lateAfter
+		wg.Go(func() {
+			if late {
+				g.mu.Lock()
+				g.res.Late++
+				g.mu.Unlock()
+			}
+			g.send(ctx, []*sender{s})
+			idle <- s
+		})
+	}
+}
+
+// closedLoop sends the group's next requests as soon as the last are
+// answered, as one call or one batch.
+func (g *gen) closedLoop(ctx context.Context, group []*sender) {
+	for ctx.Err() == nil && !g.enough() {
+		live := group[:0:0]
+		for _, s := range group {
+			if !s.done {
+				live = append(live, s)
+			}
+		}
+		if len(live) == 0 {
+			return
+		}
+		g.send(ctx, live)
+	}
+}
+
+func (g *gen) enough() bool {
+	return g.cfg.Requests > 0 && g.requests.Load() >= int64(g.cfg.Requests)
+}
+
+// send makes one request per sender (one call, or a batch) and moves each
+// sender on by its answer.
+func (g *gen) send(ctx context.Context, group []*sender) {
+	calls := make([]call, 0, len(group))
+	var signedDuring int
+	for _, s := range group {
+		slot, err := g.book.after(ctx, s.slot)
+		if err != nil {
+			return
+		}
+		s.slot = slot
+		raw, fresh, err := s.raw(g)
+		if err != nil {
+			return
+		}
+		if fresh {
+			signedDuring++
+		}
+		payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+		if err != nil {
+			return
+		}
+		calls = append(calls, call{method: "commitmentRequest",
+			params: protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: g.cfg.Slasher}})
+	}
+	g.requests.Add(int64(len(calls)))
+	t0 := time.Now()
+	answers, err := group[0].client.batch(ctx, calls, g.cfg.Batch > 1)
+	lat := time.Since(t0)
+
+	g.mu.Lock()
+	g.res.SignedDuring += signedDuring
+	for i, s := range group {
+		g.res.Valid.Sent++
+		var a answer
+		if err == nil {
+			a = answers[i]
+		}
+		var rerr *rpcError
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				g.res.Valid.Failed++
+				if g.res.FirstError == nil {
+					g.res.FirstError = err
+				}
+			}
+		case a.err != nil:
+			rerr = a.err
+			g.res.Valid.Refused++
+			g.res.Errors[rerr.Code]++
+		default:
+			g.res.Valid.OK++
+			g.res.Latencies = append(g.res.Latencies, lat)
+		}
+		switch {
+		case err == nil && a.err == nil:
+			s.nonce++
+		case rerr != nil && (rerr.Code == codeDeadlinePassed || rerr.Code == codeSlotNotOffered):
+			g.book.passed(s.slot)
+			s.slot++ // same nonce, a later slot
+		case rerr != nil && rerr.Code == codeSlotFull:
+			s.slot++
+		case rerr != nil:
+			s.done = true // out of step (nonce, balance): stop it rather than spin
+		case ctx.Err() == nil:
+			// A transport failure: the promise may or may not exist, so the
+			// sender's next nonce is unknown.
+			s.done = true
+		}
+	}
+	g.mu.Unlock()
+	if g.cfg.OnPromise != nil && err == nil {
+		for _, a := range answers {
+			if a.err == nil && a.sc != nil {
+				g.cfg.OnPromise(a.sc.Commitment.RequestHash, a.sc)
+			}
+		}
+	}
 }
 
 // invalidLoad sends requests that decode and verify but break the nonce
-// rule: the rejection path every validation step runs through.
-func invalidLoad(ctx context.Context, c *client, book *slotBook, cfg Config, signer types.Signer, mu *sync.Mutex, res *Result) {
+// rule (the rejection path every validation step runs through), up to 64
+// in flight, at InvalidRate.
+func (g *gen) invalidLoad(ctx context.Context, c *client, pool [][]byte) {
 	key, err := crypto.GenerateKey()
 	if err != nil {
 		return
 	}
 	to := common.HexToAddress("0x000000000000000000000000000000000000bEEF")
-	t := time.NewTicker(time.Duration(float64(time.Second) / cfg.InvalidRate))
-	defer t.Stop()
+	interval := time.Duration(float64(time.Second) / g.cfg.InvalidRate)
 	sem := make(chan struct{}, 64)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for n := uint64(1 << 40); ; n++ {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	start := time.Now()
+	for i := 0; ; i++ {
+		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(d):
+			}
 		}
-		slot, err := book.after(ctx, 0)
-		if err != nil {
-			return
-		}
-		tx, err := types.SignNewTx(key, signer, &types.DynamicFeeTx{
-			ChainID: cfg.ChainID, Nonce: n, GasTipCap: cfg.GasTipCap, GasFeeCap: cfg.GasFeeCap, Gas: 21_000, To: &to,
-		})
-		if err != nil {
-			return
-		}
-		raw, _ := tx.MarshalBinary()
-		payload, _ := protocol.EncodeRequestPayload(slot, [][]byte{raw})
-		req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: cfg.Slasher}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			return
 		}
+		slot, err := g.book.after(ctx, 0)
+		if err != nil {
+			<-sem
+			return
+		}
+		var raw []byte
+		if len(pool) > 0 {
+			raw = pool[i%len(pool)]
+		} else if raw, err = g.sign(key, 1<<41+uint64(i), to, new(big.Int)); err != nil {
+			<-sem
+			return
+		}
+		payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+		if err != nil {
+			<-sem
+			return
+		}
+		req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: g.cfg.Slasher}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			err := c.call(ctx, "commitmentRequest", []any{req}, nil)
-			var rerr *rpcError
-			mu.Lock()
-			res.Invalid.Sent++
+			answers, err := c.batch(ctx, []call{{method: "commitmentRequest", params: req}}, false)
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			g.res.Invalid.Sent++
 			switch {
-			case err == nil:
-				res.Invalid.OK++ // a bug in the sidecar: reported by the caller
-			case errors.As(err, &rerr):
-				res.Invalid.Refused++
-			default:
+			case err != nil:
 				if ctx.Err() == nil {
-					res.Invalid.Failed++
+					g.res.Invalid.Failed++
 				}
+			case answers[0].err != nil:
+				g.res.Invalid.Refused++
+			default:
+				g.res.Invalid.OK++ // a bug in the sidecar: reported by the caller
 			}
-			mu.Unlock()
 		})
 	}
+}
+
+// parallel runs fn(0..n-1) on every core and returns the first error.
+func parallel(ctx context.Context, n int, fn func(i int) error) error {
+	var (
+		next  atomic.Int64
+		first error
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
 }

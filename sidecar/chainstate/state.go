@@ -9,11 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/singleflight"
 )
@@ -36,6 +39,16 @@ type EL interface {
 	BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
 	CodeAt(ctx context.Context, account common.Address, blockNumber *big.Int) ([]byte, error)
 }
+
+// Prefetch bounds: how many accounts of the old head are read again at a
+// new one before it is switched to, how many go in one JSON-RPC batch (three
+// calls each; go-ethereum refuses batches over 1,000 calls by default), and
+// how long the switch may wait for them.
+const (
+	prefetchMax    = 4096
+	prefetchBatch  = 300
+	prefetchBudget = 250 * time.Millisecond
+)
 
 // Account is an account's state at one head block.
 type Account struct {
@@ -155,10 +168,24 @@ func (s *State) Refresh(ctx context.Context) (*types.Header, error) {
 	if s.head != nil && s.head.Hash() == h.Hash() {
 		return s.head, nil
 	}
+	// Before switching, read the accounts of the old head's cache at the
+	// new one: the senders of the last block are the next block's, and a
+	// request should not wait for its sender's first read after a head
+	// (nor the templates' re-check queue behind it). Until the switch,
+	// everything still reads the old head, consistently.
+	old, hot := s.head, s.hot()
+	s.mu.Unlock()
+	start := time.Now()
+	warm := s.prefetch(ctx, hot, h.Number)
+	s.mu.Lock()
+	if s.head != old && s.head != nil && s.head.Number.Cmp(h.Number) >= 0 {
+		return s.head, nil // another Refresh switched to this head or a newer one meanwhile
+	}
 	s.head = h
 	s.gen++
-	clear(s.cache)
-	s.log.Debug().Uint64("block", h.Number.Uint64()).Msg("new head")
+	s.cache = warm
+	s.log.Debug().Uint64("block", h.Number.Uint64()).Int("prefetched", len(warm)).Int("hot", len(hot)).
+		Dur("prefetch", time.Since(start)).Msg("new head")
 	for _, c := range s.subs {
 		// Keep only the newest head in each subscriber's one-slot buffer: a
 		// slow consumer wants the latest state, never a backlog.
@@ -252,6 +279,95 @@ func (s *State) Account(ctx context.Context, addr common.Address) (Account, erro
 			return Account{}, r.Err
 		}
 		return r.Val.(Account), nil
+	}
+}
+
+// hot returns up to prefetchMax addresses of the current cache. Called with
+// mu held.
+func (s *State) hot() []common.Address {
+	out := make([]common.Address, 0, min(len(s.cache), prefetchMax))
+	for a := range s.cache {
+		if len(out) == prefetchMax {
+			break
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// prefetch reads addrs at block number within prefetchBudget; an account
+// that could not be read in time is left out (read on demand later). With
+// an RPC client underneath it sends JSON-RPC batches (three calls per
+// account, prefetchBatch accounts per batch), else one fetch per account.
+func (s *State) prefetch(ctx context.Context, addrs []common.Address, number *big.Int) map[common.Address]Account {
+	out := make(map[common.Address]Account, len(addrs))
+	if len(addrs) == 0 {
+		return out
+	}
+	ctx, cancel := context.WithTimeout(ctx, min(prefetchBudget, s.timeout))
+	defer cancel()
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
+	put := func(a common.Address, acc Account) {
+		mu.Lock()
+		out[a] = acc
+		mu.Unlock()
+	}
+	if c, ok := s.el.(interface{ Client() *rpc.Client }); ok && c.Client() != nil {
+		rc := c.Client()
+		sem := make(chan struct{}, 4)
+		for chunk := range slices.Chunk(addrs, prefetchBatch) {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				batchFetch(ctx, rc, chunk, number, put)
+			})
+		}
+		wg.Wait()
+		return out
+	}
+	next := make(chan common.Address)
+	for range min(16, len(addrs)) {
+		wg.Go(func() {
+			for a := range next {
+				if acc, err := s.fetch(ctx, a, number); err == nil {
+					put(a, acc)
+				}
+			}
+		})
+	}
+	for _, a := range addrs {
+		next <- a
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// batchFetch reads nonce, balance and code of addrs at number in one
+// JSON-RPC batch and hands every account read in full to put.
+func batchFetch(ctx context.Context, rc *rpc.Client, addrs []common.Address, number *big.Int, put func(common.Address, Account)) {
+	block := hexutil.EncodeBig(number)
+	nonces := make([]hexutil.Uint64, len(addrs))
+	balances := make([]hexutil.Big, len(addrs))
+	codes := make([]hexutil.Bytes, len(addrs))
+	elems := make([]rpc.BatchElem, 0, 3*len(addrs))
+	for i, a := range addrs {
+		elems = append(elems,
+			rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{a, block}, Result: &nonces[i]},
+			rpc.BatchElem{Method: "eth_getBalance", Args: []any{a, block}, Result: &balances[i]},
+			rpc.BatchElem{Method: "eth_getCode", Args: []any{a, block}, Result: &codes[i]})
+	}
+	if err := rc.BatchCallContext(ctx, elems); err != nil {
+		return
+	}
+	for i, a := range addrs {
+		if elems[3*i].Error != nil || elems[3*i+1].Error != nil || elems[3*i+2].Error != nil {
+			continue
+		}
+		put(a, Account{Nonce: uint64(nonces[i]), Balance: (*big.Int)(&balances[i]), HasCode: len(codes[i]) > 0, Block: number.Uint64()})
 	}
 }
 
