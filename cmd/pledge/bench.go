@@ -25,6 +25,11 @@ const (
 	flagRequests    = "requests"
 	flagFeeCap      = "fee-cap"
 	flagTip         = "tip"
+	flagPresign     = "presign"
+	flagBatch       = "batch"
+	flagSkipSlots   = "skip-slots"
+	flagFrom        = "from"
+	flagInvalidFrom = "invalid-from"
 	flagQuick       = "quick"
 	flagOnly        = "only"
 )
@@ -66,6 +71,11 @@ func benchCommand() *cli.Command {
 				&cli.IntFlag{Name: flagRequests, Usage: "stop after this many valid requests (0: run for the duration)", EnvVars: envVars(flagRequests)},
 				str(flagFeeCap, "max fee per gas of the generated transactions", "100gwei"),
 				str(flagTip, "priority fee per gas of the generated transactions", "5gwei"),
+				&cli.IntFlag{Name: flagPresign, Usage: "transactions each sender signs before the clock starts (0: sign each just before sending it)", EnvVars: envVars(flagPresign)},
+				&cli.IntFlag{Name: flagBatch, Usage: "send valid requests as JSON-RPC batches of this many calls, one per sender (needs --rate 0)", EnvVars: envVars(flagBatch)},
+				&cli.IntFlag{Name: flagSkipSlots, Usage: "pass over the first N offered slots (fill slots that are not built during the run)", EnvVars: envVars(flagSkipSlots)},
+				&cli.StringSliceFlag{Name: flagFrom, Usage: "local IPs the valid requests come from, round-robin over senders (the sidecar's rate limit is per IP)", EnvVars: envVars(flagFrom)},
+				str(flagInvalidFrom, "local IP the invalid requests come from", ""),
 			},
 			Action: runBenchRequests,
 		}},
@@ -136,6 +146,8 @@ func runBenchRequests(c *cli.Context) error {
 		Rate: c.Float64(flagRate), InvalidRate: c.Float64(flagInvalidRate),
 		Duration: c.Duration(flagDuration), Requests: c.Int(flagRequests),
 		GasFeeCap: feeCap, GasTipCap: tip,
+		Presign: c.Int(flagPresign), Batch: c.Int(flagBatch), SkipSlots: c.Int(flagSkipSlots),
+		ValidFrom: c.StringSlice(flagFrom), InvalidFrom: c.String(flagInvalidFrom),
 	})
 	if err != nil {
 		return err
@@ -145,6 +157,12 @@ func runBenchRequests(c *cli.Context) error {
 	fmt.Fprintf(w, "invalid requests  sent %d  refused %d  (accepted: %d)\n", res.Invalid.Sent, res.Invalid.Refused, res.Invalid.OK)
 	fmt.Fprintf(w, "latency           p50 %s  p90 %s  p99 %s  max %s\n", res.Percentile(50), res.Percentile(90), res.Percentile(99), res.Percentile(100))
 	fmt.Fprintf(w, "throughput        %.0f promises/s over %s\n", res.Throughput(), res.Elapsed.Round(time.Millisecond))
+	if res.Late > 0 || res.SignedDuring > 0 {
+		fmt.Fprintf(w, "generator         %d requests sent >1 ms late, %d txs signed during the run\n", res.Late, res.SignedDuring)
+	}
+	if res.FirstError != nil {
+		fmt.Fprintf(w, "first failure     %v\n", res.FirstError)
+	}
 	if len(res.Errors) > 0 {
 		fmt.Fprintf(w, "refusals by code  %v\n", res.Errors)
 	}

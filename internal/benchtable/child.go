@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"math"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -212,4 +216,70 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.buf.String()
+}
+
+// admissionHist reads the child's pledge_admission_request_seconds buckets
+// of accepted requests from /metrics: upper bound (s) → cumulative count.
+// The bounds are the engine's: the row needs 1 ms among them.
+func (c *childSidecar) admissionHist(ctx context.Context) (map[float64]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("read the sidecar's metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read the sidecar's metrics: %w", err)
+	}
+	const prefix = `pledge_admission_request_seconds_bucket{accepted="true",le="`
+	out := map[float64]float64{}
+	for line := range strings.SplitSeq(string(body), "\n") {
+		rest, ok := strings.CutPrefix(line, prefix)
+		if !ok {
+			continue
+		}
+		le, count, ok := strings.Cut(rest, `"} `)
+		if !ok {
+			return nil, fmt.Errorf("metrics line %q: %w", line, ErrUnreadable)
+		}
+		bound, err := strconv.ParseFloat(le, 64)
+		if err != nil {
+			return nil, fmt.Errorf("metrics line %q: %w", line, err)
+		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(count), 64)
+		if err != nil {
+			return nil, fmt.Errorf("metrics line %q: %w", line, err)
+		}
+		out[bound] = n
+	}
+	return out, nil // empty before the first accepted request
+}
+
+// histSummary describes the requests between two histogram reads: the
+// share answered within 1 ms inside the sidecar and the bucket bound under
+// which 99 % were.
+func histSummary(before, after map[float64]float64) string {
+	bounds := make([]float64, 0, len(after))
+	for b := range after {
+		bounds = append(bounds, b)
+	}
+	slices.Sort(bounds)
+	total := after[math.Inf(1)] - before[math.Inf(1)]
+	if total <= 0 {
+		return "no accepted request in the sidecar's histogram"
+	}
+	p99 := math.Inf(1)
+	for _, b := range bounds {
+		if (after[b]-before[b])/total >= 0.99 {
+			p99 = b
+			break
+		}
+	}
+	within := (after[1e-3] - before[1e-3]) / total
+	return fmt.Sprintf("inside the sidecar (pledge_admission_request_seconds): %.1f%% within 1 ms, p99 <= %s",
+		100*within, time.Duration(p99*float64(time.Second)))
 }

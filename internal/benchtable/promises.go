@@ -70,6 +70,10 @@ func latencyRows(ctx context.Context, e *env) []Row {
 		d := e.pick(5*time.Second, 2*time.Second)
 		const senders = 256
 		cpu0, err := c.cpu()
+		var hist0 map[float64]float64
+		if err == nil {
+			hist0, err = c.admissionHist(ctx)
+		}
 		if err != nil {
 			rows = append(rows, failed("latency", err, whatP50, whatP99, whatCPU)...)
 			continue
@@ -80,8 +84,12 @@ func latencyRows(ctx context.Context, e *env) []Row {
 			err = fmt.Errorf("%w: %d (%s)", ErrTooFew, len(res.Latencies), res)
 		}
 		var cpu1 time.Duration
+		var hist1 map[float64]float64
 		if err == nil {
 			cpu1, err = c.cpu()
+		}
+		if err == nil {
+			hist1, err = c.admissionHist(ctx)
 		}
 		if err != nil {
 			rows = append(rows, failed("latency", err, whatP50, whatP99, whatCPU)...)
@@ -90,7 +98,8 @@ func latencyRows(ctx context.Context, e *env) []Row {
 		p99 := Row{ID: "latency", What: whatP99, Value: ms(res.Percentile(99)), Unit: "ms",
 			Note: fmt.Sprintf("%d promises in %s (%.0f/s achieved)%s, p90 %s, max %s, %d sent >1 ms late; open-loop over %d senders, txs signed before the clock; a synced Pebble write per promise",
 				res.Valid.OK, res.Elapsed.Round(time.Millisecond), res.Throughput(), refusals(res),
-				res.Percentile(90).Round(time.Microsecond), res.Percentile(100).Round(time.Microsecond), res.Late, senders)}
+				res.Percentile(90).Round(time.Microsecond), res.Percentile(100).Round(time.Microsecond), res.Late, senders) +
+				"; " + histSummary(hist0, hist1)}
 		if v.target {
 			p99.Target = &Target{AtMost: true, Value: 1, Source: "#4"}
 			p99.Note += "; requests name slots >= 8 s ahead, none built during the run"
