@@ -119,9 +119,17 @@ type Engine struct {
 	metrics    *metrics
 
 	// mu guards everything below; it is held only for map and counter work.
-	mu        sync.Mutex
+	mu sync.Mutex
+	// byRequest and byNonce index the promises in full form: reserved, or
+	// committed for a slot not yet trimmed.
 	byRequest map[common.Hash]*entry
 	byNonce   map[nonceKey]*entry
+	// sold holds, until Prune, the nonces claimed by trimmed promises (slot
+	// behind the head): the sold-nonce rule (docs/protocol.md §9.4) is all
+	// that is left of them in memory, at one pointer-free map slot per tx.
+	sold map[nonceKey]soldTx
+	// pastDrops says why trimmed promises had been dropped, by request hash.
+	pastDrops map[common.Hash]pastDrop
 	templates map[uint64]*template
 	// live holds each account's promised txs not yet past their slot, per
 	// chain: an address has one nonce on L1 and another on each rollup.
@@ -180,6 +188,8 @@ func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer
 		now:        time.Now,
 		byRequest:  make(map[common.Hash]*entry),
 		byNonce:    make(map[nonceKey]*entry),
+		sold:       make(map[nonceKey]soldTx),
+		pastDrops:  make(map[common.Hash]pastDrop),
 		templates:  make(map[uint64]*template),
 		live:       make(map[acctKey][]*liveTx),
 		delegating: make(map[acctKey]int),

@@ -89,8 +89,8 @@ func (e *Engine) trimPast() {
 	e.mu.Lock()
 	for slot, t := range e.templates {
 		if slot < e.headSlot && !t.trimmed {
-			t.trimmed, t.entries = true, nil
 			todo = append(todo, t.all...)
+			t.trimmed, t.entries, t.all = true, nil, nil
 		}
 	}
 	e.mu.Unlock()
@@ -207,7 +207,11 @@ func (e *Engine) DroppedReason(requestHash common.Hash) (string, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	en := e.byRequest[requestHash]
-	if en == nil || en.dropped == "" {
+	if en == nil {
+		d, ok := e.pastDrops[requestHash]
+		return d.reason, ok
+	}
+	if en.dropped == "" {
 		return "", false
 	}
 	return en.dropped, true
@@ -233,16 +237,23 @@ func (e *Engine) Load(ctx context.Context) error {
 	e.mu.Lock()
 	headSlot = max(e.headSlot, headSlot)
 	e.mu.Unlock()
-	var loaded []*entry
+	var (
+		loaded []*entry
+		past   []pastPromise
+	)
 	err := e.store.Range(from, math.MaxUint64, func(rec *store.Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		build := e.entryFromRecord
 		if rec.Slot < headSlot {
-			build = e.pastEntryFromRecord
+			pp, err := e.pastFromRecord(rec)
+			if err != nil {
+				return err
+			}
+			past = append(past, pp)
+			return nil
 		}
-		en, err := build(rec)
+		en, err := e.entryFromRecord(rec)
 		if err != nil {
 			return err
 		}
@@ -258,12 +269,15 @@ func (e *Engine) Load(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.headSlot = max(e.headSlot, headSlot)
+	for _, pp := range past {
+		e.loadPast(pp)
+	}
 	for _, en := range loaded {
 		if old := e.byRequest[en.hash]; old != nil {
 			continue // already known (Load called twice)
 		}
-		if en.trimmed {
-			e.loadPast(en)
+		if t := e.templates[en.slot]; t != nil && t.trimmed {
+			e.loadPast(pastOfEntry(en)) // trimmed since a first Load
 			continue
 		}
 		e.reserve(en)
@@ -272,53 +286,81 @@ func (e *Engine) Load(ctx context.Context) error {
 		}
 		e.commit(en, en.signed, en.seq)
 	}
-	e.log.Info().Int("promises", len(loaded)).Uint64("from_slot", from).Msg("promises loaded")
+	e.log.Info().Int("promises", len(loaded)+len(past)).Uint64("from_slot", from).Msg("promises loaded")
 	return nil
 }
 
-// pastEntryFromRecord builds the trimmed entry of a stored promise whose
-// slot the head has passed (see trim) straight from the signed promise: its
-// transactions are not decoded, since only the inclusions' nonces and hashes
-// are kept.
-func (e *Engine) pastEntryFromRecord(rec *store.Record) (*entry, error) {
-	p, err := rec.Commitment.Open(e.cfg.L1ChainID)
-	if err != nil {
-		return nil, fmt.Errorf("%w: slot %d seq %d: %w", store.ErrCorrupt, rec.Slot, rec.Seq, err)
-	}
-	if len(rec.Txs) != len(p.Inclusions) || p.Slot != rec.Slot {
-		return nil, fmt.Errorf("%w: slot %d seq %d: %d txs for %d inclusions", store.ErrCorrupt, rec.Slot, rec.Seq, len(rec.Txs), len(p.Inclusions))
-	}
-	en := &entry{hash: p.RequestHash, slot: p.Slot, seq: rec.Seq, state: committed, trimmed: true, done: closedDone,
-		past:      make([]pastTx, len(p.Inclusions)),
-		entryBody: &entryBody{slash: p.SlashAmount}} // loadPast counts it, then drops the body
-	for i, inc := range p.Inclusions {
-		en.past[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
-	}
-	return en, nil
+// pastPromise is a stored promise whose slot the head has passed, as Load
+// reads it: what a trimmed promise leaves in memory (see trim).
+type pastPromise struct {
+	hash  common.Hash
+	slot  uint64
+	slash *big.Int
+	txs   []pastTx
 }
 
-// closedDone is the done channel of entries loaded already trimmed: there
-// is nothing to wait for.
+// pastTx is one tx of a pastPromise: the nonce it claims and its hash.
+type pastTx struct {
+	key  nonceKey
+	hash common.Hash
+}
+
+// pastFromRecord reads a stored promise whose slot the head has passed
+// straight from the signed promise: its transactions are not decoded, since
+// only the inclusions' nonces and hashes are kept.
+func (e *Engine) pastFromRecord(rec *store.Record) (pastPromise, error) {
+	p, err := rec.Commitment.Open(e.cfg.L1ChainID)
+	if err != nil {
+		return pastPromise{}, fmt.Errorf("%w: slot %d seq %d: %w", store.ErrCorrupt, rec.Slot, rec.Seq, err)
+	}
+	if len(rec.Txs) != len(p.Inclusions) || p.Slot != rec.Slot {
+		return pastPromise{}, fmt.Errorf("%w: slot %d seq %d: %d txs for %d inclusions", store.ErrCorrupt, rec.Slot, rec.Seq, len(rec.Txs), len(p.Inclusions))
+	}
+	pp := pastPromise{hash: p.RequestHash, slot: p.Slot, slash: p.SlashAmount, txs: make([]pastTx, len(p.Inclusions))}
+	for i, inc := range p.Inclusions {
+		pp.txs[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
+	}
+	return pp, nil
+}
+
+// pastOfEntry is pastFromRecord for an entry already built in full form.
+func pastOfEntry(en *entry) pastPromise {
+	pp := pastPromise{hash: en.hash, slot: en.slot, slash: en.slash, txs: make([]pastTx, len(en.txs))}
+	for i, t := range en.txs {
+		inc := &t.Inclusion
+		pp.txs[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
+	}
+	return pp
+}
+
+// closedDone is the done channel of trimmed entries: there is nothing to
+// wait for.
 var closedDone = func() chan struct{} {
 	c := make(chan struct{})
 	close(c)
 	return c
 }()
 
-// loadPast records a loaded trimmed entry: its nonces, its slash amount in
-// its slot's and the exposure, and its place in the slot's all list (for
-// Prune). Called with mu held.
-func (e *Engine) loadPast(en *entry) {
-	e.byRequest[en.hash] = en
-	for _, p := range en.past {
-		e.byNonce[p.key] = en
+// loadPast records a loaded promise of a passed slot as trim leaves one:
+// its nonces in sold, its slash amount in its slot's and the exposure.
+// Called with mu held.
+func (e *Engine) loadPast(pp pastPromise) {
+	if _, ok := e.byRequest[pp.hash]; ok {
+		return // already known in full form (Load called twice)
 	}
-	t := e.template(en.slot)
+	// Load reads in slot order, so the tx already sold for this slot or a
+	// later one means the promise is known (Load called twice): a tx has
+	// at most one promise per slot.
+	if s, ok := e.sold[pp.txs[0].key]; ok && s.hash == pp.txs[0].hash && s.slot >= pp.slot {
+		return
+	}
+	for _, p := range pp.txs {
+		e.markSold(p.key, p.hash, pp.slot)
+	}
+	t := e.template(pp.slot)
 	t.trimmed, t.entries = true, nil
-	t.slash.Add(t.slash, en.slash)
-	e.exposure.Add(e.exposure, en.slash)
-	en.entryBody = nil
-	t.all = insertBySeq(t.all, en)
+	t.slash.Add(t.slash, pp.slash)
+	e.exposure.Add(e.exposure, pp.slash)
 }
 
 // entryFromRecord rebuilds an entry from a stored promise. The transactions
@@ -371,6 +413,9 @@ func (e *Engine) entryFromRecord(rec *store.Record) (*entry, error) {
 	return en, nil
 }
 
+// pruneChunk is how many sold nonces Prune forgets per hold of the lock.
+const pruneChunk = 4096
+
 // Prune forgets the promises whose slash window is over, in the store and in
 // memory, and releases their exposure. It returns how many it pruned.
 func (e *Engine) Prune(ctx context.Context) (int, error) {
@@ -382,14 +427,20 @@ func (e *Engine) Prune(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	before := current - e.cfg.SlashWindow
+	// The nonces of trimmed promises are kept in no per-slot list, which
+	// would cost memory per promise: the store has the promises by slot, so
+	// they are read back from it before it deletes them.
+	keys, scanAll, err := e.soldBefore(ctx, before)
+	if err != nil {
+		return 0, err
+	}
 	n, err := e.store.Prune(before)
 	if err != nil {
 		return 0, fmt.Errorf("%w: prune promises: %w", ErrUnavailable, err)
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	// Every committed entry is in its slot's all list; reserved ones are
-	// not, and stay until they commit or fail.
+	// Every committed entry in full form is in its slot's all list; reserved
+	// ones are not, and stay until they commit or fail.
 	for slot, t := range e.templates {
 		if slot >= before {
 			continue
@@ -398,15 +449,77 @@ func (e *Engine) Prune(ctx context.Context) (int, error) {
 			if e.byRequest[en.hash] == en {
 				delete(e.byRequest, en.hash)
 			}
-			en.nonceKeys(func(k nonceKey) {
-				if e.byNonce[k] == en {
+			for _, tx := range en.txs {
+				inc := &tx.Inclusion
+				if k := (nonceKey{inc.ChainID, inc.Sender, inc.Nonce}); e.byNonce[k] == en {
 					delete(e.byNonce, k)
 				}
-			})
+			}
 			e.removeLive(en)
 		}
 		e.exposure.Sub(e.exposure, t.slash)
 		delete(e.templates, slot)
 	}
+	for h, d := range e.pastDrops {
+		if d.slot < before {
+			delete(e.pastDrops, h)
+		}
+	}
+	if scanAll {
+		for k, s := range e.sold {
+			if s.slot < before {
+				delete(e.sold, k)
+			}
+		}
+	}
+	e.mu.Unlock()
+	for len(keys) > 0 {
+		c := min(pruneChunk, len(keys))
+		e.mu.Lock()
+		for _, k := range keys[:c] {
+			// A nonce sold again for a later slot (the same tx) stays.
+			if s, ok := e.sold[k]; ok && s.slot < before {
+				delete(e.sold, k)
+			}
+		}
+		e.mu.Unlock()
+		keys = keys[c:]
+	}
 	return n, nil
+}
+
+// soldBefore reads from the store the nonces claimed by the promises of the
+// slots before `before`, when a trimmed slot is among them. scanAll is set
+// when a stored promise does not open, so its nonces are not known.
+func (e *Engine) soldBefore(ctx context.Context, before uint64) (keys []nonceKey, scanAll bool, err error) {
+	e.mu.Lock()
+	need := false
+	for slot, t := range e.templates {
+		if slot < before && t.trimmed {
+			need = true
+			break
+		}
+	}
+	e.mu.Unlock()
+	if !need {
+		return nil, false, nil
+	}
+	err = e.store.Range(0, before, func(rec *store.Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, err := rec.Commitment.Open(e.cfg.L1ChainID)
+		if err != nil {
+			scanAll = true
+			return nil
+		}
+		for _, inc := range p.Inclusions {
+			keys = append(keys, nonceKey{inc.ChainID, inc.Sender, inc.Nonce})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("%w: read the promises to prune: %w", ErrUnavailable, err)
+	}
+	return keys, scanAll, nil
 }

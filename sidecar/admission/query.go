@@ -52,9 +52,9 @@ func (e *Engine) Template(slot uint64) []Entry {
 }
 
 // Result returns the promise made for a request hash, from memory or, for a
-// promise no longer in memory, from the store.
+// promise no longer in memory (trimmed, or of a slot not loaded), from the store.
 func (e *Engine) Result(ctx context.Context, requestHash common.Hash) (*protocol.SignedCommitment, error) {
-	if sc, ok, err := e.existing(ctx, requestHash); ok {
+	if sc, ok, err := e.inMemory(ctx, requestHash); ok {
 		if err != nil {
 			// The request failed (its promise was never persisted): there is
 			// no promise, whatever the cause was.

@@ -47,7 +47,7 @@ func (e *Engine) request(ctx context.Context, req protocol.CommitmentRequest) (*
 	// that is not on offer should not cost a signature recovery. A replay of
 	// a promise made before the deadline still gets its promise back.
 	if err := e.checkSlot(pl.Slot); err != nil {
-		if sc, ok, _ := e.existing(ctx, cheapRequestHash(req.CommitmentType, pl, e.cfg.Slasher)); ok && sc != nil {
+		if sc, ok, _ := e.existing(ctx, cheapRequestHash(req.CommitmentType, pl, e.cfg.Slasher), pl.Slot); ok && sc != nil {
 			return sc, true, nil
 		}
 		return nil, false, err
@@ -56,7 +56,7 @@ func (e *Engine) request(ctx context.Context, req protocol.CommitmentRequest) (*
 	if err != nil {
 		return nil, false, err
 	}
-	if sc, ok, err := e.existing(ctx, p.hash); ok {
+	if sc, ok, err := e.existing(ctx, p.hash, p.slot); ok {
 		return sc, true, err
 	}
 	return e.admit(ctx, p)
@@ -158,8 +158,25 @@ func (e *Engine) decodeTx(raw []byte, ctype uint64) (*protocol.Tx, error) {
 }
 
 // existing returns the promise of a request already admitted or in flight,
-// waiting for an in-flight one to finish.
-func (e *Engine) existing(ctx context.Context, h common.Hash) (*protocol.SignedCommitment, bool, error) {
+// waiting for an in-flight one to finish. A promise of a trimmed slot is no
+// longer in memory: it is read from the store.
+func (e *Engine) existing(ctx context.Context, h common.Hash, slot uint64) (*protocol.SignedCommitment, bool, error) {
+	if sc, ok, err := e.inMemory(ctx, h); ok {
+		return sc, true, err
+	}
+	e.mu.Lock()
+	t := e.templates[slot]
+	trimmed := t != nil && t.trimmed
+	e.mu.Unlock()
+	if !trimmed {
+		return nil, false, nil
+	}
+	return e.stored(h)
+}
+
+// inMemory returns the promise of a request in full form (admitted or in
+// flight), waiting for an in-flight one to finish.
+func (e *Engine) inMemory(ctx context.Context, h common.Hash) (*protocol.SignedCommitment, bool, error) {
 	e.mu.Lock()
 	en := e.byRequest[h]
 	var done <-chan struct{}
@@ -172,6 +189,19 @@ func (e *Engine) existing(ctx context.Context, h common.Hash) (*protocol.SignedC
 	}
 	sc, err := e.wait(ctx, en, done)
 	return sc, true, err
+}
+
+// stored reads the promise of a request from the store.
+func (e *Engine) stored(h common.Hash) (*protocol.SignedCommitment, bool, error) {
+	rec, err := e.store.ByRequest(h)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, fmt.Errorf("%w: read promise store: %w", ErrUnavailable, err)
+	}
+	sc := rec.Commitment
+	return &sc, true, nil
 }
 
 // wait blocks until the entry is committed or failed. done is en.done as
@@ -288,6 +318,17 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 			e.mu.Unlock()
 			sc, err := e.wait(ctx, other, done)
 			return sc, true, err
+		}
+		if t := e.templates[p.slot]; t != nil && t.trimmed {
+			// The head passed the slot while the request was checked: no
+			// reservation there (its block is built), but the same request
+			// may have been promised, and trimmed, in the meantime.
+			headSlot := e.headSlot
+			e.mu.Unlock()
+			if sc, ok, err := e.stored(p.hash); ok {
+				return sc, true, err
+			}
+			return nil, false, fmt.Errorf("%w: slot %d is behind the head (slot %d)", ErrSlotNotOffered, p.slot, headSlot)
 		}
 		if pending := e.pendingOf(senders); pending != nil {
 			// An earlier nonce of a sender is still being persisted: stacking
@@ -413,12 +454,21 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 	for i, t := range p.txs {
 		inc := &t.Inclusion
 		s := keyOf(inc)
-		if other := e.byNonce[nonceKey{inc.ChainID, s.addr, inc.Nonce}]; other != nil {
+		k := nonceKey{inc.ChainID, s.addr, inc.Nonce}
+		if other := e.byNonce[k]; other != nil {
 			if !containsTx(other, inc.TxHash) {
 				return fmt.Errorf("%w: transaction %d: nonce %d of %s on chain %d is promised to another transaction (slot %d)", ErrConflict, i, inc.Nonce, s.addr, s.chain, other.slot)
 			}
 			if e.isLive(other) {
 				return fmt.Errorf("%w: transaction %d (%s) is already promised for slot %d", ErrConflict, i, inc.TxHash, other.slot)
+			}
+		}
+		if sold, ok := e.sold[k]; ok {
+			if sold.hash != inc.TxHash {
+				return fmt.Errorf("%w: transaction %d: nonce %d of %s on chain %d is promised to another transaction (slot %d)", ErrConflict, i, inc.Nonce, s.addr, s.chain, sold.slot)
+			}
+			if sold.slot > e.headSlot { // only after the head went back (a reorg)
+				return fmt.Errorf("%w: transaction %d (%s) is already promised for slot %d", ErrConflict, i, inc.TxHash, sold.slot)
 			}
 		}
 		if e.delegating[s] > 0 {
@@ -488,15 +538,11 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 }
 
 func containsTx(en *entry, h common.Hash) bool {
-	if en.entryBody != nil {
-		for _, t := range en.txs {
-			if t.Inclusion.TxHash == h {
-				return true
-			}
-		}
+	if en.entryBody == nil {
+		return false // trimmed entries are in no index; see trim
 	}
-	for _, p := range en.past {
-		if p.hash == h {
+	for _, t := range en.txs {
+		if t.Inclusion.TxHash == h {
 			return true
 		}
 	}

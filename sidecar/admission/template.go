@@ -21,17 +21,14 @@ const (
 	failed
 )
 
-// entry is one promise (one request), from reservation to pruning. What
-// only a promise whose slot is still ahead needs sits in its body, which
-// trim drops: the entries of passed slots are most of those in memory.
+// entry is one promise (one request) in full form, from reservation until
+// its slot is behind the head. What only a promise whose slot is still
+// ahead needs sits in its body, which trim drops; trim also takes the entry
+// out of every index, leaving of it only a soldTx per nonce (see Engine.sold).
 type entry struct {
 	*entryBody // nil once trimmed
 	hash       common.Hash
 	slot       uint64
-	// past replaces the body's txs once the entry is trimmed (its slot is
-	// behind the head): the nonces it claims and the txs it claims them
-	// for, all the sold-nonce rule and Prune still need.
-	past []pastTx
 
 	// Fields below are guarded by Engine.mu.
 	state   entryState
@@ -59,10 +56,18 @@ type entryBody struct {
 	signed *protocol.SignedCommitment
 }
 
-// pastTx is what a trimmed entry keeps of one of its transactions.
-type pastTx struct {
-	key  nonceKey
+// soldTx is what the engine keeps of a promised tx once its promise is
+// trimmed, under the nonce it claims: the tx and the slot it was promised
+// for. It holds no pointer, so a map of them costs the GC nothing to scan.
+type soldTx struct {
 	hash common.Hash
+	slot uint64
+}
+
+// pastDrop is why a trimmed promise had left its template (DroppedReason).
+type pastDrop struct {
+	slot   uint64
+	reason string
 }
 
 // nonceKey names a nonce: two promises for one key with different tx hashes
@@ -107,6 +112,7 @@ type template struct {
 	// all are the committed promises in persistence order, dropped ones
 	// included: a dropped bundle's L2 transactions are still posted, since
 	// posting them is always possible and is the whole of their promise.
+	// Emptied when the slot is trimmed.
 	all []*entry
 	// l2 counts each rollup's room taken by reserved and committed promises,
 	// dropped ones included (their L2 txs are still posted).
@@ -115,8 +121,9 @@ type template struct {
 	// gas bound depends on it. It never shrinks, which only over-reserves.
 	l2MaxTx int
 	// trimmed: the head is past the slot, so its promises are cut to their
-	// minimal form (entries is emptied; all keeps the trimmed entries for
-	// Prune). A promise committed after this is trimmed as it commits.
+	// minimal form (entries and all are emptied; see trim). A promise
+	// committed after this is trimmed as it commits; the slot takes no new
+	// reservation. Its promises are read from the store (replays, Result).
 	trimmed bool
 }
 
@@ -246,51 +253,57 @@ func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
 		tx.Tx = nil
 	}
 	t := e.template(en.slot)
-	if en.dropped == "" && !t.trimmed {
-		e.insertTemplate(en)
-	}
-	t.all = insertBySeq(t.all, en)
 	close(en.done)
 	if t.trimmed {
 		// Persisted after the head passed its slot: waiters read the
 		// promise from the store (see wait).
 		e.trim(en)
+		return
 	}
+	if en.dropped == "" {
+		e.insertTemplate(en)
+	}
+	t.all = insertBySeq(t.all, en)
 }
 
 // trim cuts a committed entry of a slot the head has passed to what the
-// engine still needs of it until Prune: its request hash (DroppedReason;
-// Result and replays read the promise from the store), its slot, and each
-// tx's claimed nonce with the tx hash (the sold-nonce rule; byNonce keeps
-// pointing at it). Its slash amount stays counted in its template's slash
-// and in the exposure. The raw and decoded txs, the signed commitment and
-// the room it took are dropped. Called with mu held.
+// engine still needs of it until Prune: for each tx, the nonce it claims
+// with the tx hash and the slot (e.sold: the sold-nonce rule), and, if it
+// was dropped, why (DroppedReason). Its slash amount stays counted in its
+// template's slash and in the exposure. The entry itself leaves byRequest
+// and byNonce and becomes garbage: replays and Result read the promise from
+// the store, which has it by request hash. Called with mu held.
 func (e *Engine) trim(en *entry) {
 	if en.trimmed || en.state != committed {
 		return
 	}
 	e.removeLive(en)
-	en.past = make([]pastTx, len(en.txs))
-	for i, t := range en.txs {
+	if e.byRequest[en.hash] == en {
+		delete(e.byRequest, en.hash)
+	}
+	for _, t := range en.txs {
 		inc := &t.Inclusion
-		en.past[i] = pastTx{key: nonceKey{inc.ChainID, inc.Sender, inc.Nonce}, hash: inc.TxHash}
+		k := nonceKey{inc.ChainID, inc.Sender, inc.Nonce}
+		if e.byNonce[k] == en {
+			delete(e.byNonce, k)
+		}
+		e.markSold(k, inc.TxHash, en.slot)
+	}
+	if en.dropped != "" {
+		e.pastDrops[en.hash] = pastDrop{slot: en.slot, reason: en.dropped}
 	}
 	en.entryBody = nil
 	en.done = closedDone // the closed one it had is garbage now
 	en.trimmed = true
 }
 
-// nonceKeys calls fn with the key of every nonce the entry claims.
-func (en *entry) nonceKeys(fn func(nonceKey)) {
-	if en.entryBody == nil {
-		for _, p := range en.past {
-			fn(p.key)
-		}
-		return
-	}
-	for _, t := range en.txs {
-		inc := &t.Inclusion
-		fn(nonceKey{inc.ChainID, inc.Sender, inc.Nonce})
+// markSold records that nonce k was promised to tx h for slot. A nonce
+// promised twice (the same tx, for a later slot after the first passed)
+// keeps the later slot, so Prune frees it only when both windows are over.
+// Called with mu held.
+func (e *Engine) markSold(k nonceKey, h common.Hash, slot uint64) {
+	if s, ok := e.sold[k]; !ok || s.slot <= slot {
+		e.sold[k] = soldTx{hash: h, slot: slot}
 	}
 }
 
