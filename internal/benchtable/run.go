@@ -37,6 +37,7 @@ var measurements = []measurement{
 	{"multiproof", "multiproof verification, 128 txs of a 1,000-tx payload", multiproofRows},
 	{"getheader", "builder proxy getHeader overhead over a direct relay", getHeaderRows},
 	{"fallback", "local fallback build of 16 promised txs on geth", fallbackRows},
+	{"store", "synced store writes at 1,000/s, the store alone", storeRows},
 	{"latency", "promise latency at 1,000 valid req/s (devnet)", latencyRows},
 	{"throughput", "promise throughput, 64 senders (devnet)", throughputRows},
 	{"rejection", "invalid requests rejected beside valid ones (devnet)", rejectionRows},
