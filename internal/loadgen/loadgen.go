@@ -106,9 +106,11 @@ type Result struct {
 	FirstError error
 }
 
-// Counts of one kind of request.
+// Counts of one kind of request: Sent = OK + Refused + Failed + CutOff.
 type Counts struct {
 	Sent, OK, Refused, Failed int
+	// CutOff were still in flight when the run ended; their answer is unknown.
+	CutOff int
 }
 
 // Percentile returns the p-th percentile (0..100) of the acknowledged
@@ -404,12 +406,12 @@ func (g *gen) send(ctx context.Context, group []*sender) {
 		}
 		var rerr *rpcError
 		switch {
+		case err != nil && ctx.Err() != nil:
+			g.res.Valid.CutOff++
 		case err != nil:
-			if ctx.Err() == nil {
-				g.res.Valid.Failed++
-				if g.res.FirstError == nil {
-					g.res.FirstError = err
-				}
+			g.res.Valid.Failed++
+			if g.res.FirstError == nil {
+				g.res.FirstError = err
 			}
 		case a.err != nil:
 			rerr = a.err
@@ -497,10 +499,10 @@ func (g *gen) invalidLoad(ctx context.Context, c *client, pool [][]byte) {
 			defer g.mu.Unlock()
 			g.res.Invalid.Sent++
 			switch {
+			case err != nil && ctx.Err() != nil:
+				g.res.Invalid.CutOff++
 			case err != nil:
-				if ctx.Err() == nil {
-					g.res.Invalid.Failed++
-				}
+				g.res.Invalid.Failed++
 			case answers[0].err != nil:
 				g.res.Invalid.Refused++
 			default:
