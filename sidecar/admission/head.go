@@ -333,7 +333,7 @@ func pastOfEntry(en *entry) pastPromise {
 	return pp
 }
 
-// closedDone is the done channel of trimmed entries: there is nothing to
+// closedDone is the done channel of committed entries: there is nothing to
 // wait for.
 var closedDone = func() chan struct{} {
 	c := make(chan struct{})

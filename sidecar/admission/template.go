@@ -254,6 +254,9 @@ func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
 	}
 	t := e.template(en.slot)
 	close(en.done)
+	// Waiters hold the channel they read under mu; later readers need only
+	// a closed one, so the entry's own (96 B) can go now.
+	en.done = closedDone
 	if t.trimmed {
 		// Persisted after the head passed its slot: waiters read the
 		// promise from the store (see wait).
