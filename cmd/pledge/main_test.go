@@ -116,6 +116,17 @@ func TestBadInvocation(t *testing.T) {
 			want: `invalid PLEDGE_LOG_FORMAT "xml": want one of json, console`,
 		},
 		{
+			name: "bad memory limit",
+			args: []string{"sidecar", "--memory-limit", "lots"},
+			want: `invalid --memory-limit "lots": want a size such as 160MiB, 200MB or a number of bytes`,
+		},
+		{
+			name: "bad memory limit from env",
+			env:  map[string]string{"PLEDGE_MEMORY_LIMIT": "-5MiB"},
+			args: []string{"sidecar"},
+			want: `invalid --memory-limit "-5MiB": want a size such as 160MiB, 200MB or a number of bytes`,
+		},
+		{
 			name: "unknown subcommand",
 			args: []string{"bogus"},
 			want: `unknown command "bogus": run "pledge help" for the list`,
