@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"golang.org/x/sync/singleflight"
 )
 
 // Reader is the part of the Registry the sidecar reads on its hot path.
@@ -37,7 +38,7 @@ type committerKey struct {
 }
 
 // Cache answers Reader calls from memory for up to a TTL, then asks the
-// Registry again. Collateral only falls between reads by a slash (the sidecar
+// Registry again (reading ahead from half the TTL on, so callers rarely wait). Collateral only falls between reads by a slash (the sidecar
 // keeps its own exposure margin) and a committer rotation is announced
 // rotationDelay slots ahead, so a TTL well under a slot's worth of delay is safe;
 // Invalidate forgets an operator at once (after a deposit or a slash event).
@@ -49,7 +50,12 @@ type Cache struct {
 	mu         sync.Mutex
 	collateral map[common.Address]entry[*big.Int]
 	committers map[committerKey]entry[common.Address]
+
+	flight singleflight.Group
 }
+
+// refreshTimeout bounds one read of the Registry through the cache.
+const refreshTimeout = 10 * time.Second
 
 // CacheOption configures a Cache.
 type CacheOption func(*Cache)
@@ -83,46 +89,74 @@ func NewCache(reader Reader, ttl time.Duration, opts ...CacheOption) (*Cache, er
 // Collateral returns operator's collateral, from memory when fresh. The
 // returned value is the caller's to keep.
 func (c *Cache) Collateral(ctx context.Context, operator common.Address) (*big.Int, error) {
-	c.mu.Lock()
-	e, ok := c.collateral[operator]
-	c.mu.Unlock()
-	if ok && c.fresh(e.fetched) {
-		return new(big.Int).Set(e.value), nil
-	}
-	// Read outside the lock: a slow node must not block readers of other keys.
-	v, err := c.reader.Collateral(ctx, operator)
+	v, err := cached(ctx, c, c.collateral, operator, "collateral/"+operator.Hex(),
+		func(ctx context.Context) (*big.Int, error) {
+			v, err := c.reader.Collateral(ctx, operator)
+			if err != nil {
+				return nil, err
+			}
+			return new(big.Int).Set(v), nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	c.collateral[operator] = entry[*big.Int]{value: new(big.Int).Set(v), fetched: c.now()}
-	if len(c.collateral) > pruneAbove {
-		pruneExpired(c, c.collateral)
-	}
-	c.mu.Unlock()
 	return new(big.Int).Set(v), nil
 }
 
 // CommitterAt returns the committer bound to operator at slot, from memory when fresh.
 func (c *Cache) CommitterAt(ctx context.Context, operator common.Address, slot uint64) (common.Address, error) {
-	k := committerKey{operator, slot}
+	return cached(ctx, c, c.committers, committerKey{operator, slot}, fmt.Sprintf("committer/%s/%d", operator.Hex(), slot),
+		func(ctx context.Context) (common.Address, error) { return c.reader.CommitterAt(ctx, operator, slot) })
+}
+
+// cached answers from m: a value younger than half the TTL as it is; one
+// younger than the TTL as it is too, while a single background read
+// replaces it, so no caller waits for the Registry at an expiry (at a
+// thousand requests a second, each expiry used to hold every request
+// arriving during the eth_call); anything older, or missing, with a read the
+// caller waits for, shared by every caller asking at the same time. No
+// answer is ever older than the TTL. A failed read is not cached.
+func cached[K comparable, V any](ctx context.Context, c *Cache, m map[K]entry[V], key K, flight string, read func(context.Context) (V, error)) (V, error) {
 	c.mu.Lock()
-	e, ok := c.committers[k]
+	e, ok := m[key]
 	c.mu.Unlock()
-	if ok && c.fresh(e.fetched) {
+	age := c.now().Sub(e.fetched)
+	if ok && age < c.ttl/2 {
 		return e.value, nil
 	}
-	v, err := c.reader.CommitterAt(ctx, operator, slot)
-	if err != nil {
-		return common.Address{}, err
+	fetch := func() (any, error) {
+		// Read outside the lock: a slow node must not block readers of
+		// other keys. The read outlives a cancelled caller (others share
+		// it), not the bound.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+		defer cancel()
+		v, err := read(rctx)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		m[key] = entry[V]{value: v, fetched: c.now()}
+		if len(m) > pruneAbove {
+			pruneExpired(c, m)
+		}
+		c.mu.Unlock()
+		return v, nil
 	}
-	c.mu.Lock()
-	c.committers[k] = entry[common.Address]{value: v, fetched: c.now()}
-	if len(c.committers) > pruneAbove {
-		pruneExpired(c, c.committers)
+	if ok && age < c.ttl {
+		c.flight.DoChan(flight, fetch) // refresh ahead; this caller does not wait
+		return e.value, nil
 	}
-	c.mu.Unlock()
-	return v, nil
+	select {
+	case r := <-c.flight.DoChan(flight, fetch):
+		if r.Err != nil {
+			var zero V
+			return zero, r.Err
+		}
+		return r.Val.(V), nil
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
 }
 
 // Invalidate forgets everything cached about operator.

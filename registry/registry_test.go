@@ -228,6 +228,12 @@ func (f *fakeReader) CommitterAt(_ context.Context, _ common.Address, _ uint64) 
 	return f.committer, nil
 }
 
+func (f *fakeReader) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reads
+}
+
 func TestCache(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -243,36 +249,64 @@ func TestCache(t *testing.T) {
 	v, _ := c.Collateral(ctx, op)
 	v.SetInt64(999) // the caller's copy: must not poison the cache
 	v, _ = c.Collateral(ctx, op)
-	if v.Int64() != 5 || r.reads != 1 {
-		t.Fatalf("second read within TTL: value %s, %d reads", v, r.reads)
+	if v.Int64() != 5 || r.count() != 1 {
+		t.Fatalf("second read within TTL: value %s, %d reads", v, r.count())
 	}
+	r.mu.Lock()
 	r.collateral[op] = big.NewInt(7)
+	r.mu.Unlock()
+	// Past half the TTL: the cached value still answers at once while one
+	// read in the background replaces it.
+	now = now.Add(1500 * time.Millisecond)
+	if v, _ = c.Collateral(ctx, op); v.Int64() != 5 {
+		t.Fatalf("past half the TTL: value %s, want the cached 5 served while reading ahead", v)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for v.Int64() != 7 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the read ahead never replaced the value: %s", v)
+		}
+		time.Sleep(5 * time.Millisecond)
+		v, _ = c.Collateral(ctx, op)
+	}
+	if got := r.count(); got != 2 {
+		t.Fatalf("%d reads, want 2: one read ahead, shared", got)
+	}
+	// Past the whole TTL: the caller waits for a new read.
+	r.mu.Lock()
+	r.collateral[op] = big.NewInt(8)
+	r.mu.Unlock()
 	now = now.Add(2 * time.Second)
-	if v, _ = c.Collateral(ctx, op); v.Int64() != 7 || r.reads != 2 {
-		t.Fatalf("after TTL: value %s, %d reads", v, r.reads)
+	if v, _ = c.Collateral(ctx, op); v.Int64() != 8 || r.count() != 3 {
+		t.Fatalf("after the TTL: value %s, %d reads; want 8 read now", v, r.count())
 	}
 
 	a, _ := c.CommitterAt(ctx, op, 10)
 	a2, _ := c.CommitterAt(ctx, op, 10)
 	_, _ = c.CommitterAt(ctx, op, 11) // another slot is another entry
-	if a != (common.Address{9}) || a2 != a || r.reads != 4 {
-		t.Fatalf("committer reads: %d", r.reads)
+	if a != (common.Address{9}) || a2 != a || r.count() != 5 {
+		t.Fatalf("committer reads: %d", r.count())
 	}
 	c.Invalidate(op)
 	_, _ = c.Collateral(ctx, op)
 	_, _ = c.CommitterAt(ctx, op, 10)
-	if r.reads != 6 {
-		t.Fatalf("Invalidate kept entries: %d reads", r.reads)
+	if r.count() != 7 {
+		t.Fatalf("Invalidate kept entries: %d reads", r.count())
 	}
 
 	// Errors pass through and are not cached.
-	r.fail = errors.New("node down")
+	down := errors.New("node down")
+	r.mu.Lock()
+	r.fail = down
+	r.mu.Unlock()
 	now = now.Add(time.Hour)
-	if _, err := c.Collateral(ctx, op); !errors.Is(err, r.fail) {
+	if _, err := c.Collateral(ctx, op); !errors.Is(err, down) {
 		t.Fatalf("error: %v", err)
 	}
+	r.mu.Lock()
 	r.fail = nil
-	if v, err := c.Collateral(ctx, op); err != nil || v.Int64() != 7 {
+	r.mu.Unlock()
+	if v, err := c.Collateral(ctx, op); err != nil || v.Int64() != 8 {
 		t.Fatalf("after recovery: %v %v", v, err)
 	}
 
@@ -288,5 +322,52 @@ func TestNewChecksInputs(t *testing.T) {
 	t.Parallel()
 	if _, err := registry.New(nil, common.Address{1}); !errors.Is(err, registry.ErrMissingInput) {
 		t.Fatalf("nil backend: %v", err)
+	}
+}
+
+// gatedReader holds every read until released.
+type gatedReader struct {
+	fakeReader
+	gate chan struct{}
+}
+
+func (g *gatedReader) Collateral(ctx context.Context, op common.Address) (*big.Int, error) {
+	<-g.gate
+	return g.fakeReader.Collateral(ctx, op)
+}
+
+// TestCacheSharesOneRead: callers arriving while the value is missing or
+// expired wait for one read between them, not one each.
+func TestCacheSharesOneRead(t *testing.T) {
+	t.Parallel()
+	op := common.Address{1}
+	r := &gatedReader{fakeReader: fakeReader{collateral: map[common.Address]*big.Int{op: big.NewInt(5)}}, gate: make(chan struct{})}
+	c, err := registry.NewCache(r, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const callers = 32
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	for range callers {
+		wg.Go(func() {
+			v, err := c.Collateral(context.Background(), op)
+			if err == nil && v.Int64() != 5 {
+				err = fmt.Errorf("value %s", v)
+			}
+			errs <- err
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let them queue on the read; a late one finds the value cached
+	close(r.gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := r.count(); n != 1 {
+		t.Fatalf("%d reads for %d concurrent callers, want 1 (a later caller finds the value cached)", n, callers)
 	}
 }
