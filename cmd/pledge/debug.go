@@ -6,19 +6,24 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // servePprof serves Go's runtime profiles (net/http/pprof) on addr until the
-// returned function is called. The profiles show the process's internals, so
-// the address belongs on loopback.
+// returned function is called, with the mutex and block profiles switched on
+// (sampled: one contention event in 100, blocking of 1 ms and more in
+// proportion). The profiles show the process's internals, so the address
+// belongs on loopback.
 func servePprof(addr string) (stop func(), err error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
+	runtime.SetMutexProfileFraction(100)
+	runtime.SetBlockProfileRate(int(time.Millisecond))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
