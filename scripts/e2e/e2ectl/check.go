@@ -131,7 +131,7 @@ func check(ctx context.Context, c checkConfig) error {
 	var (
 		problems                 []error
 		exact, early, late, lost int
-		crashed                  int
+		crashed, carried         int
 	)
 	// A promise for a slot proposed while the sidecar was down cannot be
 	// forced in (there is no builder to ask); in builder mode that is the
@@ -148,10 +148,11 @@ func check(ctx context.Context, c checkConfig) error {
 		return startMs+slotMs > c.killedAtMs && startMs <= c.restartedAtMs+slotMs
 	}
 	// A promise whose sender had an earlier nonce promised for a down slot
-	// breaks with it: the chain state misses that nonce, so the later ones
-	// cannot execute either. The sidecar drops them (docs/protocol.md §9.1
-	// still holds the operator liable; carrying the missed txs forward is
-	// open work), and the check reports them with the crash.
+	// can only land if the sidecar carries the missed transaction forward to
+	// the top of the later promise's block (docs/protocol.md §3.4). It does
+	// so from its first re-check after the restart; a later slot that came
+	// before that, or a carry that did not fit, breaks with the outage: the
+	// check reports those with the crash and counts the carried ones.
 	downFrom := map[common.Address]uint64{}
 	for _, a := range acks {
 		if c.strict && downSlot(a.Slot) {
@@ -160,12 +161,12 @@ func check(ctx context.Context, c checkConfig) error {
 			}
 		}
 	}
-	brokenByCrash := func(a ack) bool {
-		if !c.strict {
-			return false
-		}
+	stackedOnDown := func(a ack) bool {
 		n, ok := downFrom[a.Sender]
-		return downSlot(a.Slot) || ok && a.Nonce > n
+		return c.strict && !downSlot(a.Slot) && ok && a.Nonce > n
+	}
+	brokenByCrash := func(a ack) bool {
+		return c.strict && downSlot(a.Slot) || stackedOnDown(a)
 	}
 	for _, a := range acks {
 		// The promise survives the restart, byte for byte.
@@ -205,6 +206,9 @@ func check(ctx context.Context, c checkConfig) error {
 		switch {
 		case slot == a.Slot:
 			exact++
+			if stackedOnDown(a) {
+				carried++
+			}
 		case slot < a.Slot:
 			early++
 		case brokenByCrash(a):
@@ -230,6 +234,9 @@ func check(ctx context.Context, c checkConfig) error {
 		len(acks), before, after, lost)
 	fmt.Printf("check: landed in the promised slot %d, earlier %d, later %d, in %d blocks proposed by the Prysm validator\n",
 		exact, early, late, len(proposers))
+	if carried > 0 {
+		fmt.Printf("check: %d promises stacked on a nonce promised for a down slot landed in their own slot (the missed transactions carried forward)\n", carried)
+	}
 	if crashed > 0 {
 		fmt.Printf("check: NOTE %d promises broken by the outage — for slots proposed while the sidecar was down, or stacked on a nonce promised for one (slashable; not counted as failures)\n", crashed)
 	}
