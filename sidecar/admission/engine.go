@@ -134,6 +134,11 @@ type Engine struct {
 	// live holds each account's promised txs not yet past their slot, per
 	// chain: an address has one nonce on L1 and another on each rollup.
 	live map[acctKey][]*liveTx
+	// runs caches, per account with live txs, the run check reads: see liveRun.
+	runs map[acctKey]*liveRun
+	// pending holds each account's reserved entries (not yet persisted)
+	// with txs in its live list, so a request finds them without a walk.
+	pending map[acctKey][]*entry
 	// delegating counts live type-4 L1 txs authorizing each account: such
 	// an account gets code (and a nonce bump) at the top of the slot.
 	delegating map[acctKey]int
@@ -192,6 +197,8 @@ func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer
 		pastDrops:  make(map[common.Hash]pastDrop),
 		templates:  make(map[uint64]*template),
 		live:       make(map[acctKey][]*liveTx),
+		runs:       make(map[acctKey]*liveRun),
+		pending:    make(map[acctKey][]*entry),
 		delegating: make(map[acctKey]int),
 		exposure:   new(big.Int),
 	}

@@ -406,10 +406,8 @@ func (e *Engine) readAccounts(ctx context.Context, senders []acctKey, into map[a
 // senders, if any. Called with mu held.
 func (e *Engine) pendingOf(senders []acctKey) *entry {
 	for _, s := range senders {
-		for _, lt := range e.live[s] {
-			if lt.e.state == reserved {
-				return lt.e
-			}
+		if l := e.pending[s]; len(l) > 0 {
+			return l[0]
 		}
 	}
 	return nil
@@ -429,7 +427,7 @@ func (e *Engine) staleAccount(accounts map[acctKey]chainstate.Account) bool {
 }
 
 // check applies the stacked rules to the request against the templates.
-// Called with mu held; it changes nothing.
+// Called with mu held; it changes nothing but the run cache (runOf).
 func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Account, tips map[uint64]*big.Int, collateral *big.Int, headGasLimit uint64) error {
 	type chain struct {
 		next     uint64 // the next nonce the sender may be promised
@@ -438,18 +436,8 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 	}
 	chains := make(map[acctKey]*chain, len(accounts))
 	for s, a := range accounts {
-		c := &chain{next: a.Nonce, cost: new(big.Int)}
-		for _, lt := range e.live[s] {
-			if lt.nonce < a.Nonce {
-				continue // mined or spent; the next head's re-check drops the latter
-			}
-			if lt.nonce == c.next {
-				c.next++
-				c.prevSlot = lt.e.slot
-				c.cost.Add(c.cost, lt.cost)
-			}
-		}
-		chains[s] = c
+		r := e.runOf(s, a.Nonce)
+		chains[s] = &chain{next: r.next, prevSlot: r.prevSlot, cost: new(big.Int).Set(r.cost)}
 	}
 	for i, t := range p.txs {
 		inc := &t.Inclusion

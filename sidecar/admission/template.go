@@ -136,44 +136,6 @@ func (e *Engine) template(slot uint64) *template {
 	return t
 }
 
-// addLive inserts a tx into its sender's live list, kept sorted by nonce.
-func (e *Engine) addLive(sender acctKey, lt *liveTx) {
-	l := e.live[sender]
-	i, _ := slices.BinarySearchFunc(l, lt.nonce, func(x *liveTx, n uint64) int {
-		switch {
-		case x.nonce < n:
-			return -1
-		case x.nonce > n:
-			return 1
-		}
-		return 0
-	})
-	e.live[sender] = slices.Insert(l, i, lt)
-}
-
-// removeLive takes an entry's txs out of their senders' live lists and
-// releases its EIP-7702 authorities.
-func (e *Engine) removeLive(en *entry) {
-	if !en.inLive {
-		return
-	}
-	en.inLive = false
-	for _, t := range en.txs {
-		s := keyOf(&t.Inclusion)
-		l := slices.DeleteFunc(e.live[s], func(x *liveTx) bool { return x.e == en })
-		if len(l) == 0 {
-			delete(e.live, s)
-		} else {
-			e.live[s] = l
-		}
-	}
-	for _, a := range en.authTo {
-		if e.delegating[a]--; e.delegating[a] <= 0 {
-			delete(e.delegating, a)
-		}
-	}
-}
-
 // isLive reports whether an entry's slot is still ahead of the head.
 func (e *Engine) isLive(en *entry) bool { return en.slot > e.headSlot && en.dropped == "" }
 
@@ -187,6 +149,7 @@ func (e *Engine) reserve(en *entry) {
 		e.addLive(keyOf(inc), &liveTx{e: en, nonce: inc.Nonce, cost: inc.MaxCost})
 	}
 	en.inLive = true
+	e.addPending(en)
 	for _, a := range en.authTo {
 		e.delegating[a]++
 	}
@@ -246,6 +209,7 @@ func (e *Engine) unreserve(en *entry, err error) {
 
 // commit puts a persisted entry into its slot's template. Called with mu held.
 func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
+	e.removePending(en)
 	en.state, en.signed, en.seq = committed, sc, seq
 	// The decoded txs served the checks; from here on the raw bytes and
 	// the inclusions are all anyone reads.
