@@ -22,6 +22,9 @@ type liveRun struct {
 	next     uint64
 	prevSlot uint64 // 0 when the run is empty
 	cost     *big.Int
+	// above is the slot of the first live tx past the run (beyond a gap),
+	// 0 when there is none.
+	above uint64
 }
 
 // runOf returns the run of s's live nonces from the account nonce. The
@@ -42,6 +45,9 @@ func (e *Engine) runOf(s acctKey, accountNonce uint64) *liveRun {
 			r.prevSlot = lt.e.slot
 			r.cost.Add(r.cost, lt.cost)
 		}
+	}
+	if i, _ := liveSearch(l, r.next); i < len(l) {
+		r.above = l[i].e.slot
 	}
 	if len(l) > 0 { // an account with nothing live costs nothing to walk
 		e.runs[s] = r
@@ -76,7 +82,7 @@ func (e *Engine) addLive(sender acctKey, lt *liveTx) {
 		// Below the account nonce: the run ignores it.
 	case lt.nonce == r.next && i == len(l)-1:
 		// The request that was checked against the run: it extends it. No
-		// higher nonce is live, so the run ends with it.
+		// higher nonce is live, so the run ends with it (above stays 0).
 		r.next++
 		r.prevSlot = lt.e.slot
 		r.cost.Add(r.cost, lt.cost)

@@ -142,9 +142,12 @@ type Engine struct {
 	// delegating counts live type-4 L1 txs authorizing each account: such
 	// an account gets code (and a nonce bump) at the top of the slot.
 	delegating map[acctKey]int
-	exposure   *big.Int
-	headNumber uint64
-	headSlot   uint64
+	// carriedInto holds the txs carried at the last head, by the slot they
+	// went into, so a carry is announced (logged, counted) once.
+	carriedInto map[common.Hash]uint64
+	exposure    *big.Int
+	headNumber  uint64
+	headSlot    uint64
 }
 
 // Option configures an Engine.

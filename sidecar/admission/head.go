@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
@@ -62,16 +64,27 @@ func (e *Engine) OnHead(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stored, unread := e.readMissed(accounts)
+	cc := &carryCtx{headSlot: headSlot, headGasLimit: head.GasLimit, stored: stored, unread: unread, baseFees: make(map[uint64]*big.Int)}
+	// Senders in address order: carries compete for a slot's gas, and the
+	// same state must give the same carries (after a restart too).
+	slices.SortFunc(senders, func(a, b common.Address) int { return a.Cmp(b) })
 	e.mu.Lock()
+	// Carries are derived afresh at every head.
+	e.clearCarries(slices.Collect(maps.Values(e.carriedInto)))
 	// A drop can reach other senders through a bundle, so repeat until stable.
 	for changed := true; changed; {
 		changed = false
-		for s, a := range accounts {
-			if e.recheckSender(s, a) {
+		e.clearCarries(cc.carried)
+		cc.carried = cc.carried[:0]
+		for _, s := range senders {
+			a, ok := accounts[s]
+			if ok && e.recheckSender(s, a, cc) {
 				changed = true
 			}
 		}
 	}
+	e.announceCarries(cc.carried)
 	e.mu.Unlock()
 	e.trimPast()
 	return nil
@@ -156,10 +169,15 @@ func (e *Engine) readAll(ctx context.Context, senders []common.Address) (map[com
 }
 
 // recheckSender walks the sender's live txs in nonce order and drops those
-// the account state makes impossible. Called with mu held.
-func (e *Engine) recheckSender(s common.Address, a chainstate.Account) bool {
+// the account state makes impossible. Nonces missing below a live tx are
+// carried into its slot when they are our missed promises and the state
+// allows (planCarry); else it and the txs above it are dropped. Called with
+// mu held.
+func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carryCtx) bool {
 	expected := a.Nonce
 	cost := new(big.Int)
+	broken := false    // a gap that could not be carried: nothing above it is reachable
+	undecided := false // a gap whose missed txs could not be read this head
 	var drops []struct {
 		en     *entry
 		kind   string
@@ -172,6 +190,26 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account) bool {
 			kind, reason = dropCode, fmt.Sprintf("sender %s has code at block %d", s, a.Block)
 		case lt.nonce < a.Nonce:
 			kind, reason = dropNonceUsed, fmt.Sprintf("nonce %d of %s was used on chain before slot %d (account nonce %d at block %d)", lt.nonce, s, lt.e.slot, a.Nonce, a.Block)
+		case undecided:
+			continue
+		case lt.nonce > expected && !broken && expected != math.MaxUint64:
+			plan := e.planCarry(s, a, expected, lt, cost, cc)
+			if plan.undecided {
+				// The missed txs could not be read: this one and those
+				// above it are judged again at the next head.
+				undecided = true
+				continue
+			}
+			if plan.reason != "" {
+				kind, reason = plan.kind, plan.reason
+				broken = true
+				break
+			}
+			e.addCarries(lt.e.slot, plan.txs, cc)
+			cost.Add(cost, plan.cost)
+			cost.Add(cost, lt.cost) // planCarry checked the balance covers it
+			expected = lt.nonce + 1
+			continue
 		case lt.nonce != expected:
 			kind, reason = dropNonceGap, fmt.Sprintf("nonce %d of %s follows a dropped nonce %d", lt.nonce, s, expected)
 		default:

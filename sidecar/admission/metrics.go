@@ -13,6 +13,8 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	dropped  *prometheus.CounterVec
+	// carried counts missed promised txs carried into a later slot.
+	carried prometheus.Counter
 	// postFailures counts slots whose batch post could not be signed.
 	postFailures prometheus.Counter
 }
@@ -34,13 +36,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "pledge_admission_dropped_total",
 			Help: "Promised transactions dropped from their template because the user made them impossible, by reason.",
 		}, []string{"reason"}),
+		carried: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pledge_admission_carried_total",
+			Help: "Missed promised L1 transactions carried to the top of a later slot, ahead of the promises stacked on them.",
+		}),
 		postFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "pledge_admission_post_failures_total",
 			Help: "Slots with L2 promises whose batch post transaction could not be signed.",
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.requests, m.latency, m.dropped, m.postFailures)
+		reg.MustRegister(m.requests, m.latency, m.dropped, m.carried, m.postFailures)
 	}
 	return m
 }

@@ -137,7 +137,7 @@ func (e *Engine) Quote(ctx context.Context, req protocol.CommitmentRequest) (*Fe
 	var used, post uint64
 	t := e.templates[p.slot]
 	if t != nil {
-		used = t.gas
+		used = t.gas + t.carriedGas
 		if chain != e.cfg.L1ChainID && t.l2[chain] != nil {
 			used = t.l2[chain].gas
 		}

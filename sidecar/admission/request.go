@@ -432,12 +432,16 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 	type chain struct {
 		next     uint64 // the next nonce the sender may be promised
 		prevSlot uint64 // the slot of the promise holding next−1, if any
-		cost     *big.Int
+		// above is the slot of the live tx past a gap at next, 0 if none:
+		// next is carried there (carry.go), so it may only be promised again
+		// for an earlier slot.
+		above uint64
+		cost  *big.Int
 	}
 	chains := make(map[acctKey]*chain, len(accounts))
 	for s, a := range accounts {
 		r := e.runOf(s, a.Nonce)
-		chains[s] = &chain{next: r.next, prevSlot: r.prevSlot, cost: new(big.Int).Set(r.cost)}
+		chains[s] = &chain{next: r.next, prevSlot: r.prevSlot, above: r.above, cost: new(big.Int).Set(r.cost)}
 	}
 	for i, t := range p.txs {
 		inc := &t.Inclusion
@@ -469,6 +473,10 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 		if c.next > accounts[s].Nonce && c.prevSlot > p.slot {
 			return fmt.Errorf("%w: transaction %d: nonce %d of %s on chain %d is promised for the later slot %d", ErrNonce, i, inc.Nonce-1, s.addr, s.chain, c.prevSlot)
 		}
+		if c.above != 0 && p.slot >= c.above {
+			return fmt.Errorf("%w: transaction %d: nonce %d of %s missed its slot and is carried into slot %d, ahead of the nonces promised there; it may be promised again only for an earlier slot", ErrNonce, i, inc.Nonce, s.addr, c.above)
+		}
+		c.above = 0
 		c.cost.Add(c.cost, inc.MaxCost)
 		if bal := accounts[s].Balance; c.cost.Cmp(bal) > 0 {
 			return fmt.Errorf("%w: %s has %v wei on chain %d, its promised transactions may cost %v", ErrBalance, s.addr, bal, s.chain, c.cost)
@@ -484,7 +492,7 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 	t := e.templates[p.slot]
 	var usedGas, usedBlobs uint64
 	if t != nil {
-		usedGas, usedBlobs = t.gas, t.blobs
+		usedGas, usedBlobs = t.gas+t.carriedGas, t.blobs+t.carriedBlobs
 	}
 	if err := e.checkL2(p.slot, t, en); err != nil {
 		return err

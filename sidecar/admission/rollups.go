@@ -111,14 +111,25 @@ func (e *Engine) Batches(slot uint64) []rollup.Batch {
 	return out
 }
 
-// L1Txs returns the L1 transactions promised for slot, in template order, in
-// network encoding (blob transactions with their sidecar).
+// L1Txs returns the L1 transactions slot's block must hold at its top after
+// the batch post, in order, in network encoding (blob transactions with
+// their sidecar): the missed promised transactions carried into the slot
+// (carry.go), then the promised ones in template order.
 func (e *Engine) L1Txs(slot uint64) [][]byte {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := e.templates[slot]
+	if t == nil {
+		return nil
+	}
 	var out [][]byte
-	for _, en := range e.Template(slot) {
-		for i, raw := range en.Txs {
-			if en.Inclusions[i].ChainID == e.cfg.L1ChainID {
-				out = append(out, raw)
+	for _, c := range t.carried {
+		out = append(out, c.raw)
+	}
+	for _, en := range t.entries {
+		for _, tx := range en.txs {
+			if tx.Inclusion.ChainID == e.cfg.L1ChainID {
+				out = append(out, tx.Raw)
 			}
 		}
 	}
@@ -144,8 +155,8 @@ func (e *Engine) PostTx(ctx context.Context, slot uint64) (*types.Transaction, e
 }
 
 // SlotTxs returns the L1 transactions slot's block must open with, in order:
-// the batch post (when the slot has L2 promises), then the promised L1
-// transactions in template order. The post goes first because nothing a
+// the batch post (when the slot has L2 promises), then the L1 transactions
+// of L1Txs: those carried into the slot, then the promised ones. The post goes first because nothing a
 // user does can make it invalid: whatever happens to an L1 promise (its
 // sender spends the nonce in the previous block), the prefix holding the
 // post stays valid, so every rollup's batch lands (docs/rollups.md).

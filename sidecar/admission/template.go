@@ -120,6 +120,12 @@ type template struct {
 	// l2MaxTx is the longest L2 tx ever reserved in the slot: the post's
 	// gas bound depends on it. It never shrinks, which only over-reserves.
 	l2MaxTx int
+	// carried are missed promised txs of earlier slots that go at the top
+	// of this slot's block, ahead of the promises stacked on them (see
+	// carry.go); set by each head's re-check. carriedGas and carriedBlobs
+	// count them against the slot's room.
+	carried                  []carriedTx
+	carriedGas, carriedBlobs uint64
 	// trimmed: the head is past the slot, so its promises are cut to their
 	// minimal form (entries and all are emptied; see trim). A promise
 	// committed after this is trimmed as it commits; the slot takes no new
