@@ -115,7 +115,8 @@ func (s *Service) startBuilding(ctx context.Context, tracker *duties.Tracker, en
 	cfg := s.cfg.Building
 	b := &building{log: s.log}
 	// The engine answers the whole top of block: the rollups' batch post,
-	// then the promised L1 transactions.
+	// the missed transactions it carries forward, then the promised L1
+	// transactions.
 	var templates constraints.Templates = engine
 	var promises builderproxy.Promises = engine
 	if len(cfg.Relays) > 0 {
