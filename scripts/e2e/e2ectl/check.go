@@ -132,6 +132,7 @@ func check(ctx context.Context, c checkConfig) error {
 		problems                 []error
 		exact, early, late, lost int
 		crashed, carried         int
+		notCarried               int // of crashed: stacked on a down slot's nonce
 	)
 	// A promise for a slot proposed while the sidecar was down cannot be
 	// forced in (there is no builder to ask); in builder mode that is the
@@ -186,6 +187,9 @@ func check(ctx context.Context, c checkConfig) error {
 		rcpt, err := el.TransactionReceipt(ctx, a.TxHash)
 		if errors.Is(err, ethereum.NotFound) && brokenByCrash(a) {
 			crashed++
+			if stackedOnDown(a) {
+				notCarried++
+			}
 			continue
 		}
 		if errors.Is(err, ethereum.NotFound) {
@@ -213,6 +217,9 @@ func check(ctx context.Context, c checkConfig) error {
 			early++
 		case brokenByCrash(a):
 			crashed++
+			if stackedOnDown(a) {
+				notCarried++
+			}
 		default:
 			late++
 			if c.strict {
@@ -238,7 +245,8 @@ func check(ctx context.Context, c checkConfig) error {
 		fmt.Printf("check: %d promises stacked on a nonce promised for a down slot landed in their own slot (the missed transactions carried forward)\n", carried)
 	}
 	if crashed > 0 {
-		fmt.Printf("check: NOTE %d promises broken by the outage — for slots proposed while the sidecar was down, or stacked on a nonce promised for one (slashable; not counted as failures)\n", crashed)
+		fmt.Printf("check: NOTE %d promises broken by the outage — %d for slots proposed while the sidecar was down, %d stacked on a nonce promised for one and not carried (slashable; not counted as failures)\n",
+			crashed, crashed-notCarried, notCarried)
 	}
 	if late > 0 && !c.strict {
 		fmt.Printf("check: NOTE %d promised transactions landed after their slot: without builder mode the sidecar cannot force them in\n", late)
