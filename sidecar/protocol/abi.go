@@ -98,7 +98,7 @@ func (p *Promise) MarshalABI() ([]byte, error) {
 		w := 8 + 8*i
 		putUint64(word(w), inc.ChainID)
 		copy(word(w+1), inc.TxHash[:])
-		copy(word(w+2)[12:], inc.Sender[:])
+		copy(word(w + 2)[12:], inc.Sender[:])
 		putUint64(word(w+3), inc.Nonce)
 		for j, v := range [...]*big.Int{inc.MaxFeePerGas, inc.MaxFeePerBlobGas} {
 			if err := putUint256(word(w+4+j), v); err != nil {
