@@ -116,17 +116,7 @@ func (c *client) batch(ctx context.Context, calls []call, asBatch bool) ([]answe
 	if asBatch {
 		body.WriteByte(']')
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body.Bytes()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	status, data, err := c.post(ctx, body.Bytes())
 	if err != nil {
 		return nil, err
 	}
@@ -134,12 +124,12 @@ func (c *client) batch(ctx context.Context, calls []call, asBatch bool) ([]answe
 	var envs []envelope
 	if trimmed := bytes.TrimSpace(data); asBatch && len(trimmed) > 0 && trimmed[0] == '[' {
 		if err := json.Unmarshal(data, &envs); err != nil {
-			return nil, fmt.Errorf("%w: HTTP %d, not a JSON-RPC batch: %.200s", ErrProtocol, resp.StatusCode, data)
+			return nil, fmt.Errorf("%w: HTTP %d, not a JSON-RPC batch: %.200s", ErrProtocol, status, data)
 		}
 	} else {
 		var env envelope
 		if err := json.Unmarshal(data, &env); err != nil {
-			return nil, fmt.Errorf("%w: HTTP %d, not JSON-RPC: %.200s", ErrProtocol, resp.StatusCode, data)
+			return nil, fmt.Errorf("%w: HTTP %d, not JSON-RPC: %.200s", ErrProtocol, status, data)
 		}
 		if env.Error != nil && (len(env.ID) == 0 || string(env.ID) == "null") {
 			// The body as a whole was refused (rate limit, size, syntax):
@@ -177,31 +167,37 @@ func (c *client) batch(ctx context.Context, calls []call, asBatch bool) ([]answe
 	return out, nil
 }
 
-// get makes one call and decodes its result into out.
+// get makes one call without params and decodes its result into out.
 func (c *client) get(ctx context.Context, method string, out any) error {
 	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":%q,"params":[]}`, c.id.Add(1), method)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader([]byte(body)))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	status, data, err := c.post(ctx, []byte(body))
 	if err != nil {
 		return err
 	}
 	var env envelope
 	if err := json.Unmarshal(data, &env); err != nil {
-		return fmt.Errorf("%w: %s: HTTP %d, not JSON-RPC: %.200s", ErrProtocol, method, resp.StatusCode, data)
+		return fmt.Errorf("%w: %s: HTTP %d, not JSON-RPC: %.200s", ErrProtocol, method, status, data)
 	}
 	if env.Error != nil {
 		return env.Error
 	}
 	return json.Unmarshal(env.Result, out)
+}
+
+// post sends one JSON-RPC body and returns the answer's status and body.
+func (c *client) post(ctx context.Context, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	return resp.StatusCode, data, err
 }
 
 // slotBook tracks the slots on offer; senders move to a later slot when one
