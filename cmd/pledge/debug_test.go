@@ -18,3 +18,29 @@ func TestParseBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveHeapState(t *testing.T) {
+	t.Parallel()
+	const limit = 100 << 20
+	mb := func(n uint64) uint64 { return n << 20 }
+	steps := []struct {
+		live          uint64
+		high, changed bool
+	}{
+		{mb(40), false, false},
+		{mb(70), false, false}, // at the line, not past it
+		{mb(71), true, true},   // past: warn once
+		{mb(90), true, false},  // still past: no repeat
+		{mb(65), true, false},  // under the line but inside the margin: no flapping
+		{mb(59), false, true},  // well under: say so once
+		{mb(50), false, false},
+	}
+	high := false
+	for i, s := range steps {
+		got, changed := liveHeapState(s.live, limit, high)
+		if got != s.high || changed != s.changed {
+			t.Fatalf("step %d (%d MiB live): high %v changed %v, want %v %v", i, s.live>>20, got, changed, s.high, s.changed)
+		}
+		high = got
+	}
+}

@@ -202,6 +202,7 @@ func runSidecar(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	go watchMemoryLimit(ctx, log, 30*time.Second)
 	return svc.Run(ctx)
 }
 
