@@ -176,6 +176,10 @@ func (e *Engine) readAll(ctx context.Context, senders []common.Address) (map[com
 func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carryCtx) bool {
 	expected := a.Nonce
 	cost := new(big.Int)
+	// prevSlot is the slot of the live tx holding expected−1 (none at the
+	// account nonce): carried txs open their slot's block, so they may go
+	// only into a slot after it, or they would run before a lower nonce.
+	prevSlot, havePrev := uint64(0), false
 	broken := false    // a gap that could not be carried: nothing above it is reachable
 	undecided := false // a gap whose missed txs could not be read this head
 	var drops []struct {
@@ -192,6 +196,10 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carry
 			kind, reason = dropNonceUsed, fmt.Sprintf("nonce %d of %s was used on chain before slot %d (account nonce %d at block %d)", lt.nonce, s, lt.e.slot, a.Nonce, a.Block)
 		case undecided:
 			continue
+		case lt.nonce > expected && !broken && expected != math.MaxUint64 && havePrev && prevSlot >= lt.e.slot:
+			kind, reason = dropNonceGap, fmt.Sprintf("nonce %d of %s follows a dropped nonce %d, not carried: nonce %d is promised for slot %d, the carried txs would open slot %d before it",
+				lt.nonce, s, expected, expected-1, prevSlot, lt.e.slot)
+			broken = true
 		case lt.nonce > expected && !broken && expected != math.MaxUint64:
 			plan := e.planCarry(s, a, expected, lt, cost, cc)
 			if plan.undecided {
@@ -209,6 +217,7 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carry
 			cost.Add(cost, plan.cost)
 			cost.Add(cost, lt.cost) // planCarry checked the balance covers it
 			expected = lt.nonce + 1
+			prevSlot, havePrev = lt.e.slot, true
 			continue
 		case lt.nonce != expected:
 			kind, reason = dropNonceGap, fmt.Sprintf("nonce %d of %s follows a dropped nonce %d", lt.nonce, s, expected)
@@ -219,6 +228,7 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carry
 				break
 			}
 			expected++
+			prevSlot, havePrev = lt.e.slot, true
 			continue
 		}
 		drops = append(drops, struct {

@@ -151,7 +151,15 @@ func (e *Engine) reserve(en *entry) {
 	e.byRequest[en.hash] = en
 	for _, t := range en.txs {
 		inc := &t.Inclusion
-		e.byNonce[nonceKey{inc.ChainID, inc.Sender, inc.Nonce}] = en
+		k := nonceKey{inc.ChainID, inc.Sender, inc.Nonce}
+		if prev := e.byNonce[k]; prev != nil && prev != en && prev.state == committed {
+			// The same tx promised again for a later slot (check refuses any
+			// other tx): keep the earlier promise's nonce sold, or a failed
+			// persist of this one (unreserve) would forget it and let another
+			// tx be promised for the nonce, an equivocation (§9.4).
+			e.markSold(k, inc.TxHash, prev.slot)
+		}
+		e.byNonce[k] = en
 		e.addLive(keyOf(inc), &liveTx{e: en, nonce: inc.Nonce, cost: inc.MaxCost})
 	}
 	en.inLive = true
