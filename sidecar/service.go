@@ -246,6 +246,15 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := engine.Load(ctx); err != nil {
 		return fmt.Errorf("reload stored promises: %w", err)
 	}
+	// Re-check the reloaded templates at once rather than at the next new
+	// head: until then a missed promise's tx would not be carried, and the
+	// top of block (and constraints) of a stacked slot would open with a
+	// nonce the chain cannot reach.
+	if _, err := state.Refresh(ctx); err == nil {
+		if err := engine.OnHead(ctx); err != nil {
+			s.log.Warn().Err(err).Msg("first re-check of the reloaded promises failed; retried at the next head")
+		}
+	}
 
 	var build *building
 	if s.cfg.Building.enabled() {
