@@ -181,6 +181,31 @@ func (e *Engine) addCarries(slot uint64, txs []carriedTx, cc *carryCtx) {
 	}
 }
 
+// uncarry takes the tx h out of the slot it was carried into: the same tx
+// has just been promised again for an earlier slot (check allows no later
+// one), which now holds it; left in both tops of block, the later one would
+// open with a nonce already used. The next head's re-check plans afresh.
+// Called with mu held.
+func (e *Engine) uncarry(h common.Hash) {
+	slot, ok := e.carriedInto[h]
+	if !ok {
+		return
+	}
+	delete(e.carriedInto, h)
+	t := e.templates[slot]
+	if t == nil {
+		return
+	}
+	t.carried = slices.DeleteFunc(t.carried, func(c carriedTx) bool {
+		if c.hash != h {
+			return false
+		}
+		t.carriedGas -= c.gas
+		t.carriedBlobs -= c.blobs
+		return true
+	})
+}
+
 // clearCarries forgets the carries of a previous pass. Called with mu held.
 func (e *Engine) clearCarries(slots []uint64) {
 	for _, slot := range slots {

@@ -101,3 +101,27 @@ func TestCarryRightAfterLoad(t *testing.T) {
 	}
 	wantTxs(t, "after Load and the re-check of the same head", h.eng.TopOfBlock(headSlot+4), p, p2)
 }
+
+// TestRepromisedCarriedTxLeavesTheCarry: a carried tx promised again for an
+// earlier slot than the one it was carried into is in that earlier slot's
+// top of block only, at once (not at the next head): in both, the later
+// block would open with a nonce already used.
+func TestRepromisedCarriedTxLeavesTheCarry(t *testing.T) {
+	h := newHarness(t, 1)
+	p, p2, _ := missedSetup(t, h, txOpts{}, headSlot+6)
+	wantTxs(t, "slot 106 before", h.eng.TopOfBlock(headSlot+6), p, p2)
+	h.mustAccept(h.l1(headSlot+4, p))
+	wantTxs(t, "slot 104", h.eng.TopOfBlock(headSlot+4), p)
+	wantTxs(t, "slot 106 after p is promised for 104", h.eng.TopOfBlock(headSlot+6), p2)
+	h.eng.mu.Lock()
+	cg := h.eng.templates[headSlot+6].carriedGas
+	h.eng.mu.Unlock()
+	if cg != 0 {
+		t.Fatalf("slot 106 still counts %d carried gas", cg)
+	}
+	// The next head finds p promised for 104 and nothing to carry.
+	if err := h.eng.OnHead(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantTxs(t, "slot 106 at the next head", h.eng.TopOfBlock(headSlot+6), p2)
+}

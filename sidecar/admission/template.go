@@ -160,6 +160,7 @@ func (e *Engine) reserve(en *entry) {
 			e.markSold(k, inc.TxHash, prev.slot)
 		}
 		e.byNonce[k] = en
+		e.uncarry(inc.TxHash)
 		e.addLive(keyOf(inc), &liveTx{e: en, nonce: inc.Nonce, cost: inc.MaxCost})
 	}
 	en.inLive = true
