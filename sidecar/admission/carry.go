@@ -67,11 +67,8 @@ type carryCtx struct {
 type carryPlan struct {
 	txs  []carriedTx
 	cost *big.Int
-	// kind and reason are set when carrying is not possible; undecided
-	// when it could not be judged this head (the store failed): the live
-	// tx is then neither dropped nor given a carry.
+	// kind and reason are set when carrying is not possible.
 	kind, reason string
-	undecided    bool
 }
 
 // missedOf returns the promised L1 tx of s for nonce, when we promised one,
@@ -119,8 +116,11 @@ func (e *Engine) planCarry(s common.Address, a chainstate.Account, from uint64, 
 			return fail(dropNonceGap, "the promise of nonce %d is no longer in the store", n)
 		}
 		if err != nil {
-			e.log.Warn().Err(err).Uint64("slot", slot).Str("sender", s.Hex()).Uint64("nonce", n).Msg("missed promised tx not readable; its followers are kept unchecked until the next head")
-			return carryPlan{undecided: true}
+			// Keeping the followers without the missed tx would put a nonce
+			// the chain cannot reach at the top of their block, and a block
+			// cannot be built on it: every promise of the slot would break.
+			e.log.Error().Err(err).Uint64("slot", slot).Str("sender", s.Hex()).Uint64("nonce", n).Msg("missed promised tx not readable from the store; the promises stacked on it are dropped")
+			return fail(dropNonceGap, "the promise of nonce %d could not be read from the store: %v", n, err)
 		}
 		if !ok {
 			return fail(dropNonceGap, "none of our promises covers nonce %d (account nonce %d at block %d)", n, a.Nonce, a.Block)

@@ -181,7 +181,6 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carry
 	// only into a slot after it, or they would run before a lower nonce.
 	prevSlot, havePrev := uint64(0), false
 	broken := false    // a gap that could not be carried: nothing above it is reachable
-	undecided := false // a gap whose missed txs could not be read this head
 	var drops []struct {
 		en     *entry
 		kind   string
@@ -194,20 +193,12 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carry
 			kind, reason = dropCode, fmt.Sprintf("sender %s has code at block %d", s, a.Block)
 		case lt.nonce < a.Nonce:
 			kind, reason = dropNonceUsed, fmt.Sprintf("nonce %d of %s was used on chain before slot %d (account nonce %d at block %d)", lt.nonce, s, lt.e.slot, a.Nonce, a.Block)
-		case undecided:
-			continue
 		case lt.nonce > expected && !broken && expected != math.MaxUint64 && havePrev && prevSlot >= lt.e.slot:
 			kind, reason = dropNonceGap, fmt.Sprintf("nonce %d of %s follows a dropped nonce %d, not carried: nonce %d is promised for slot %d, the carried txs would open slot %d before it",
 				lt.nonce, s, expected, expected-1, prevSlot, lt.e.slot)
 			broken = true
 		case lt.nonce > expected && !broken && expected != math.MaxUint64:
 			plan := e.planCarry(s, a, expected, lt, cost, cc)
-			if plan.undecided {
-				// The missed txs could not be read: this one and those
-				// above it are judged again at the next head.
-				undecided = true
-				continue
-			}
 			if plan.reason != "" {
 				kind, reason = plan.kind, plan.reason
 				broken = true

@@ -125,3 +125,41 @@ func TestRepromisedCarriedTxLeavesTheCarry(t *testing.T) {
 	}
 	wantTxs(t, "slot 106 at the next head", h.eng.TopOfBlock(headSlot+6), p2)
 }
+
+// failRange fails every store range scan once armed.
+type failRange struct {
+	Store
+	fail bool
+}
+
+func (f *failRange) Range(from, to uint64, fn func(*store.Record) error) error {
+	if f.fail {
+		return errors.New("disk read error")
+	}
+	return f.Store.Range(from, to, fn)
+}
+
+// TestCarryStoreUnreadableDrops: when a trimmed missed promise cannot be
+// read back from the store, its followers are dropped (with the reason)
+// rather than left at the top of their block without it, where no block
+// could be built on them and every promise of the slot would break.
+func TestCarryStoreUnreadableDrops(t *testing.T) {
+	h := newHarness(t, 1)
+	p, p2, p2Hash := missedSetup(t, h, txOpts{}, headSlot+4)
+	wantTxs(t, "slot 104", h.eng.TopOfBlock(headSlot+4), p, p2)
+	h.headTo(headSlot + 3) // slot 102 is trimmed: p lives in the store only
+	if err := h.eng.OnHead(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantTxs(t, "slot 104, p trimmed", h.eng.TopOfBlock(headSlot+4), p, p2)
+	h.eng.store = &failRange{Store: h.eng.store, fail: true}
+	if err := h.eng.OnHead(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.eng.TopOfBlock(headSlot + 4); len(got) != 0 {
+		t.Fatalf("slot 104 holds %d txs with p unreadable, want none", len(got))
+	}
+	if reason, dropped := h.eng.DroppedReason(p2Hash); !dropped || !strings.Contains(reason, "could not be read from the store") {
+		t.Fatalf("p2: dropped %v, reason %q; want dropped because p could not be read", dropped, reason)
+	}
+}
