@@ -180,7 +180,7 @@ func (e *Engine) recheckSender(s common.Address, a chainstate.Account, cc *carry
 	// account nonce): carried txs open their slot's block, so they may go
 	// only into a slot after it, or they would run before a lower nonce.
 	prevSlot, havePrev := uint64(0), false
-	broken := false    // a gap that could not be carried: nothing above it is reachable
+	broken := false // a gap that could not be carried: nothing above it is reachable
 	var drops []struct {
 		en     *entry
 		kind   string
