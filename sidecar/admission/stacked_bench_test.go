@@ -2,12 +2,27 @@ package admission
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"fmt"
 	"math/big"
 	"testing"
 
 	"github.com/pledgeproto/pledge/sidecar/chainstate"
 )
+
+// stackedHarness is a bench harness whose first user has `stacked` promised
+// txs in slot headSlot+2.
+func stackedHarness(b *testing.B, stacked int) (*harness, *ecdsa.PrivateKey) {
+	b.Helper()
+	h := benchHarness(b)
+	u := h.users[0]
+	for n := range stacked {
+		if _, err := h.eng.Request(context.Background(), h.l1(headSlot+2, h.tx(u, uint64(n), txOpts{}))); err != nil {
+			b.Fatalf("stack nonce %d: %v", n, err)
+		}
+	}
+	return h, u
+}
 
 // BenchmarkRequestStacked is a valid request of a sender that already has
 // `stacked` promised txs: its cost should not grow with them (the nonce
@@ -18,14 +33,8 @@ import (
 func BenchmarkRequestStacked(b *testing.B) {
 	for _, stacked := range []int{0, 500, 2000} {
 		b.Run(fmt.Sprintf("stacked=%d", stacked), func(b *testing.B) {
-			h := benchHarness(b)
-			u := h.users[0]
+			h, u := stackedHarness(b, stacked)
 			ctx := context.Background()
-			for n := range stacked {
-				if _, err := h.eng.Request(ctx, h.l1(headSlot+2, h.tx(u, uint64(n), txOpts{}))); err != nil {
-					b.Fatalf("stack nonce %d: %v", n, err)
-				}
-			}
 			reqs := make([][]byte, b.N)
 			for i := range reqs {
 				reqs[i] = h.tx(u, uint64(stacked+i), txOpts{})
@@ -49,14 +58,8 @@ func BenchmarkRequestStacked(b *testing.B) {
 func BenchmarkCheckStacked(b *testing.B) {
 	for _, stacked := range []int{0, 500, 2000} {
 		b.Run(fmt.Sprintf("stacked=%d", stacked), func(b *testing.B) {
-			h := benchHarness(b)
-			u := h.users[0]
+			h, u := stackedHarness(b, stacked)
 			ctx := context.Background()
-			for n := range stacked {
-				if _, err := h.eng.Request(ctx, h.l1(headSlot+2, h.tx(u, uint64(n), txOpts{}))); err != nil {
-					b.Fatalf("stack nonce %d: %v", n, err)
-				}
-			}
 			r := h.l1(headSlot+2, h.tx(u, uint64(stacked), txOpts{}))
 			pl, err := h.eng.parsePayload(r)
 			if err != nil {
