@@ -261,13 +261,17 @@ func (e *Engine) readMissed(accounts map[common.Address]chainstate.Account) (map
 	stored := make(map[common.Hash]missedTx)
 	unread := make(map[common.Hash]error)
 	for slot, hashes := range want {
+		wanted := make(map[common.Hash]bool, len(hashes))
+		for _, h := range hashes {
+			wanted[h] = true
+		}
 		err := e.store.Range(slot, slot+1, func(rec *store.Record) error {
 			p, err := rec.Commitment.Open(e.cfg.L1ChainID)
 			if err != nil || len(p.Inclusions) != len(rec.Txs) {
 				return nil // does not open: its txs are not carried (errNotStored)
 			}
 			for i, inc := range p.Inclusions {
-				if slices.Contains(hashes, inc.TxHash) {
+				if wanted[inc.TxHash] {
 					stored[inc.TxHash] = missedTx{raw: rec.Txs[i], inc: inc, slot: rec.Slot}
 				}
 			}
