@@ -35,8 +35,8 @@ var (
 
 // InboxMetaData contains all meta data concerning the Inbox contract.
 var InboxMetaData = &bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"genesisTime_\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"secondsPerSlot_\",\"type\":\"uint64\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"timestamp\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"genesisTime\",\"type\":\"uint256\"}],\"name\":\"BeforeGenesis\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"offset\",\"type\":\"uint256\"}],\"name\":\"EmptyBatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"EmptyPost\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"offset\",\"type\":\"uint256\"}],\"name\":\"EmptyTx\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"offset\",\"type\":\"uint256\"}],\"name\":\"Malformed\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"slot\",\"type\":\"uint64\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"poster\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"txCount\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"total\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"acc\",\"type\":\"bytes32\"}],\"name\":\"BatchPosted\",\"type\":\"event\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"slot\",\"type\":\"uint64\"}],\"name\":\"batchOf\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"acc\",\"type\":\"bytes32\"},{\"internalType\":\"uint32\",\"name\":\"count\",\"type\":\"uint32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"currentSlot\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"genesisTime\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes\",\"name\":\"data\",\"type\":\"bytes\"}],\"name\":\"post\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"secondsPerSlot\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",
-	Bin: "0x60c060405234801561000f575f5ffd5b5060405161085338038061085383398101604081905261002e916100bc565b5f816001600160401b03161161008a5760405162461bcd60e51b815260206004820152601660248201527f7365636f6e6473506572536c6f74206973207a65726f00000000000000000000604482015260640160405180910390fd5b6001600160401b039182166080521660a0526100ed565b80516001600160401b03811681146100b7575f5ffd5b919050565b5f5f604083850312156100cd575f5ffd5b6100d6836100a1565b91506100e4602084016100a1565b90509250929050565b60805160a05161072b6101285f395f8181605e01526101c301525f818160aa015281816101430152818161018f01526101ed015261072b5ff3fe608060405234801561000f575f5ffd5b5060043610610055575f3560e01c806322a111fc146100595780633359632e1461009d57806342c6498a146100a5578063baf9b369146100cc578063e4d62a0b146100e1575b5f5ffd5b6100807f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160401b0390911681526020015b60405180910390f35b610080610140565b6100807f000000000000000000000000000000000000000000000000000000000000000081565b6100df6100da3660046104f8565b61022f565b005b6101266100ef36600461057f565b6001600160401b038083165f90815260208181526040808320938516835292905220805460019091015463ffffffff169250929050565b6040805192835263ffffffff909116602083015201610094565b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160401b03164210156101c1576040516301ab9a5d60e01b81524260048201526001600160401b037f00000000000000000000000000000000000000000000000000000000000000001660248201526044015b60405180910390fd5b7f00000000000000000000000000000000000000000000000000000000000000006001600160401b03167f00000000000000000000000000000000000000000000000000000000000000006001600160401b03164261022091906105c4565b61022a91906105dd565b905090565b805f8190036102515760405163aeb9257f60e01b815260040160405180910390fd5b5f61025a610140565b90505f5b828110156104f157600a61027282856105c4565b1015610294576040516345ef413360e01b8152600481018290526024016101b8565b5f8582866102a38260086105fc565b926102b09392919061060f565b6102b991610636565b60c01c90505f86866102cc8560086105fc565b906102d886600a6105fc565b926102e59392919061060f565b6102ee9161066e565b60f01c90505f8190036103265760405163d329ac5b60e01b81526001600160401b0383166004820152602481018490526044016101b8565b610331600a846105fc565b6001600160401b038084165f908152602081815260408083209389168352929052908120805492955091905b83811015610458576003610371878a6105c4565b1015610393576040516345ef413360e01b8152600481018790526024016101b8565b5f8a878b6103a28260036105fc565b926103af9392919061060f565b6103b8916106a4565b60e81c90505f8190036103f057604051637d0b8d5760e01b81526001600160401b0387166004820152602481018890526044016101b8565b6103fb6003886105fc565b965080610408888b6105c4565b101561042a576040516345ef413360e01b8152600481018890526024016101b8565b60405181888d0182375f93845281902060205260409092209161044d81886105fc565b96505060010161035d565b5060018201545f9061047190859063ffffffff166106d9565b82845560018401805463ffffffff191663ffffffff8381169182179092556040805192881683526020830191909152810184905290915033906001600160401b0389811691908816907f319e55b3c6e14d32dc98cc83999075e3f23c72f4ab33855a97329c5130f782939060600160405180910390a4505050505061025e565b5050505050565b5f5f60208385031215610509575f5ffd5b82356001600160401b0381111561051e575f5ffd5b8301601f8101851361052e575f5ffd5b80356001600160401b03811115610543575f5ffd5b856020828401011115610554575f5ffd5b6020919091019590945092505050565b80356001600160401b038116811461057a575f5ffd5b919050565b5f5f60408385031215610590575f5ffd5b61059983610564565b91506105a760208401610564565b90509250929050565b634e487b7160e01b5f52601160045260245ffd5b818103818111156105d7576105d76105b0565b92915050565b5f826105f757634e487b7160e01b5f52601260045260245ffd5b500490565b808201808211156105d7576105d76105b0565b5f5f8585111561061d575f5ffd5b83861115610629575f5ffd5b5050820193919092039150565b80356001600160c01b03198116906008841015610667576001600160c01b0319600885900360031b81901b82161691505b5092915050565b80356001600160f01b03198116906002841015610667576001600160f01b031960029490940360031b84901b1690921692915050565b80356001600160e81b03198116906003841015610667576001600160e81b0319600394850390941b84901b1690921692915050565b63ffffffff81811683821601908111156105d7576105d76105b056fea2646970667358221220cd540a29fd78ceb0ed1471a0b41da4f9d6b7069f21f53416076b8f8a5430e44c64736f6c63430008250033",
+	ABI: "[{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"genesisTime_\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"secondsPerSlot_\",\"type\":\"uint64\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"timestamp\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"genesisTime\",\"type\":\"uint256\"}],\"name\":\"BeforeGenesis\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"offset\",\"type\":\"uint256\"}],\"name\":\"EmptyBatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"EmptyPost\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"offset\",\"type\":\"uint256\"}],\"name\":\"EmptyTx\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"offset\",\"type\":\"uint256\"}],\"name\":\"Malformed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"slot\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"count\",\"type\":\"uint256\"}],\"name\":\"SlotFull\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"indexed\":true,\"internalType\":\"uint64\",\"name\":\"slot\",\"type\":\"uint64\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"poster\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"txCount\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"uint32\",\"name\":\"total\",\"type\":\"uint32\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"acc\",\"type\":\"bytes32\"}],\"name\":\"BatchPosted\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"MAX_TXS_PER_SLOT\",\"outputs\":[{\"internalType\":\"uint32\",\"name\":\"\",\"type\":\"uint32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"chainId\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"slot\",\"type\":\"uint64\"},{\"internalType\":\"address\",\"name\":\"poster\",\"type\":\"address\"}],\"name\":\"batchOf\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"acc\",\"type\":\"bytes32\"},{\"internalType\":\"uint32\",\"name\":\"count\",\"type\":\"uint32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"currentSlot\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"genesisTime\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes\",\"name\":\"data\",\"type\":\"bytes\"}],\"name\":\"post\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"secondsPerSlot\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",
+	Bin: "0x60c060405234801561000f575f5ffd5b5060405161091138038061091183398101604081905261002e916100bc565b5f816001600160401b03161161008a5760405162461bcd60e51b815260206004820152601660248201527f7365636f6e6473506572536c6f74206973207a65726f00000000000000000000604482015260640160405180910390fd5b6001600160401b039182166080521660a0526100ed565b80516001600160401b03811681146100b7575f5ffd5b919050565b5f5f604083850312156100cd575f5ffd5b6100d6836100a1565b91506100e4602084016100a1565b90509250929050565b60805160a0516107e86101295f395f8181606901526101fe01525f81816101260152818161017e015281816101ca015261022801526107e85ff3fe608060405234801561000f575f5ffd5b5060043610610060575f3560e01c806322a111fc146100645780633359632e146100a8578063414ff5ff146100b057806342c6498a14610121578063454b00e314610148578063baf9b36914610166575b5f5ffd5b61008b7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160401b0390911681526020015b60405180910390f35b61008b61017b565b6101076100be3660046105b2565b6001600160401b038084165f9081526020818152604080832093861683529281528282206001600160a01b0385168352905220805460019091015463ffffffff16935093915050565b6040805192835263ffffffff90911660208301520161009f565b61008b7f000000000000000000000000000000000000000000000000000000000000000081565b61015161040081565b60405163ffffffff909116815260200161009f565b610179610174366004610601565b61026a565b005b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160401b03164210156101fc576040516301ab9a5d60e01b81524260048201526001600160401b037f00000000000000000000000000000000000000000000000000000000000000001660248201526044015b60405180910390fd5b7f00000000000000000000000000000000000000000000000000000000000000006001600160401b03167f00000000000000000000000000000000000000000000000000000000000000006001600160401b03164261025b9190610681565b610265919061069a565b905090565b805f81900361028c5760405163aeb9257f60e01b815260040160405180910390fd5b5f61029561017b565b90505f5b8281101561059057600a6102ad8285610681565b10156102cf576040516345ef413360e01b8152600481018290526024016101f3565b5f8582866102de8260086106b9565b926102eb939291906106cc565b6102f4916106f3565b60c01c90505f86866103078560086106b9565b9061031386600a6106b9565b92610320939291906106cc565b6103299161072b565b60f01c90505f8190036103615760405163d329ac5b60e01b81526001600160401b0383166004820152602481018490526044016101f3565b61036c600a846106b9565b6001600160401b038084165f908152602081815260408083209389168352928152828220338352905220600181015491945090610400906103b490849063ffffffff166106b9565b11156103f8576001810154604051630f65379d60e11b81526001600160401b0380861660048301528716602482015263ffffffff90911660448201526064016101f3565b80545f5b838110156104f7576003610410878a610681565b1015610432576040516345ef413360e01b8152600481018790526024016101f3565b5f8a878b6104418260036106b9565b9261044e939291906106cc565b61045791610761565b60e81c90505f81900361048f57604051637d0b8d5760e01b81526001600160401b0387166004820152602481018890526044016101f3565b61049a6003886106b9565b9650806104a7888b610681565b10156104c9576040516345ef413360e01b8152600481018890526024016101f3565b60405181888d0182375f9384528190206020526040909220916104ec81886106b9565b9650506001016103fc565b5060018201545f9061051090859063ffffffff16610796565b82845560018401805463ffffffff191663ffffffff8381169182179092556040805192881683526020830191909152810184905290915033906001600160401b0389811691908816907f319e55b3c6e14d32dc98cc83999075e3f23c72f4ab33855a97329c5130f782939060600160405180910390a45050505050610299565b5050505050565b80356001600160401b03811681146105ad575f5ffd5b919050565b5f5f5f606084860312156105c4575f5ffd5b6105cd84610597565b92506105db60208501610597565b915060408401356001600160a01b03811681146105f6575f5ffd5b809150509250925092565b5f5f60208385031215610612575f5ffd5b82356001600160401b03811115610627575f5ffd5b8301601f81018513610637575f5ffd5b80356001600160401b0381111561064c575f5ffd5b85602082840101111561065d575f5ffd5b6020919091019590945092505050565b634e487b7160e01b5f52601160045260245ffd5b818103818111156106945761069461066d565b92915050565b5f826106b457634e487b7160e01b5f52601260045260245ffd5b500490565b808201808211156106945761069461066d565b5f5f858511156106da575f5ffd5b838611156106e6575f5ffd5b5050820193919092039150565b80356001600160c01b03198116906008841015610724576001600160c01b0319600885900360031b81901b82161691505b5092915050565b80356001600160f01b03198116906002841015610724576001600160f01b031960029490940360031b84901b1690921692915050565b80356001600160e81b03198116906003841015610724576001600160e81b0319600394850390941b84901b1690921692915050565b63ffffffff81811683821601908111156106945761069461066d56fea2646970667358221220734b0bc3f38d6a5adb9e51492bbdda4dfa92dceb4aee98c17eb76532fa4fa64f64736f6c63430008250033",
 }
 
 // InboxABI is the input ABI used to generate the binding from.
@@ -206,15 +206,46 @@ func (_Inbox *InboxTransactorRaw) Transact(opts *bind.TransactOpts, method strin
 	return _Inbox.Contract.contract.Transact(opts, method, params...)
 }
 
-// BatchOf is a free data retrieval call binding the contract method 0xe4d62a0b.
+// MAXTXSPERSLOT is a free data retrieval call binding the contract method 0x454b00e3.
 //
-// Solidity: function batchOf(uint64 chainId, uint64 slot) view returns(bytes32 acc, uint32 count)
-func (_Inbox *InboxCaller) BatchOf(opts *bind.CallOpts, chainId uint64, slot uint64) (struct {
+// Solidity: function MAX_TXS_PER_SLOT() view returns(uint32)
+func (_Inbox *InboxCaller) MAXTXSPERSLOT(opts *bind.CallOpts) (uint32, error) {
+	var out []interface{}
+	err := _Inbox.contract.Call(opts, &out, "MAX_TXS_PER_SLOT")
+
+	if err != nil {
+		return *new(uint32), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(uint32)).(*uint32)
+
+	return out0, err
+
+}
+
+// MAXTXSPERSLOT is a free data retrieval call binding the contract method 0x454b00e3.
+//
+// Solidity: function MAX_TXS_PER_SLOT() view returns(uint32)
+func (_Inbox *InboxSession) MAXTXSPERSLOT() (uint32, error) {
+	return _Inbox.Contract.MAXTXSPERSLOT(&_Inbox.CallOpts)
+}
+
+// MAXTXSPERSLOT is a free data retrieval call binding the contract method 0x454b00e3.
+//
+// Solidity: function MAX_TXS_PER_SLOT() view returns(uint32)
+func (_Inbox *InboxCallerSession) MAXTXSPERSLOT() (uint32, error) {
+	return _Inbox.Contract.MAXTXSPERSLOT(&_Inbox.CallOpts)
+}
+
+// BatchOf is a free data retrieval call binding the contract method 0x414ff5ff.
+//
+// Solidity: function batchOf(uint64 chainId, uint64 slot, address poster) view returns(bytes32 acc, uint32 count)
+func (_Inbox *InboxCaller) BatchOf(opts *bind.CallOpts, chainId uint64, slot uint64, poster common.Address) (struct {
 	Acc   [32]byte
 	Count uint32
 }, error) {
 	var out []interface{}
-	err := _Inbox.contract.Call(opts, &out, "batchOf", chainId, slot)
+	err := _Inbox.contract.Call(opts, &out, "batchOf", chainId, slot, poster)
 
 	outstruct := new(struct {
 		Acc   [32]byte
@@ -231,24 +262,24 @@ func (_Inbox *InboxCaller) BatchOf(opts *bind.CallOpts, chainId uint64, slot uin
 
 }
 
-// BatchOf is a free data retrieval call binding the contract method 0xe4d62a0b.
+// BatchOf is a free data retrieval call binding the contract method 0x414ff5ff.
 //
-// Solidity: function batchOf(uint64 chainId, uint64 slot) view returns(bytes32 acc, uint32 count)
-func (_Inbox *InboxSession) BatchOf(chainId uint64, slot uint64) (struct {
+// Solidity: function batchOf(uint64 chainId, uint64 slot, address poster) view returns(bytes32 acc, uint32 count)
+func (_Inbox *InboxSession) BatchOf(chainId uint64, slot uint64, poster common.Address) (struct {
 	Acc   [32]byte
 	Count uint32
 }, error) {
-	return _Inbox.Contract.BatchOf(&_Inbox.CallOpts, chainId, slot)
+	return _Inbox.Contract.BatchOf(&_Inbox.CallOpts, chainId, slot, poster)
 }
 
-// BatchOf is a free data retrieval call binding the contract method 0xe4d62a0b.
+// BatchOf is a free data retrieval call binding the contract method 0x414ff5ff.
 //
-// Solidity: function batchOf(uint64 chainId, uint64 slot) view returns(bytes32 acc, uint32 count)
-func (_Inbox *InboxCallerSession) BatchOf(chainId uint64, slot uint64) (struct {
+// Solidity: function batchOf(uint64 chainId, uint64 slot, address poster) view returns(bytes32 acc, uint32 count)
+func (_Inbox *InboxCallerSession) BatchOf(chainId uint64, slot uint64, poster common.Address) (struct {
 	Acc   [32]byte
 	Count uint32
 }, error) {
-	return _Inbox.Contract.BatchOf(&_Inbox.CallOpts, chainId, slot)
+	return _Inbox.Contract.BatchOf(&_Inbox.CallOpts, chainId, slot, poster)
 }
 
 // CurrentSlot is a free data retrieval call binding the contract method 0x3359632e.

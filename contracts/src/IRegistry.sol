@@ -23,11 +23,24 @@ interface IRegistry {
     struct Status {
         State state;
         uint32 keys; // validator keys bound to the operator
-        uint256 collateral; // wei left to slash
+        uint256 collateral; // wei left to slash (reserved + free)
         uint64 registeredSlot; // slot of register()
-        uint64 exitSlot; // slot of unregister(), 0 while registered
+        uint64 exitSlot; // first slot no promise is valid for, 0 while registered
         uint64 withdrawableSlot; // first slot withdraw() succeeds, 0 while registered
-        address committer; // committer in effect at the current slot
+        address committer; // committer in effect at the current slot (zero if revoked)
+        uint256 reserved; // collateral held by open ledgers, paid only to their promises
+    }
+
+    /// @notice The on-chain record of what an operator sold for one slot (docs/protocol.md §9.0).
+    ///         `root` is the Merkle root of the ledger's leaves, computed by the Registry;
+    ///         `left` is what its promises can still be paid; `committer` opened it.
+    struct Ledger {
+        bytes32 root;
+        address committer;
+        uint32 count; // leaves; zero: no ledger
+        bool released; // the slash window passed and `left` went back to the free collateral
+        address poster; // the account whose Inbox batches hold the slot's L2 promises
+        uint96 left;
     }
 
     // ---- errors: one per refusal, so clients can name the reason ----
@@ -51,6 +64,19 @@ interface IRegistry {
     error TransferFailed(address to, uint256 amount);
     error NothingToClaim(address account);
     error CollateralOverflow(uint256 amount); // above uint96: ~79 billion ETH
+    error InvalidConfig(string reason);
+    error SlasherMismatch(string parameter);
+    error NotCommitter(address caller, address committer);
+    error RevokedCommitter(address committer);
+    error LedgerExists(uint64 slot);
+    error LedgerTooEarly(uint64 slot, uint64 currentSlot);
+    error LedgerTooLate(uint64 slot, uint64 currentSlot);
+    error LedgerAfterExit(uint64 slot, uint64 exitSlot);
+    error MalformedLedger();
+    error LedgerNotSorted(uint256 index);
+    error NotEnoughFreeCollateral(uint256 needed, uint256 free);
+    error LedgerNotExpired(uint64 slot, uint64 currentSlot);
+    error NoLedger(uint64 slot);
 
     // ---- events ----
     event OperatorRegistered(address indexed operator, address indexed committer, uint256 collateral, uint64 slot);
@@ -67,8 +93,25 @@ interface IRegistry {
         uint256 userPaid,
         address indexed watcher,
         uint256 watcherPaid,
+        uint256 burned,
         uint256 collateralLeft
     );
+    /// @notice A ledger for `slot` was opened: `leaves` is its packed list (digest ‖ uint96
+    ///         amount, 44 bytes each, digests ascending), so anyone can rebuild every proof.
+    event LedgerOpened(
+        address indexed operator,
+        uint64 indexed slot,
+        address committer,
+        address poster,
+        bytes32 root,
+        uint32 count,
+        uint96 total,
+        bytes leaves
+    );
+    /// @notice A ledger past its slash window gave `amount` back to the free collateral.
+    event LedgerReleased(address indexed operator, uint64 indexed slot, uint96 amount);
+    /// @notice `committer` can no longer open ledgers nor back unledgered promises.
+    event CommitterRevoked(address indexed operator, address indexed committer, uint64 slot);
     /// @notice A payment that could not be pushed is kept for `claim()`.
     event PaymentOwed(address indexed account, uint256 amount);
 
@@ -90,8 +133,28 @@ interface IRegistry {
     /// @notice Names a new committer; it takes effect `rotationDelay` slots from now.
     function setCommitter(address committer) external;
 
-    /// @notice Starts the exit; withdraw() works `unregistrationDelay` slots later.
+    /// @notice Emergency: revokes `committer` at once, for every slot. It can open no more
+    ///         ledgers, and promises it signed that are in no ledger become void; ledgers it
+    ///         opened before stay (their collateral is already reserved for their promises).
+    ///         If it is the committer now or later, the operator has none until a new
+    ///         `setCommitter` takes effect.
+    function revokeCommitter(address committer) external;
+
+    /// @notice Starts the exit. Promises for slots from `currentSlot + rotationDelay` (the
+    ///         exit slot) on are void, so none already sold is voided; withdraw() works
+    ///         `unregistrationDelay` slots after the exit slot.
     function unregister() external;
+
+    /// @notice Only the operator's committer for `slot` (not revoked): records what it sold
+    ///         for `slot` and reserves their total from the free collateral. `leaves` packs,
+    ///         per promise, its EIP-712 digest and its slashAmount as uint96 (44 bytes),
+    ///         digests strictly ascending. Allowed from `slot` to `slot + ledgerGrace`, once.
+    ///         `poster` names the account whose Inbox batches carry the slot's L2 promises.
+    function openLedger(address operator, uint64 slot, address poster, bytes calldata leaves) external;
+
+    /// @notice Gives back to the free collateral what the ledgers of `slots` still reserve,
+    ///         once their slash window is over. Anyone may call it.
+    function release(address operator, uint64[] calldata slots) external;
 
     /// @notice Pays the caller's remaining collateral once the exit delay is over.
     function withdraw() external;
@@ -99,20 +162,41 @@ interface IRegistry {
     /// @notice Pays out what a failed push left owed to msg.sender.
     function claim() external;
 
-    /// @notice Only the Slasher: takes up to userAmount then watcherAmount from the
-    ///         operator's collateral, user first, and pays them out.
-    /// @return userPaid wei paid to the user; watcherPaid wei paid to the watcher.
-    function slash(address operator, address user, uint256 userAmount, address watcher, uint256 watcherAmount)
-        external
-        returns (uint256 userPaid, uint256 watcherPaid);
+    /// @notice Only the Slasher: takes up to `amount` for a promise of `slot`, from that
+    ///         slot's ledger when `backed`, else from the free collateral, and splits it:
+    ///         `userBps` to the user, `burnBps` burnt (kept here forever), the rest to the watcher.
+    /// @return taken wei taken from the collateral; userPaid wei paid to the user.
+    function slash(
+        address operator,
+        uint64 slot,
+        bool backed,
+        uint256 amount,
+        address user,
+        uint256 userBps,
+        address watcher,
+        uint256 burnBps
+    ) external returns (uint256 taken, uint256 userPaid);
 
     // ---- views ----
+
+    /// @notice Slots after a promise's slot during which its ledger may be opened.
+    function ledgerGrace() external view returns (uint64);
+
+    /// @notice Slots after a promise's slot during which evidence is taken (the Slasher's).
+    function slashWindow() external view returns (uint64);
 
     /// @notice The operator a 48-byte compressed BLS key is bound to (zero if none).
     function operatorOf(bytes calldata compressedPubkey) external view returns (address);
 
-    /// @notice The committer in effect for `operator` at `slot` (zero before registration).
+    /// @notice The committer in effect for `operator` at `slot`: zero before registration,
+    ///         from the exit slot on, and when the key in effect was revoked.
     function committerAt(address operator, uint64 slot) external view returns (address);
+
+    /// @notice The ledger of `operator` for `slot` (count zero: none opened).
+    function ledgerOf(address operator, uint64 slot) external view returns (Ledger memory);
+
+    /// @notice Collateral not reserved by any ledger: what unledgered promises and withdraw() see.
+    function freeCollateral(address operator) external view returns (uint256);
 
     /// @notice The collateral left to slash.
     function collateralOf(address operator) external view returns (uint256);

@@ -3,7 +3,13 @@ pragma solidity ^0.8.30;
 
 /// @title ISlasher — judges Pledge's four faults from public data and slashes through the Registry.
 /// @notice A promise is the EIP-712 struct below, signed by the operator's committer for its
-///         slot (Registry.committerAt). Anyone may submit evidence that a promise was broken;
+///         slot. It is *backed* when it is in the slot's ledger (Registry.openLedger, signed by
+///         the committer that opened it) and is then paid from that ledger's reservation;
+///         otherwise, once the ledger grace is over, it is paid from the free collateral, first
+///         come, if its signer is Registry.committerAt(operator, slot) (not revoked, before any
+///         exit). Every payment gives userBps to the user, burnBps is burnt, and the rest goes
+///         to the beneficiary a watcher committed to (commitClaim) in an earlier block.
+///         Anyone may submit evidence that a promise was broken;
 ///         the Slasher decides from block headers anchored on-chain (BLOCKHASH or the EIP-2935
 ///         history contract), Merkle-Patricia account proofs against their state roots, and the
 ///         rollup Inbox. No party is trusted and there is no defence round: evidence either
@@ -33,10 +39,40 @@ interface ISlasher {
     }
 
     /// @notice An earlier promise to the same sender, covering one nonce below the slashed one.
+    ///         It must be backed: in its slot's ledger, signed by that ledger's committer.
     struct Prior {
         bytes payload; // abi.encode(Promise)
         bytes signature; // 65 bytes r ‖ s ‖ v
         uint256 index; // which inclusion of that promise
+        uint256 leafIndex; // its leaf in its slot's ledger
+        bytes32[] leafProof;
+    }
+
+    /// @notice A leaf of a ledger with its Merkle proof (LedgerTree).
+    struct Leaf {
+        bytes32 digest;
+        uint96 amount;
+        uint256 index;
+        bytes32[] proof;
+    }
+
+    /// @notice Where a promise is paid from. backed: leaf `index` of its slot's ledger is
+    ///         (digest, slashAmount), `proof` its Merkle proof. Not backed: the ledger holds no
+    ///         leaf with its digest — `neighbours` are the leaves around where it would sort
+    ///         (one or two, consecutive, ascending; none when no ledger was opened).
+    struct Backing {
+        bool backed;
+        uint256 index;
+        bytes32[] proof;
+        Leaf[] neighbours;
+    }
+
+    /// @notice Who receives the watcher's share: committed beforehand as
+    ///         claimHash(digest, beneficiary, salt) with commitClaim, in an earlier block,
+    ///         so copying the slashing transaction pays the same beneficiary.
+    struct Claim {
+        address beneficiary;
+        bytes32 salt;
     }
 
     /// @notice Evidence that an L1 inclusion was missed although it was includable.
@@ -62,7 +98,9 @@ interface ISlasher {
         uint64 secondsPerSlot;
         uint64 slashWindow; // slots after the promised slot during which evidence is taken
         uint16 livenessBps; // share of slashAmount taken for a missed slot
-        uint16 userBps; // share of a slash paid to the wronged user; the rest to the watcher
+        uint16 userBps; // share of a slash paid to the wronged user
+        uint16 burnBps; // share burnt (> 0: self-slashing always costs); the rest to the watcher
+        uint64 ledgerGrace; // the Registry's
         uint64 blobBaseFeeUpdateFraction; // BLOB_BASE_FEE_UPDATE_FRACTION of the fork in force
     }
 
@@ -92,6 +130,11 @@ interface ISlasher {
     error BatchMismatch();
     error DifferentOperators();
     error NotEquivocation();
+    error NotInLedger();
+    error InLedger();
+    error LedgerPending(uint64 slot, uint64 currentSlot);
+    error ClaimNotCommitted(bytes32 claimHash);
+    error ZeroBeneficiary();
 
     /// @notice A promise was slashed. For an equivocation, `digest` is the first promise's
     ///         and `otherDigest` the second's; otherwise `otherDigest` is zero.
@@ -99,44 +142,76 @@ interface ISlasher {
         bytes32 indexed digest,
         address indexed operator,
         Fault fault,
+        bool backed,
         address user,
+        uint256 taken,
         uint256 userPaid,
-        address watcher,
-        uint256 watcherPaid,
+        address beneficiary,
         bytes32 otherDigest
     );
 
+    /// @notice A watcher committed to a claim hash.
+    event ClaimCommitted(bytes32 indexed claimHash, address indexed by, uint256 blockNumber);
+
     /// @notice Safety: inclusion `index` (an L1 transaction) is not in the slot's block
     ///         although it was includable at the parent state.
-    function slashSafety(bytes calldata payload, bytes calldata signature, uint256 index, SafetyEvidence calldata ev)
-        external;
+    function slashSafety(
+        bytes calldata payload,
+        bytes calldata signature,
+        uint256 index,
+        SafetyEvidence calldata ev,
+        Backing calldata backing,
+        Claim calldata claim
+    ) external;
 
     /// @notice Liveness: no block at the slot's timestamp; `header1` is the parent of
     ///         `header2` and their timestamps straddle the slot's.
-    function slashLiveness(bytes calldata payload, bytes calldata signature, bytes calldata header1, bytes calldata header2)
-        external;
+    function slashLiveness(
+        bytes calldata payload,
+        bytes calldata signature,
+        bytes calldata header1,
+        bytes calldata header2,
+        Backing calldata backing,
+        Claim calldata claim
+    ) external;
 
     /// @notice L2 inclusion: the slot's block exists, and `txHashes` (the keccak of every L2
-    ///         transaction posted for the rollup in it, in order) match the Inbox's record and
-    ///         do not hold inclusion `index`'s txHash.
+    ///         transaction the operator's poster posted for the rollup in it, in order: the
+    ///         ledger's poster, or the signer when not backed) match the Inbox's record and do
+    ///         not hold inclusion `index`'s txHash.
     function slashL2Inclusion(
         bytes calldata payload,
         bytes calldata signature,
         uint256 index,
         bytes calldata header,
-        bytes32[] calldata txHashes
+        bytes32[] calldata txHashes,
+        Backing calldata backing,
+        Claim calldata claim
     ) external;
 
     /// @notice Equivocation: two promises by one operator hold inclusions with the same
     ///         (chainId, sender, nonce) and different txHash.
+    ///         Paid as promise A (backingA); both promises become settled.
     function slashEquivocation(
         bytes calldata payloadA,
         bytes calldata signatureA,
         uint256 indexA,
         bytes calldata payloadB,
         bytes calldata signatureB,
-        uint256 indexB
+        uint256 indexB,
+        Backing calldata backingA,
+        Claim calldata claim
     ) external;
+
+    /// @notice Records `claimHash` = claimHash(digest, beneficiary, salt) at this block (the
+    ///         first commitment of a hash counts).
+    function commitClaim(bytes32 claimHash) external;
+
+    /// @notice keccak256(abi.encode(digest, beneficiary, salt)).
+    function claimHash(bytes32 digest, address beneficiary, bytes32 salt) external pure returns (bytes32);
+
+    /// @notice The block a claim hash was committed in (zero: never).
+    function claims(bytes32 claimHash) external view returns (uint256);
 
     /// @notice The EIP-712 digest the committer signs for `p`.
     function promiseDigest(Promise calldata p) external view returns (bytes32);

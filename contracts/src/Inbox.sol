@@ -9,7 +9,11 @@ pragma solidity ^0.8.30;
 ///         slot), a running hash and a count, enough for the Slasher to judge an L2 inclusion
 ///         promise from an ordered list of tx hashes:
 ///             acc_0 = 0x00..00,  acc_i = keccak256(acc_{i-1} ‖ keccak256(rawTx_i))
-///         over every L2 tx posted for that chain in that slot, in posting order, across calls.
+///         over every L2 tx one poster (msg.sender) posted for that chain in that slot, in
+///         posting order, across calls. Records are kept per poster so that no one can
+///         lengthen the evidence against another poster's batch, and one poster's record
+///         holds at most MAX_TXS_PER_SLOT txs, so L2-inclusion evidence (one hash per tx)
+///         always fits far inside one transaction.
 ///         The slot is derived from block.timestamp, never supplied by the caller:
 ///             slot = (block.timestamp - genesisTime) / secondsPerSlot.
 ///
@@ -33,9 +37,13 @@ contract Inbox {
     error EmptyTx(uint64 chainId, uint256 offset);
     error Malformed(uint256 offset);
     error BeforeGenesis(uint256 timestamp, uint256 genesisTime);
+    error SlotFull(uint64 chainId, uint64 slot, uint256 count);
+
+    /// @notice Most L2 txs one poster may post for one rollup in one slot.
+    uint32 public constant MAX_TXS_PER_SLOT = 1024;
 
     /// @notice One rollup batch landed: `txCount` txs for `chainId` in `slot`; `total` and
-    ///         `acc` are the slot's record after it.
+    ///         `acc` are the poster's record for the slot after it.
     event BatchPosted(
         uint64 indexed chainId, uint64 indexed slot, address indexed poster, uint32 txCount, uint32 total, bytes32 acc
     );
@@ -44,7 +52,7 @@ contract Inbox {
     uint64 public immutable genesisTime;
     uint64 public immutable secondsPerSlot;
 
-    mapping(uint64 chainId => mapping(uint64 slot => Batch)) private batches;
+    mapping(uint64 chainId => mapping(uint64 slot => mapping(address poster => Batch))) private batches;
 
     constructor(uint64 genesisTime_, uint64 secondsPerSlot_) {
         require(secondsPerSlot_ > 0, "secondsPerSlot is zero");
@@ -65,7 +73,8 @@ contract Inbox {
             if (txCount == 0) revert EmptyBatch(chainId, off);
             off += 10;
 
-            Batch storage b = batches[chainId][slot];
+            Batch storage b = batches[chainId][slot][msg.sender];
+            if (uint256(b.count) + txCount > MAX_TXS_PER_SLOT) revert SlotFull(chainId, slot, b.count);
             bytes32 acc = b.acc;
             for (uint256 k = 0; k < txCount; ++k) {
                 if (n - off < 3) revert Malformed(off);
@@ -90,9 +99,10 @@ contract Inbox {
         }
     }
 
-    /// @notice The record for `chainId` in `slot`: zero hash and count when nothing was posted.
-    function batchOf(uint64 chainId, uint64 slot) external view returns (bytes32 acc, uint32 count) {
-        Batch storage b = batches[chainId][slot];
+    /// @notice The record of `poster` for `chainId` in `slot`: zero hash and count when it
+    ///         posted nothing.
+    function batchOf(uint64 chainId, uint64 slot, address poster) external view returns (bytes32 acc, uint32 count) {
+        Batch storage b = batches[chainId][slot][poster];
         return (b.acc, b.count);
     }
 

@@ -7,11 +7,12 @@ import {ISlasher} from "./ISlasher.sol";
 import {IRegistry} from "./IRegistry.sol";
 import {BlockHeader} from "./lib/BlockHeader.sol";
 import {AccountProof} from "./lib/AccountProof.sol";
+import {LedgerTree} from "./lib/LedgerTree.sol";
 
 /// @notice The one Inbox view the Slasher reads: the running hash and count of the L2
-///         transactions posted for (rollup chain id, slot).
+///         transactions `poster` posted for (rollup chain id, slot).
 interface IBatchRecord {
-    function batchOf(uint64 chainId, uint64 slot) external view returns (bytes32 acc, uint32 count);
+    function batchOf(uint64 chainId, uint64 slot, address poster) external view returns (bytes32 acc, uint32 count);
 }
 
 /// @title Slasher — Pledge's fault judge. See ISlasher for the rules.
@@ -47,6 +48,8 @@ contract Slasher is ISlasher {
     uint64 public immutable slashWindow;
     uint16 public immutable livenessBps;
     uint16 public immutable userBps;
+    uint16 public immutable burnBps;
+    uint64 public immutable ledgerGrace;
     uint64 public immutable blobBaseFeeUpdateFraction;
 
     uint256 private immutable deployChainId;
@@ -54,12 +57,22 @@ contract Slasher is ISlasher {
 
     /// @inheritdoc ISlasher
     mapping(bytes32 => bool) public settled;
+    /// @inheritdoc ISlasher
+    mapping(bytes32 => uint256) public claims;
+
+    /// @dev A promise as opened: what it says, its digest and who signed it.
+    struct Opened {
+        Promise p;
+        bytes32 digest;
+        address signer;
+    }
 
     constructor(IRegistry registry_, IBatchRecord inbox_, Config memory cfg) {
         if (
             address(registry_) == address(0) || address(inbox_) == address(0) || cfg.secondsPerSlot == 0
-                || cfg.slashWindow == 0 || cfg.livenessBps > BPS || cfg.userBps > BPS
-                || cfg.blobBaseFeeUpdateFraction == 0
+                || cfg.slashWindow == 0 || cfg.livenessBps > BPS || cfg.burnBps == 0
+                || uint256(cfg.userBps) + cfg.burnBps > BPS || cfg.blobBaseFeeUpdateFraction == 0
+                || cfg.ledgerGrace == 0 || cfg.ledgerGrace >= cfg.slashWindow
         ) revert InvalidConfig();
         registry = registry_;
         inbox = inbox_;
@@ -68,6 +81,8 @@ contract Slasher is ISlasher {
         slashWindow = cfg.slashWindow;
         livenessBps = cfg.livenessBps;
         userBps = cfg.userBps;
+        burnBps = cfg.burnBps;
+        ledgerGrace = cfg.ledgerGrace;
         blobBaseFeeUpdateFraction = cfg.blobBaseFeeUpdateFraction;
         deployChainId = block.chainid;
         deployDomainSeparator = _separator();
@@ -76,10 +91,23 @@ contract Slasher is ISlasher {
     // ======================= faults =======================
 
     /// @inheritdoc ISlasher
-    function slashSafety(bytes calldata payload, bytes calldata signature, uint256 index, SafetyEvidence calldata ev)
-        external
-    {
-        (Promise memory p, bytes32 digest) = _open(payload, signature, true);
+    function commitClaim(bytes32 claimHash_) external {
+        if (claims[claimHash_] != 0) return; // the first commitment counts
+        claims[claimHash_] = block.number;
+        emit ClaimCommitted(claimHash_, msg.sender, block.number);
+    }
+
+    /// @inheritdoc ISlasher
+    function slashSafety(
+        bytes calldata payload,
+        bytes calldata signature,
+        uint256 index,
+        SafetyEvidence calldata ev,
+        Backing calldata backing,
+        Claim calldata claim
+    ) external {
+        Opened memory o = _open(payload, signature);
+        Promise memory p = o.p;
         Inclusion memory inc = _inclusion(p, index);
         if (inc.chainId != block.chainid) revert NotL1Inclusion();
 
@@ -113,20 +141,29 @@ contract Slasher is ISlasher {
         if (before.balance < cost) revert InsufficientBalance(before.balance, cost);
         if (gas > b.gasLimit) revert GasAboveBlockLimit(gas, b.gasLimit);
 
-        _slash(digest, p.operator, Fault.Safety, inc.sender, p.slashAmount, bytes32(0));
+        _back(o, backing);
+        _slash(o, backing.backed, Fault.Safety, inc.sender, p.slashAmount, bytes32(0), claim);
     }
 
     /// @inheritdoc ISlasher
-    function slashLiveness(bytes calldata payload, bytes calldata signature, bytes calldata header1, bytes calldata header2)
-        external
-    {
-        (Promise memory p, bytes32 digest) = _open(payload, signature, true);
+    function slashLiveness(
+        bytes calldata payload,
+        bytes calldata signature,
+        bytes calldata header1,
+        bytes calldata header2,
+        Backing calldata backing,
+        Claim calldata claim
+    ) external {
+        Opened memory o = _open(payload, signature);
         BlockHeader.Header memory h2 = _anchored(header2);
         BlockHeader.Header memory h1 = BlockHeader.decode(header1);
         if (h2.parentHash != h1.hash) revert NotParent();
-        uint256 ts = _slotTimestamp(p.slot);
+        uint256 ts = _slotTimestamp(o.p.slot);
         if (!(h1.timestamp < ts && ts < h2.timestamp)) revert SlotNotMissed();
-        _slash(digest, p.operator, Fault.Liveness, p.inclusions[0].sender, p.slashAmount * livenessBps / BPS, bytes32(0));
+        _back(o, backing);
+        // Capped below 2^96 before the product: no amount can make this revert.
+        uint256 amount = _cap(o.p.slashAmount) * livenessBps / BPS;
+        _slash(o, backing.backed, Fault.Liveness, o.p.inclusions[0].sender, amount, bytes32(0), claim);
     }
 
     /// @inheritdoc ISlasher
@@ -135,18 +172,24 @@ contract Slasher is ISlasher {
         bytes calldata signature,
         uint256 index,
         bytes calldata header,
-        bytes32[] calldata txHashes
+        bytes32[] calldata txHashes,
+        Backing calldata backing,
+        Claim calldata claim
     ) external {
-        (Promise memory p, bytes32 digest) = _open(payload, signature, true);
-        Inclusion memory inc = _inclusion(p, index);
+        Opened memory o = _open(payload, signature);
+        Inclusion memory inc = _inclusion(o.p, index);
         if (inc.chainId == block.chainid) revert NotL2Inclusion();
 
         // The slot's block exists (otherwise it is a liveness fault, slashed less).
         BlockHeader.Header memory b = _anchored(header);
-        uint256 ts = _slotTimestamp(p.slot);
+        uint256 ts = _slotTimestamp(o.p.slot);
         if (b.timestamp != ts) revert NotSlotBlock(b.timestamp, ts);
 
-        (bytes32 want, uint32 count) = inbox.batchOf(inc.chainId, p.slot);
+        // The operator's own batch: the ledger names its poster; an unledgered promise is
+        // judged against its signer's. Others' posts never lengthen this evidence, and the
+        // Inbox caps one poster's record, so it always fits one transaction.
+        address poster = _back(o, backing);
+        (bytes32 want, uint32 count) = inbox.batchOf(inc.chainId, o.p.slot, poster);
         if (txHashes.length != count) revert BatchMismatch();
         bytes32 acc;
         bytes32 promised = inc.txHash;
@@ -161,7 +204,7 @@ contract Slasher is ISlasher {
         }
         if (acc != want) revert BatchMismatch();
 
-        _slash(digest, p.operator, Fault.L2Inclusion, inc.sender, p.slashAmount, bytes32(0));
+        _slash(o, backing.backed, Fault.L2Inclusion, inc.sender, o.p.slashAmount, bytes32(0), claim);
     }
 
     /// @inheritdoc ISlasher
@@ -171,20 +214,28 @@ contract Slasher is ISlasher {
         uint256 indexA,
         bytes calldata payloadB,
         bytes calldata signatureB,
-        uint256 indexB
+        uint256 indexB,
+        Backing calldata backingA,
+        Claim calldata claim
     ) external {
-        (Promise memory a, bytes32 da) = _open(payloadA, signatureA, true);
-        (Promise memory b, bytes32 db) = _open(payloadB, signatureB, true);
-        if (a.operator != b.operator) revert DifferentOperators();
-        Inclusion memory ia = _inclusion(a, indexA);
-        Inclusion memory ib = _inclusion(b, indexB);
+        Opened memory a = _open(payloadA, signatureA);
+        Opened memory b = _open(payloadB, signatureB);
+        if (a.p.operator != b.p.operator) revert DifferentOperators();
+        Inclusion memory ia = _inclusion(a.p, indexA);
+        Inclusion memory ib = _inclusion(b.p, indexB);
         if (
             ia.chainId != ib.chainId || ia.sender != ib.sender || ia.nonce != ib.nonce || ia.txHash == ib.txHash
         ) revert NotEquivocation();
-        if (settled[db]) revert AlreadySettled(db);
-        settled[db] = true;
-        uint256 amount = a.slashAmount > b.slashAmount ? a.slashAmount : b.slashAmount;
-        _slash(da, a.operator, Fault.Equivocation, ia.sender, amount, db);
+        // B needs no backing, only a signer the operator answers for at B's slot: its
+        // committer there (not revoked), or the committer that opened B's slot's ledger.
+        if (b.signer != registry.committerAt(b.p.operator, b.p.slot)) {
+            IRegistry.Ledger memory lb = registry.ledgerOf(b.p.operator, b.p.slot);
+            if (lb.count == 0 || b.signer != lb.committer) revert WrongSigner(b.signer, lb.committer);
+        }
+        _back(a, backingA);
+        settled[b.digest] = true;
+        uint256 amount = a.p.slashAmount > b.p.slashAmount ? a.p.slashAmount : b.p.slashAmount;
+        _slash(a, backingA.backed, Fault.Equivocation, ia.sender, amount, b.digest, claim);
     }
 
     // ======================= views =======================
@@ -218,6 +269,11 @@ contract Slasher is ISlasher {
         return output / denominator;
     }
 
+    /// @inheritdoc ISlasher
+    function claimHash(bytes32 digest, address beneficiary, bytes32 salt) public pure returns (bytes32) {
+        return keccak256(abi.encode(digest, beneficiary, salt));
+    }
+
     /// @notice The EIP-712 domain separator on the current chain.
     function domainSeparator() public view returns (bytes32) {
         // Recomputed after a chain split so promises never replay across the fork.
@@ -226,24 +282,62 @@ contract Slasher is ISlasher {
 
     // ======================= internals =======================
 
-    /// @dev Decodes and checks a promise: its shape, its signature by the operator's
-    ///      committer for its slot, that it is unsettled and (if `inWindow`) that evidence
-    ///      for it is still taken.
-    function _open(bytes calldata payload, bytes calldata signature, bool inWindow)
-        private
-        view
-        returns (Promise memory p, bytes32 digest)
-    {
-        p = abi.decode(payload, (Promise));
-        _checkShape(p);
-        digest = _digest(p);
-        address signer = _recover(digest, signature);
+    /// @dev Decodes and checks a promise: its shape, a well-formed signature, that it is
+    ///      unsettled and that evidence for it is still taken. Who signed it is judged by
+    ///      _back (ledger committer or committerAt), or _prior.
+    function _open(bytes calldata payload, bytes calldata signature) private view returns (Opened memory o) {
+        o.p = abi.decode(payload, (Promise));
+        _checkShape(o.p);
+        o.digest = _digest(o.p);
+        o.signer = _recover(o.digest, signature);
+        if (settled[o.digest]) revert AlreadySettled(o.digest);
+        uint64 now_ = currentSlot();
+        if (now_ > uint256(o.p.slot) + slashWindow) revert EvidenceExpired(o.p.slot, now_);
+    }
+
+    /// @dev Decides where the promise is paid from and that its signer binds the operator
+    ///      there; returns the poster whose Inbox batches hold the slot's L2 promises.
+    ///      Backed: the promise's (digest, slashAmount) is a leaf of its slot's ledger and the
+    ///      ledger's committer signed it. Not backed: the grace for opening the ledger is over,
+    ///      the ledger (if any) holds no leaf with this digest, and the signer is the
+    ///      operator's committer at the slot now (not revoked, before any exit).
+    function _back(Opened memory o, Backing calldata bk) private view returns (address poster) {
+        Promise memory p = o.p;
+        IRegistry.Ledger memory l = registry.ledgerOf(p.operator, p.slot);
+        if (bk.backed) {
+            if (l.count == 0 || p.slashAmount > type(uint96).max) revert NotInLedger();
+            bytes32 leaf = LedgerTree.leaf(o.digest, uint96(p.slashAmount));
+            if (!LedgerTree.verify(l.root, l.count, bk.index, leaf, bk.proof)) revert NotInLedger();
+            if (o.signer != l.committer) revert WrongSigner(o.signer, l.committer);
+            return l.poster;
+        }
+        uint64 now_ = currentSlot();
+        if (uint256(now_) <= uint256(p.slot) + ledgerGrace) revert LedgerPending(p.slot, now_);
+        if (l.count != 0) _absent(l, o.digest, bk.neighbours);
         address committer = registry.committerAt(p.operator, p.slot);
-        if (committer == address(0) || signer != committer) revert WrongSigner(signer, committer);
-        if (inWindow) {
-            if (settled[digest]) revert AlreadySettled(digest);
-            uint64 now_ = currentSlot();
-            if (now_ > uint256(p.slot) + slashWindow) revert EvidenceExpired(p.slot, now_);
+        if (committer == address(0) || o.signer != committer) revert WrongSigner(o.signer, committer);
+        return committer;
+    }
+
+    /// @dev Reverts unless `neighbours` prove no leaf of `l` has digest `d`: consecutive
+    ///      leaves of the ascending list around where `d` would sort.
+    function _absent(IRegistry.Ledger memory l, bytes32 d, Leaf[] calldata nb) private pure {
+        uint256 n = nb.length;
+        if (n == 0 || n > 2) revert InLedger();
+        for (uint256 i; i < n; i++) {
+            Leaf calldata x = nb[i];
+            if (!LedgerTree.verify(l.root, l.count, x.index, LedgerTree.leaf(x.digest, x.amount), x.proof)) {
+                revert InLedger();
+            }
+        }
+        if (n == 2) {
+            if (nb[1].index != nb[0].index + 1 || !(nb[0].digest < d && d < nb[1].digest)) revert InLedger();
+        } else if (nb[0].digest < d) {
+            if (nb[0].index != l.count - 1) revert InLedger(); // d sorts after the last leaf
+        } else if (d < nb[0].digest) {
+            if (nb[0].index != 0) revert InLedger(); // d sorts before the first leaf
+        } else {
+            revert InLedger();
         }
     }
 
@@ -266,16 +360,28 @@ contract Slasher is ISlasher {
         return p.inclusions[index];
     }
 
-    /// @dev Checks prior j of a safety claim: a validly signed promise of the same operator
-    ///      for a slot no later than the slashed one, whose inclusion is the same sender's L1
+    /// @dev Checks prior j of a safety claim: a backed promise of the same operator for a
+    ///      slot no later than the slashed one, whose inclusion is the same sender's L1
     ///      transaction with nonce `nonce`.
     function _prior(Prior calldata prior, Promise memory p, address sender, uint256 nonce, uint256 j)
         private
         view
         returns (Inclusion memory pi)
     {
-        (Promise memory pp,) = _open(prior.payload, prior.signature, false);
+        // A prior must be backed: a promise the operator put on-chain in time. A signature
+        // alone could be minted after the fact (a leaked key) to make an unincludable
+        // promise look includable.
+        Promise memory pp = abi.decode(prior.payload, (Promise));
+        _checkShape(pp);
+        bytes32 d = _digest(pp);
+        address signer = _recover(d, prior.signature);
         if (pp.operator != p.operator || pp.slot > p.slot || prior.index >= pp.inclusions.length) revert BadPrior(j);
+        if (pp.slashAmount > type(uint96).max) revert BadPrior(j);
+        IRegistry.Ledger memory l = registry.ledgerOf(pp.operator, pp.slot);
+        if (
+            l.count == 0 || signer != l.committer
+                || !LedgerTree.verify(l.root, l.count, prior.leafIndex, LedgerTree.leaf(d, uint96(pp.slashAmount)), prior.leafProof)
+        ) revert BadPrior(j);
         pi = pp.inclusions[prior.index];
         if (pi.chainId != block.chainid || pi.sender != sender || pi.nonce != nonce) revert BadPrior(j);
     }
@@ -314,13 +420,31 @@ contract Slasher is ISlasher {
         if (signer == address(0)) revert MalformedSignature();
     }
 
-    function _slash(bytes32 digest, address operator, Fault fault, address user, uint256 amount, bytes32 other)
-        private
-    {
-        settled[digest] = true;
-        uint256 toUser = amount * userBps / BPS;
-        (uint256 userPaid, uint256 watcherPaid) = registry.slash(operator, user, toUser, msg.sender, amount - toUser);
-        emit PromiseSlashed(digest, operator, fault, user, userPaid, msg.sender, watcherPaid, other);
+    /// @dev Settles the promise and has the Registry take `amount` (capped at what backs it)
+    ///      from the ledger or the free collateral, paid to the user, the committed
+    ///      beneficiary, and burnt.
+    function _slash(
+        Opened memory o,
+        bool backed,
+        Fault fault,
+        address user,
+        uint256 amount,
+        bytes32 other,
+        Claim calldata claim
+    ) private {
+        if (claim.beneficiary == address(0)) revert ZeroBeneficiary();
+        bytes32 h = claimHash(o.digest, claim.beneficiary, claim.salt);
+        uint256 committedAt = claims[h];
+        if (committedAt == 0 || committedAt >= block.number) revert ClaimNotCommitted(h);
+        settled[o.digest] = true;
+        (uint256 taken, uint256 userPaid) =
+            registry.slash(o.p.operator, o.p.slot, backed, amount, user, userBps, claim.beneficiary, burnBps);
+        emit PromiseSlashed(o.digest, o.p.operator, fault, backed, user, taken, userPaid, claim.beneficiary, other);
+    }
+
+    /// @dev Slash amounts above 2^96 wei (more than any collateral) count as 2^96 - 1.
+    function _cap(uint256 amount) private pure returns (uint256) {
+        return amount > type(uint96).max ? type(uint96).max : amount;
     }
 
     function _slotTimestamp(uint64 slot) private view returns (uint256) {

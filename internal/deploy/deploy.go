@@ -29,17 +29,75 @@ type Backend interface {
 }
 
 // Params are the contracts' constructor parameters (docs/protocol.md §10).
+// The constructors enforce their ordering: Lookahead < RotationDelay,
+// LedgerGrace < SlashWindow <= 8191 < ..., SlashWindow < UnregistrationDelay.
 type Params struct {
-	MinCollateral       *big.Int
-	GenesisTime         uint64
-	SecondsPerSlot      uint64
+	MinCollateral  *big.Int
+	GenesisTime    uint64
+	SecondsPerSlot uint64
+	// Lookahead is how many slots ahead of the current one promises may be
+	// sold (zero: RotationDelay - 1).
+	Lookahead           uint64
 	RotationDelay       uint64
 	UnregistrationDelay uint64
 	SlashWindow         uint64
-	LivenessBps         uint16
-	UserBps             uint16
+	// LedgerGrace is how many slots after its slot a ledger may be opened
+	// (zero: DefaultLedgerGrace, or less to stay below SlashWindow).
+	LedgerGrace uint64
+	LivenessBps uint16
+	UserBps     uint16
+	// BurnBps is the share of every slash burnt (zero: DefaultBurnBps).
+	BurnBps uint16
 	// BlobBaseFeeUpdateFraction is the fork's BLOB_BASE_FEE_UPDATE_FRACTION.
 	BlobBaseFeeUpdateFraction uint64
+}
+
+// Defaults for the parameters left zero.
+const (
+	DefaultLedgerGrace = 32
+	DefaultBurnBps     = 1000
+)
+
+// withDefaults fills the parameters left zero.
+func (p Params) withDefaults() Params {
+	if p.Lookahead == 0 && p.RotationDelay > 1 {
+		p.Lookahead = p.RotationDelay - 1
+	}
+	if p.LedgerGrace == 0 {
+		p.LedgerGrace = DefaultLedgerGrace
+		if p.SlashWindow > 1 && p.LedgerGrace >= p.SlashWindow {
+			p.LedgerGrace = p.SlashWindow / 2
+		}
+	}
+	if p.BurnBps == 0 {
+		p.BurnBps = DefaultBurnBps
+	}
+	return p
+}
+
+// RegistryConfig is the Registry constructor's argument for p.
+func (p Params) RegistryConfig() bindings.RegistryConfig {
+	p = p.withDefaults()
+	return bindings.RegistryConfig{
+		MinCollateral: p.MinCollateral, GenesisTime: p.GenesisTime, SecondsPerSlot: p.SecondsPerSlot,
+		Lookahead: p.Lookahead, RotationDelay: p.RotationDelay, UnregistrationDelay: p.UnregistrationDelay,
+		SlashWindow: p.SlashWindow, LedgerGrace: p.LedgerGrace,
+	}
+}
+
+// SlasherConfig is the Slasher constructor's config for p.
+func (p Params) SlasherConfig() bindings.ISlasherConfig {
+	p = p.withDefaults()
+	return bindings.ISlasherConfig{
+		GenesisTime:               p.GenesisTime,
+		SecondsPerSlot:            p.SecondsPerSlot,
+		SlashWindow:               p.SlashWindow,
+		LivenessBps:               p.LivenessBps,
+		UserBps:                   p.UserBps,
+		BurnBps:                   p.BurnBps,
+		LedgerGrace:               p.LedgerGrace,
+		BlobBaseFeeUpdateFraction: p.BlobBaseFeeUpdateFraction,
+	}
 }
 
 // Contracts are the deployed addresses.
@@ -55,8 +113,12 @@ func All(ctx context.Context, b Backend, chainID *big.Int, deployer *ecdsa.Priva
 	if p.SecondsPerSlot == 0 || p.MinCollateral == nil {
 		return nil, errors.New("deploy: seconds per slot and min collateral are required")
 	}
+	p = p.withDefaults()
 	if p.UnregistrationDelay <= p.SlashWindow {
 		return nil, fmt.Errorf("deploy: unregistration delay %d must exceed the slash window %d", p.UnregistrationDelay, p.SlashWindow)
+	}
+	if p.RotationDelay <= p.Lookahead {
+		return nil, fmt.Errorf("deploy: rotation delay %d must exceed the lookahead %d", p.RotationDelay, p.Lookahead)
 	}
 	from := crypto.PubkeyToAddress(deployer.PublicKey)
 	nonce, err := b.PendingNonceAt(ctx, from)
@@ -74,7 +136,7 @@ func All(ctx context.Context, b Backend, chainID *big.Int, deployer *ecdsa.Priva
 		txs []*types.Transaction
 		tx  *types.Transaction
 	)
-	if k.Registry, tx, _, err = bindings.DeployRegistry(next(), b, p.MinCollateral, p.GenesisTime, p.SecondsPerSlot, p.RotationDelay, p.UnregistrationDelay); err != nil {
+	if k.Registry, tx, _, err = bindings.DeployRegistry(next(), b, p.RegistryConfig()); err != nil {
 		return nil, fmt.Errorf("deploy Registry: %w", err)
 	}
 	txs = append(txs, tx)
@@ -82,14 +144,7 @@ func All(ctx context.Context, b Backend, chainID *big.Int, deployer *ecdsa.Priva
 		return nil, fmt.Errorf("deploy Inbox: %w", err)
 	}
 	txs = append(txs, tx)
-	if k.Slasher, tx, _, err = bindings.DeploySlasher(next(), b, k.Registry, k.Inbox, bindings.ISlasherConfig{
-		GenesisTime:               p.GenesisTime,
-		SecondsPerSlot:            p.SecondsPerSlot,
-		SlashWindow:               p.SlashWindow,
-		LivenessBps:               p.LivenessBps,
-		UserBps:                   p.UserBps,
-		BlobBaseFeeUpdateFraction: p.BlobBaseFeeUpdateFraction,
-	}); err != nil {
+	if k.Slasher, tx, _, err = bindings.DeploySlasher(next(), b, k.Registry, k.Inbox, p.SlasherConfig()); err != nil {
 		return nil, fmt.Errorf("deploy Slasher: %w", err)
 	}
 	txs = append(txs, tx)
