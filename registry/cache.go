@@ -16,6 +16,7 @@ import (
 type Reader interface {
 	Collateral(ctx context.Context, operator common.Address) (*big.Int, error)
 	CommitterAt(ctx context.Context, operator common.Address, slot uint64) (common.Address, error)
+	Status(ctx context.Context, operator common.Address) (*Status, error)
 }
 
 var (
@@ -50,6 +51,7 @@ type Cache struct {
 	mu         sync.Mutex
 	collateral map[common.Address]entry[*big.Int]
 	committers map[committerKey]entry[common.Address]
+	statuses   map[common.Address]entry[*Status]
 
 	flight singleflight.Group
 }
@@ -79,6 +81,7 @@ func NewCache(reader Reader, ttl time.Duration, opts ...CacheOption) (*Cache, er
 		now:        time.Now,
 		collateral: make(map[common.Address]entry[*big.Int]),
 		committers: make(map[committerKey]entry[common.Address]),
+		statuses:   make(map[common.Address]entry[*Status]),
 	}
 	for _, o := range opts {
 		o(c)
@@ -107,6 +110,30 @@ func (c *Cache) Collateral(ctx context.Context, operator common.Address) (*big.I
 func (c *Cache) CommitterAt(ctx context.Context, operator common.Address, slot uint64) (common.Address, error) {
 	return cached(ctx, c, c.committers, committerKey{operator, slot}, fmt.Sprintf("committer/%s/%d", operator.Hex(), slot),
 		func(ctx context.Context) (common.Address, error) { return c.reader.CommitterAt(ctx, operator, slot) })
+}
+
+// Status returns operator's record, from memory when fresh. The returned
+// value is the caller's to keep. An exit is announced rotationDelay slots
+// ahead of its exit slot, so a TTL well under that is safe here too.
+func (c *Cache) Status(ctx context.Context, operator common.Address) (*Status, error) {
+	v, err := cached(ctx, c, c.statuses, operator, "status/"+operator.Hex(),
+		func(ctx context.Context) (*Status, error) { return c.reader.Status(ctx, operator) })
+	if err != nil {
+		return nil, err
+	}
+	return v.clone(), nil
+}
+
+// clone copies s, big numbers included.
+func (s *Status) clone() *Status {
+	out := *s
+	if s.Collateral != nil {
+		out.Collateral = new(big.Int).Set(s.Collateral)
+	}
+	if s.Reserved != nil {
+		out.Reserved = new(big.Int).Set(s.Reserved)
+	}
+	return &out
 }
 
 // cached answers from m: a value younger than half the TTL as it is; one
@@ -164,6 +191,7 @@ func (c *Cache) Invalidate(operator common.Address) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.collateral, operator)
+	delete(c.statuses, operator)
 	for k := range c.committers {
 		if k.operator == operator {
 			delete(c.committers, k)

@@ -62,7 +62,49 @@ type Status struct {
 	ExitSlot         uint64 // 0 while registered
 	WithdrawableSlot uint64 // first slot withdraw succeeds; 0 while registered
 	Committer        common.Address
+	// Reserved is the part of Collateral held by open slot ledgers.
+	Reserved *big.Int
 }
+
+// Backs reports why the Registry would not back a promise for slot signed by
+// committer, or nil: the operator is registered (or exiting with slot before
+// its exit slot). The committer binding at slot is CommitterAt's to check.
+func (s *Status) Backs(slot uint64) error {
+	switch {
+	case s.State == StateRegistered:
+		return nil
+	case s.State == StateExiting && slot < s.ExitSlot:
+		return nil
+	case s.State == StateExiting || s.State == StateWithdrawable || s.State == StateWithdrawn:
+		return fmt.Errorf("%w: operator %s, its exit slot is %d", ErrExited, s.State, s.ExitSlot)
+	default:
+		return fmt.Errorf("%w: operator is %s", ErrNotRegistered, s.State)
+	}
+}
+
+// Params are the Registry's immutable parameters (docs/protocol.md §10).
+type Params struct {
+	GenesisTime         uint64
+	SecondsPerSlot      uint64
+	Lookahead           uint64 // slots ahead of the current one promises may be sold for
+	RotationDelay       uint64
+	UnregistrationDelay uint64
+	SlashWindow         uint64
+	LedgerGrace         uint64 // slots after its slot a ledger may still be opened
+}
+
+// Ledger is an operator's on-chain record of one slot's promises (IRegistry.Ledger).
+type Ledger struct {
+	Root      common.Hash
+	Committer common.Address
+	Count     uint32 // leaves; zero: no ledger was opened
+	Released  bool
+	Poster    common.Address
+	Left      *big.Int // what its promises can still be paid
+}
+
+// Exists reports whether the ledger was opened.
+func (l *Ledger) Exists() bool { return l.Count > 0 }
 
 // Client reads and writes one Registry contract.
 type Client struct {
@@ -303,7 +345,107 @@ func (c *Client) Status(ctx context.Context, operator common.Address) (*Status, 
 		ExitSlot:         s.ExitSlot,
 		WithdrawableSlot: s.WithdrawableSlot,
 		Committer:        s.Committer,
+		Reserved:         orZero(s.Reserved),
 	}, nil
+}
+
+func orZero(v *big.Int) *big.Int {
+	if v == nil {
+		return new(big.Int)
+	}
+	return v
+}
+
+// Params reads the Registry's immutable parameters.
+func (c *Client) Params(ctx context.Context) (*Params, error) {
+	var p Params
+	o := c.call(ctx)
+	for _, r := range []struct {
+		name string
+		dst  *uint64
+		read func(*bind.CallOpts) (uint64, error)
+	}{
+		{"genesisTime", &p.GenesisTime, c.contract.GenesisTime},
+		{"secondsPerSlot", &p.SecondsPerSlot, c.contract.SecondsPerSlot},
+		{"lookahead", &p.Lookahead, c.contract.Lookahead},
+		{"rotationDelay", &p.RotationDelay, c.contract.RotationDelay},
+		{"unregistrationDelay", &p.UnregistrationDelay, c.contract.UnregistrationDelay},
+		{"slashWindow", &p.SlashWindow, c.contract.SlashWindow},
+		{"ledgerGrace", &p.LedgerGrace, c.contract.LedgerGrace},
+	} {
+		v, err := r.read(o)
+		if err != nil {
+			return nil, fmt.Errorf("registry %s: read %s: %w", c.address, r.name, DecodeRevert(err))
+		}
+		*r.dst = v
+	}
+	return &p, nil
+}
+
+// FreeCollateral reads the part of operator's collateral no ledger reserves.
+func (c *Client) FreeCollateral(ctx context.Context, operator common.Address) (*big.Int, error) {
+	v, err := c.contract.FreeCollateral(c.call(ctx), operator)
+	if err != nil {
+		return nil, fmt.Errorf("free collateral of %s: %w", operator, DecodeRevert(err))
+	}
+	return v, nil
+}
+
+// LedgerOf reads operator's ledger for slot (Count zero: none opened).
+func (c *Client) LedgerOf(ctx context.Context, operator common.Address, slot uint64) (*Ledger, error) {
+	l, err := c.contract.LedgerOf(c.call(ctx), operator, slot)
+	if err != nil {
+		return nil, fmt.Errorf("ledger of %s for slot %d: %w", operator, slot, DecodeRevert(err))
+	}
+	return &Ledger{Root: l.Root, Committer: l.Committer, Count: l.Count, Released: l.Released, Poster: l.Poster, Left: orZero(l.Left)}, nil
+}
+
+// Revoked reads whether operator revoked committer.
+func (c *Client) Revoked(ctx context.Context, operator, committer common.Address) (bool, error) {
+	v, err := c.contract.Revoked(c.call(ctx), operator, committer)
+	if err != nil {
+		return false, fmt.Errorf("revocation of %s by %s: %w", committer, operator, DecodeRevert(err))
+	}
+	return v, nil
+}
+
+// RevokeCommitter voids committer for opts.From at once, for every slot
+// (the emergency action against a leaked key).
+func (c *Client) RevokeCommitter(ctx context.Context, opts *bind.TransactOpts, committer common.Address) (*types.Transaction, error) {
+	o, err := txOpts(ctx, opts, nil)
+	if err != nil {
+		return nil, fmt.Errorf("revoke committer: %w", err)
+	}
+	tx, err := c.contract.RevokeCommitter(o, committer)
+	if err != nil {
+		return nil, fmt.Errorf("revoke committer %s: %w", committer, DecodeRevert(err))
+	}
+	return tx, nil
+}
+
+// Release gives back to operator's free collateral what the ledgers of
+// slots still reserve, once their slash window is over. Anyone may send it.
+func (c *Client) Release(ctx context.Context, opts *bind.TransactOpts, operator common.Address, slots []uint64) (*types.Transaction, error) {
+	o, err := txOpts(ctx, opts, nil)
+	if err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
+	tx, err := c.contract.Release(o, operator, slots)
+	if err != nil {
+		return nil, fmt.Errorf("release %d ledgers of %s: %w", len(slots), operator, DecodeRevert(err))
+	}
+	return tx, nil
+}
+
+// OpenLedgerData is the calldata of Registry.openLedger(operator, slot,
+// poster, leaves), for a sender that signs its own transaction.
+func OpenLedgerData(operator common.Address, slot uint64, poster common.Address, leaves []byte) ([]byte, error) {
+	return registryABI.Pack("openLedger", operator, slot, poster, leaves)
+}
+
+// ReleaseData is the calldata of Registry.release(operator, slots).
+func ReleaseData(operator common.Address, slots []uint64) ([]byte, error) {
+	return registryABI.Pack("release", operator, slots)
 }
 
 // Collateral reads operator's collateral left to slash, in wei.

@@ -20,6 +20,9 @@ var (
 	ErrReverted      = errors.New("registry call reverted")
 	ErrOverexposed   = errors.New("slash amounts of unsettled promises would exceed the collateral")
 	ErrNegativeValue = errors.New("negative amount")
+	// ErrExited: the operator is exiting and the slot is at or after its exit
+	// slot, or it has left: no promise for the slot is valid.
+	ErrExited = errors.New("operator exited")
 )
 
 // Refusals of the Registry contract, one per custom error of IRegistry.sol.
@@ -44,31 +47,57 @@ var (
 	ErrTransferFailed       = errors.New("ether transfer failed")
 	ErrNothingToClaim       = errors.New("nothing to claim")
 	ErrCollateralOverflow   = errors.New("collateral above the registry's limit")
+	ErrInvalidConfig        = errors.New("invalid registry parameters")
+	ErrSlasherMismatch      = errors.New("slasher parameters differ from the registry's")
+	ErrNotCommitter         = errors.New("caller is not the operator's committer for the slot")
+	ErrRevokedCommitter     = errors.New("committer was revoked")
+	ErrLedgerExists         = errors.New("ledger already opened for the slot")
+	ErrLedgerTooEarly       = errors.New("ledger opened before its slot")
+	ErrLedgerTooLate        = errors.New("ledger grace over for the slot")
+	ErrLedgerAfterExit      = errors.New("ledger for a slot at or after the exit slot")
+	ErrMalformedLedger      = errors.New("malformed ledger leaves")
+	ErrLedgerNotSorted      = errors.New("ledger leaves not strictly ascending")
+	ErrNotEnoughFree        = errors.New("not enough free collateral for the ledger")
+	ErrLedgerNotExpired     = errors.New("ledger's slash window not over")
+	ErrNoLedger             = errors.New("no ledger for the slot")
 	errContractNoKeys       = fmt.Errorf("%w (refused by the registry)", ErrNoKeys)
 )
 
 // contractErrors names each IRegistry custom error's sentinel.
 var contractErrors = map[string]error{
-	"NotEnoughCollateral":  ErrNotEnoughCollateral,
-	"AlreadyRegistered":    ErrAlreadyRegistered,
-	"NotRegistered":        ErrNotRegistered,
-	"NotActive":            ErrNotActive,
-	"KeyAlreadyRegistered": ErrKeyAlreadyRegistered,
-	"BadProofOfPossession": ErrBadProofOfPossession,
-	"BadPublicKey":         ErrBadPublicKey,
-	"BadSignature":         ErrBadSignatureEncoding,
-	"NoKeys":               errContractNoKeys,
-	"LengthMismatch":       ErrLengthMismatch,
-	"ZeroCommitter":        ErrZeroCommitter,
-	"DelayNotOver":         ErrDelayNotOver,
-	"NotSlasher":           ErrNotSlasher,
-	"NotDeployer":          ErrNotDeployer,
-	"SlasherAlreadySet":    ErrSlasherAlreadySet,
-	"ZeroAddress":          ErrZeroAddress,
-	"BeforeGenesis":        ErrBeforeGenesis,
-	"TransferFailed":       ErrTransferFailed,
-	"NothingToClaim":       ErrNothingToClaim,
-	"CollateralOverflow":   ErrCollateralOverflow,
+	"NotEnoughCollateral":     ErrNotEnoughCollateral,
+	"AlreadyRegistered":       ErrAlreadyRegistered,
+	"NotRegistered":           ErrNotRegistered,
+	"NotActive":               ErrNotActive,
+	"KeyAlreadyRegistered":    ErrKeyAlreadyRegistered,
+	"BadProofOfPossession":    ErrBadProofOfPossession,
+	"BadPublicKey":            ErrBadPublicKey,
+	"BadSignature":            ErrBadSignatureEncoding,
+	"NoKeys":                  errContractNoKeys,
+	"LengthMismatch":          ErrLengthMismatch,
+	"ZeroCommitter":           ErrZeroCommitter,
+	"DelayNotOver":            ErrDelayNotOver,
+	"NotSlasher":              ErrNotSlasher,
+	"NotDeployer":             ErrNotDeployer,
+	"SlasherAlreadySet":       ErrSlasherAlreadySet,
+	"ZeroAddress":             ErrZeroAddress,
+	"BeforeGenesis":           ErrBeforeGenesis,
+	"TransferFailed":          ErrTransferFailed,
+	"NothingToClaim":          ErrNothingToClaim,
+	"CollateralOverflow":      ErrCollateralOverflow,
+	"InvalidConfig":           ErrInvalidConfig,
+	"SlasherMismatch":         ErrSlasherMismatch,
+	"NotCommitter":            ErrNotCommitter,
+	"RevokedCommitter":        ErrRevokedCommitter,
+	"LedgerExists":            ErrLedgerExists,
+	"LedgerTooEarly":          ErrLedgerTooEarly,
+	"LedgerTooLate":           ErrLedgerTooLate,
+	"LedgerAfterExit":         ErrLedgerAfterExit,
+	"MalformedLedger":         ErrMalformedLedger,
+	"LedgerNotSorted":         ErrLedgerNotSorted,
+	"NotEnoughFreeCollateral": ErrNotEnoughFree,
+	"LedgerNotExpired":        ErrLedgerNotExpired,
+	"NoLedger":                ErrNoLedger,
 }
 
 // RevertError is a Registry refusal decoded from revert data with the ABI's

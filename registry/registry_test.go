@@ -228,6 +228,16 @@ func (f *fakeReader) CommitterAt(_ context.Context, _ common.Address, _ uint64) 
 	return f.committer, nil
 }
 
+func (f *fakeReader) Status(_ context.Context, _ common.Address) (*registry.Status, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reads++
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	return &registry.Status{State: registry.StateRegistered, Collateral: big.NewInt(5), Reserved: big.NewInt(1), Committer: f.committer}, nil
+}
+
 func (f *fakeReader) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -369,5 +379,64 @@ func TestCacheSharesOneRead(t *testing.T) {
 	}
 	if n := r.count(); n != 1 {
 		t.Fatalf("%d reads for %d concurrent callers, want 1 (a later caller finds the value cached)", n, callers)
+	}
+}
+
+// Status.Backs: a registered operator backs every slot, an exiting one the
+// slots before its exit slot, and no other state anything.
+func TestStatusBacks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		state registry.State
+		exit  uint64
+		slot  uint64
+		want  error
+	}{
+		{registry.StateRegistered, 0, 100, nil},
+		{registry.StateExiting, 50, 49, nil},
+		{registry.StateExiting, 50, 50, registry.ErrExited},
+		{registry.StateWithdrawable, 50, 10, registry.ErrExited},
+		{registry.StateWithdrawn, 50, 10, registry.ErrExited},
+		{registry.StateNone, 0, 10, registry.ErrNotRegistered},
+	} {
+		s := &registry.Status{State: tc.state, ExitSlot: tc.exit}
+		err := s.Backs(tc.slot)
+		if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+			t.Errorf("%s exit %d slot %d: %v, want %v", tc.state, tc.exit, tc.slot, err, tc.want)
+		}
+	}
+}
+
+// Every custom error of the Registry's ABI has its sentinel, so a refusal
+// is never only "reverted".
+func TestEveryRegistryErrorNamed(t *testing.T) {
+	t.Parallel()
+	a, err := bindings.RegistryMetaData.GetAbi()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, def := range a.Errors {
+		args := make([]any, len(def.Inputs))
+		for i, in := range def.Inputs {
+			switch in.Type.String() {
+			case "uint256":
+				args[i] = big.NewInt(1)
+			case "uint64":
+				args[i] = uint64(1)
+			case "address":
+				args[i] = common.Address{1}
+			case "bytes32":
+				args[i] = [32]byte{1}
+			case "string":
+				args[i] = "x"
+			default:
+				t.Fatalf("%s: argument type %s not covered", name, in.Type)
+			}
+		}
+		got := registry.DecodeRevert(&rpcError{revertData(t, name, args...)})
+		var rev *registry.RevertError
+		if !errors.As(got, &rev) || errors.Is(got, registry.ErrReverted) {
+			t.Errorf("%s decodes to %v: no sentinel", name, got)
+		}
 	}
 }

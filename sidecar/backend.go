@@ -13,6 +13,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/api"
 	"github.com/pledgeproto/pledge/sidecar/chainstate"
 	"github.com/pledgeproto/pledge/sidecar/duties"
+	"github.com/pledgeproto/pledge/sidecar/ledger"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
 
@@ -39,6 +40,7 @@ func Codes() *api.Codes {
 		{admission.ErrSenderHasCode, api.CodeSenderHasCode},
 		{admission.ErrWrongSlasher, api.CodeUnknownType},
 		{admission.ErrUnknownType, api.CodeUnknownType},
+		{admission.ErrNotBacked, api.CodeNotBacked},
 	} {
 		c.Register(e.err, e.code)
 	}
@@ -51,6 +53,7 @@ type backend struct {
 	tracker  *duties.Tracker
 	state    *chainstate.State
 	registry *registry.Cache
+	ledgers  *ledger.Component
 	cfg      *Config
 
 	// The committer binding is checked at most once per slot: a sidecar whose
@@ -98,7 +101,9 @@ func (b *backend) Metadata(context.Context) (api.BoltMetadata, error) {
 }
 
 // Ready is nil while the beacon node and the execution client answer,
-// duties are known and the Registry binds our committer to the operator.
+// duties are known, the Registry binds our committer to the operator and
+// the slot ledgers due are opened (a promise in no ledger is void, so none
+// is sold while they are not).
 func (b *backend) Ready() error {
 	if err := b.tracker.Ready(); err != nil {
 		return fmt.Errorf("beacon node: %w", err)
@@ -106,7 +111,13 @@ func (b *backend) Ready() error {
 	if err := b.state.Ready(); err != nil {
 		return fmt.Errorf("execution client: %w", err)
 	}
-	return b.committerBound()
+	if err := b.committerBound(); err != nil {
+		return err
+	}
+	if err := b.ledgers.Err(); err != nil {
+		return fmt.Errorf("slot ledgers: %w", err)
+	}
+	return nil
 }
 
 func (b *backend) committerBound() error {

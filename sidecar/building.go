@@ -192,7 +192,9 @@ func (s *Service) newFallback(ctx context.Context, chain chainInfo, el *rpc.Clie
 		GenesisForkVersion: chain.genesisForkVersion,
 		FeeRecipient:       cfg.FeeRecipient,
 		FuluTime:           chain.fuluTime,
-	}, s.log, fallback.WithRegisterer(s.reg), fallback.WithPoolTxs(cfg.PoolTxs))
+	}, s.log, fallback.WithRegisterer(s.reg), fallback.WithPoolTxs(cfg.PoolTxs),
+		// The committer's slot ledgers land in our own blocks too.
+		fallback.WithOwnSenders(s.cfg.Committer.Address()))
 	if err != nil {
 		engineRPC.Close()
 		return nil, nil, err

@@ -19,12 +19,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/flashbots/go-boost-utils/bls"
 
+	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/internal/deploy"
 	"github.com/pledgeproto/pledge/internal/devnet"
 	"github.com/pledgeproto/pledge/internal/loadgen"
@@ -72,7 +74,8 @@ func startWorld(t *testing.T) *world {
 		MinCollateral:             big.NewInt(1e18),
 		GenesisTime:               uint64(n.GenesisTime().Unix()),
 		SecondsPerSlot:            2,
-		RotationDelay:             4,
+		Lookahead:                 testLookahead,
+		RotationDelay:             testRotationDelay,
 		UnregistrationDelay:       64,
 		SlashWindow:               32,
 		LivenessBps:               5000,
@@ -89,6 +92,9 @@ func startWorld(t *testing.T) *world {
 	validator := n.Validators()[0].SecretKey
 	collateral := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
 	if err := deploy.RegisterOperator(dctx, el, chainID, k.Registry, accounts[1], []*bls.SecretKey{validator}, crypto.PubkeyToAddress(committerKey.PublicKey), collateral); err != nil {
+		t.Fatal(err)
+	}
+	if err := fund(dctx, el, chainID, accounts[0], crypto.PubkeyToAddress(committerKey.PublicKey), committerFunding); err != nil {
 		t.Fatal(err)
 	}
 
@@ -325,4 +331,73 @@ func TestSidecarSurvivesSIGKILL(t *testing.T) {
 	if r := request(second.url, 1, 1); r.Error != nil {
 		t.Fatalf("nonce 1 after the reloaded promise refused: %d %s", r.Error.Code, r.Error.Message)
 	}
+
+	// Every slot with acknowledged promises gets its ledger, opened by the
+	// first sidecar or, for the slots around the SIGKILL, by the second,
+	// and every acknowledged promise is one of its leaves.
+	bySlot := map[uint64][]common.Hash{}
+	domain := protocol.Domain{ChainID: w.chainID.Uint64(), Slasher: w.contracts.Slasher}
+	for _, a := range acks {
+		p, err := a.sc.Open(w.chainID.Uint64())
+		if err != nil {
+			t.Fatal(err)
+		}
+		bySlot[p.Slot] = append(bySlot[p.Slot], p.Digest(domain))
+	}
+	w.checkLedgers(t, bySlot, second)
+}
+
+// checkLedgers waits for each slot's ledger (until its grace is over) and
+// checks that it lists the digests.
+func (w *world) checkLedgers(t *testing.T, bySlot map[uint64][]common.Hash, p *sidecarProcess) {
+	t.Helper()
+	reg, err := bindings.NewRegistry(w.contracts.Registry, w.el)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	grace, err := reg.LedgerGrace(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for slot, digests := range bySlot {
+		deadline := w.net.GenesisTime().Add(time.Duration(slot+grace+2) * 2 * time.Second)
+		for {
+			lg, err := reg.LedgerOf(&bind.CallOpts{Context: ctx}, w.operator, slot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lg.Count > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("slot %d (%d promises acknowledged) has no ledger after its grace\nlog:\n%s", slot, len(digests), p.log.String())
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		it, err := reg.FilterLedgerOpened(&bind.FilterOpts{Context: ctx}, []common.Address{w.operator}, []uint64{slot})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var opened int
+		var tree *protocol.Ledger
+		for it.Next() {
+			opened++
+			if tree, err = protocol.DecodeLedger(it.Event.Leaves); err != nil {
+				t.Fatalf("slot %d: leaves: %v", slot, err)
+			}
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if opened != 1 {
+			t.Fatalf("slot %d: %d LedgerOpened events, want 1", slot, opened)
+		}
+		for _, d := range digests {
+			if _, ok := tree.Find(d); !ok {
+				t.Fatalf("slot %d: acknowledged promise %s is not in the ledger of %d leaves", slot, d, len(tree.Leaves))
+			}
+		}
+	}
+	t.Logf("%d slots with acknowledged promises, each with its ledger listing them", len(bySlot))
 }

@@ -111,7 +111,7 @@ func startBuildWorld(t *testing.T, c buildWorldConfig) *buildWorld {
 	defer dcancel()
 	k, err := deploy.All(dctx, el, chainID, accounts[0], deploy.Params{
 		MinCollateral: big.NewInt(1e18), GenesisTime: uint64(n.GenesisTime().Unix()), SecondsPerSlot: uint64(netSlot / time.Second),
-		RotationDelay: 4, UnregistrationDelay: 64, SlashWindow: 32, LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
+		Lookahead: testLookahead, RotationDelay: testRotationDelay, UnregistrationDelay: 64, SlashWindow: 32, LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +136,9 @@ func startBuildWorld(t *testing.T, c buildWorldConfig) *buildWorld {
 	}
 	collateral := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
 	if err := deploy.RegisterOperator(dctx, el, chainID, k.Registry, accounts[1], regKeys, crypto.PubkeyToAddress(committerKey.PublicKey), collateral); err != nil {
+		t.Fatal(err)
+	}
+	if err := fund(dctx, el, chainID, accounts[0], crypto.PubkeyToAddress(committerKey.PublicKey), committerFunding); err != nil {
 		t.Fatal(err)
 	}
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/flashbots/go-boost-utils/bls"
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +27,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/api"
 	"github.com/pledgeproto/pledge/sidecar/chainstate"
 	"github.com/pledgeproto/pledge/sidecar/duties"
+	"github.com/pledgeproto/pledge/sidecar/ledger"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 	"github.com/pledgeproto/pledge/sidecar/store"
 )
@@ -67,6 +69,17 @@ type Config struct {
 	Building BuildingConfig
 	// Rollups turns on L2 promises for based rollups; the zero value sells L1 only.
 	Rollups RollupsConfig
+	// Ledger tunes the slot ledgers the committer opens (sidecar/ledger).
+	Ledger LedgerConfig
+}
+
+// LedgerConfig tunes the slot ledgers; zero values take the defaults of
+// sidecar/ledger. The committer account pays their gas.
+type LedgerConfig struct {
+	// MinBalance: below it the committer's balance is warned about.
+	MinBalance *big.Int
+	// Interval is how often the ledgers due are looked for (default a quarter slot).
+	Interval time.Duration
 }
 
 func (c *Config) check() error {
@@ -95,6 +108,12 @@ func (c *Config) check() error {
 	}
 	if err := c.Rollups.check(); err != nil {
 		return err
+	}
+	if _, ok := c.Committer.(ledger.TxSigner); !ok {
+		return fmt.Errorf("%w: %w", ErrConfig, errNotTxSigner)
+	}
+	if c.Rollups.PosterKey != nil && crypto.PubkeyToAddress(c.Rollups.PosterKey.PublicKey) == c.Committer.Address() {
+		return fmt.Errorf("%w: the batch poster key is the committer key: both accounts send transactions (posts, slot ledgers) and would race for nonces; use another poster key", ErrConfig)
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = time.Second
@@ -204,6 +223,12 @@ func (s *Service) Run(ctx context.Context) error {
 		return err
 	}
 
+	params, err := s.contractParams(ctx, regClient, el)
+	if err != nil {
+		return err
+	}
+	committer := s.cfg.Committer.(ledger.TxSigner) // checked by New
+
 	ours, err := s.registeredKeys(ctx, regClient)
 	if err != nil {
 		return err
@@ -238,8 +263,28 @@ func (s *Service) Run(ctx context.Context) error {
 		defer l2.close()
 		engineOpts = append(engineOpts, admission.WithPoster(l2.poster))
 	}
-	collateral := operatorCollateral{cache: regCache, operator: s.cfg.Admission.Operator}
-	engine, err := admission.New(s.cfg.Admission, tracker, state, collateral, st, s.cfg.Committer, s.log, engineOpts...)
+	view := &backing{cache: regCache, operator: s.cfg.Admission.Operator, committer: s.cfg.Committer.Address(),
+		params: params, clock: tracker, log: s.log}
+	engine, err := admission.New(s.cfg.Admission, tracker, state, view, st, s.cfg.Committer, s.log, engineOpts...)
+	if err != nil {
+		return err
+	}
+	// The slot ledgers name the account whose Inbox batches carry the
+	// slot's L2 promises: the batch poster, or the committer without rollups.
+	poster := committer.Address()
+	if l2 != nil {
+		poster = l2.poster.Address()
+	}
+	ledgers, err := ledger.New(ledger.Config{
+		ChainID:     s.cfg.Admission.L1ChainID,
+		Registry:    s.cfg.Registry,
+		Operator:    s.cfg.Admission.Operator,
+		Poster:      poster,
+		Grace:       params.LedgerGrace,
+		SlashWindow: params.SlashWindow,
+		MinBalance:  s.cfg.Ledger.MinBalance,
+		Interval:    s.cfg.Ledger.Interval,
+	}, engine, el, regClient, state, tracker, committer, s.log, ledger.WithRegisterer(s.reg))
 	if err != nil {
 		return err
 	}
@@ -264,7 +309,7 @@ func (s *Service) Run(ctx context.Context) error {
 		defer build.close()
 	}
 
-	backend := &backend{engine: engine, tracker: tracker, state: state, registry: regCache, cfg: &s.cfg}
+	backend := &backend{engine: engine, tracker: tracker, state: state, registry: regCache, ledgers: ledgers, cfg: &s.cfg}
 	apiCfg := s.cfg.API
 	apiCfg.Codes = Codes()
 	apiCfg.Gatherer = s.reg
@@ -294,7 +339,8 @@ func (s *Service) Run(ctx context.Context) error {
 	g.Go(func() error { return tracker.Run(gctx) })
 	g.Go(func() error { return state.Run(gctx) })
 	g.Go(func() error { return s.followHeads(gctx, state, engine) })
-	g.Go(func() error { return s.prune(gctx, engine) })
+	g.Go(func() error { return s.prune(gctx, engine, ledgers) })
+	g.Go(func() error { return ledgers.Run(gctx) })
 	g.Go(func() error { return server.Serve(gctx, ln) })
 	if l2 != nil {
 		g.Go(l2.run(gctx, s.log))
@@ -356,7 +402,11 @@ func (s *Service) followHeads(ctx context.Context, state *chainstate.State, engi
 	}
 }
 
-func (s *Service) prune(ctx context.Context, engine *admission.Engine) error {
+// prune forgets the promises past the slash window, but only those whose
+// slot's ledger is released on-chain (ledgers.Watermark): until then its
+// reservation holds collateral, so its promises keep counting in the
+// exposure, or a new ledger could find too little free collateral.
+func (s *Service) prune(ctx context.Context, engine *admission.Engine, ledgers *ledger.Component) error {
 	t := time.NewTicker(s.cfg.PruneEvery)
 	defer t.Stop()
 	for {
@@ -364,7 +414,7 @@ func (s *Service) prune(ctx context.Context, engine *admission.Engine) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
-			n, err := engine.Prune(ctx)
+			n, err := engine.PruneBefore(ctx, ledgers.Watermark())
 			if err != nil {
 				s.log.Warn().Err(err).Msg("prune promises past the slash window")
 				continue
@@ -374,18 +424,4 @@ func (s *Service) prune(ctx context.Context, engine *admission.Engine) error {
 			}
 		}
 	}
-}
-
-// operatorCollateral adapts the registry cache to admission's Collateral.
-type operatorCollateral struct {
-	cache    *registry.Cache
-	operator common.Address
-}
-
-func (c operatorCollateral) Collateral(ctx context.Context) (*big.Int, error) {
-	v, err := c.cache.Collateral(ctx, c.operator)
-	if err != nil {
-		return nil, fmt.Errorf("%w: read collateral from the registry: %v", admission.ErrUnavailable, err)
-	}
-	return v, nil
 }

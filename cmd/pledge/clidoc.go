@@ -28,6 +28,9 @@ func cliReference(app *cli.App) string {
 			}
 			name := strings.TrimSpace(prefix + " " + c.Name)
 			fmt.Fprintf(&b, "## `pledge %s`\n\n%s\n\n", name, c.Usage)
+			if c.Description != "" {
+				fmt.Fprintf(&b, "%s\n\n", c.Description)
+			}
 			if len(c.Flags) > 0 {
 				writeFlags(&b, c.Flags)
 			}

@@ -34,7 +34,8 @@ const (
 
 // registryCommand is `pledge registry`: an operator's life in the Registry
 // contract (register validator keys with collateral, top up, rotate the
-// committer, exit, withdraw) and its status, against any JSON-RPC endpoint.
+// committer, revoke a leaked one, exit, withdraw) and its status, against
+// any JSON-RPC endpoint.
 func registryCommand() *cli.Command {
 	sub := []*cli.Command{
 		{
@@ -58,6 +59,13 @@ func registryCommand() *cli.Command {
 			Usage:  "name a new committer; it takes effect after the registry's rotation delay",
 			Flags:  append(connFlags(), &cli.StringFlag{Name: regFlagCommitter, Usage: "the new committer address", Required: true, EnvVars: envVars(regFlagCommitter)}),
 			Action: setCommitterAction,
+		},
+		{
+			Name: "revoke-committer",
+			Usage: "emergency: void a committer key at once, for every slot (a leaked key); its promises in no ledger become void, " +
+				"ledgers it opened stay; name a new committer with set-committer",
+			Flags:  append(connFlags(), &cli.StringFlag{Name: regFlagCommitter, Usage: "the committer address to revoke", Required: true, EnvVars: envVars(regFlagCommitter)}),
+			Action: revokeCommitterAction,
 		},
 		{
 			Name:   "unregister",
@@ -290,6 +298,27 @@ func setCommitterAction(c *cli.Context) error {
 	return nil
 }
 
+func revokeCommitterAction(c *cli.Context) error {
+	committer, err := parseAddress(regFlagCommitter, c.String(regFlagCommitter))
+	if err != nil {
+		return err
+	}
+	s, err := openSession(c, true)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	r, err := s.send(c, nil, func(ctx context.Context, o *bind.TransactOpts) (*types.Transaction, error) {
+		return s.client.RevokeCommitter(ctx, o, committer)
+	})
+	if err != nil {
+		return fmt.Errorf("revoke committer: %w", err)
+	}
+	fmt.Fprintf(s.out, "committer %s of operator %s is revoked for every slot (%s); name a new one with \"pledge registry set-committer\"\n",
+		committer.Hex(), s.operator.Hex(), txNote(r))
+	return nil
+}
+
 func unregisterAction(c *cli.Context) error {
 	s, err := openSession(c, true)
 	if err != nil {
@@ -370,6 +399,8 @@ func statusAction(c *cli.Context) error {
 		return nil
 	}
 	fmt.Fprintf(w, "collateral:        %s (%s wei)\n", formatWei(st.Collateral), st.Collateral)
+	free := new(big.Int).Sub(st.Collateral, st.Reserved)
+	fmt.Fprintf(w, "reserved:          %s by open slot ledgers; free %s\n", formatWei(st.Reserved), formatWei(free))
 	fmt.Fprintf(w, "validator keys:    %d\n", st.Keys)
 	fmt.Fprintf(w, "committer:         %s\n", st.Committer.Hex())
 	cps, err := s.client.Contract().Committers(call, operator)
@@ -484,6 +515,10 @@ func explain(err error, names *keyNames) error {
 		msg = fmt.Sprintf("the registry could not pay %s to %v", weiArg(arg("amount")), arg("to"))
 	case "BeforeGenesis":
 		msg = "the chain's time is before the registry's genesis"
+	case "RevokedCommitter":
+		msg = fmt.Sprintf("committer %v was revoked: a revoked key can never be named again", arg("committer"))
+	case "NotCommitter":
+		msg = fmt.Sprintf("%v is not the operator's committer for the slot (the registry binds %v)", arg("caller"), arg("committer"))
 	default:
 		return err
 	}

@@ -34,8 +34,11 @@ import (
 // unregistration delay is 10 slots = 120 seconds of chain time.
 const (
 	testSecondsPerSlot      = 12
+	testLookahead           = 1
 	testRotationDelay       = 2
 	testUnregistrationDelay = 10
+	testSlashWindow         = 4
+	testLedgerGrace         = 2
 )
 
 var testMinCollateral = big.NewInt(params.Ether)
@@ -133,7 +136,11 @@ func startRegL1(t *testing.T, deployer *ecdsa.PrivateKey, funded ...common.Addre
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, tx, _, err := bindings.DeployRegistry(opts, node.Client(), testMinCollateral, genesis, testSecondsPerSlot, testRotationDelay, testUnregistrationDelay)
+	addr, tx, _, err := bindings.DeployRegistry(opts, node.Client(), bindings.RegistryConfig{
+		MinCollateral: testMinCollateral, GenesisTime: genesis, SecondsPerSlot: testSecondsPerSlot,
+		Lookahead: testLookahead, RotationDelay: testRotationDelay, UnregistrationDelay: testUnregistrationDelay,
+		SlashWindow: testSlashWindow, LedgerGrace: testLedgerGrace,
+	})
 	if err != nil {
 		t.Fatalf("deploy Registry: %v", err)
 	}
@@ -275,13 +282,19 @@ func TestRegistryCLI(t *testing.T) {
 		{name: "set committer", args: withA("set-committer", "--committer", nAddr), wantOut: []string{"committer of operator " + addrA.Hex() + " will be " + nAddr + " from slot"}},
 		{name: "status", args: args("status", "--operator", addrA.Hex()), wantOut: []string{
 			"state:             registered", "collateral:        3 ETH (3000000000000000000 wei)", "validator keys:    2",
+			"reserved:          0 ETH by open slot ledgers; free 3 ETH",
 			"committer:         " + cAddr, "next committer:    " + nAddr + " from slot"}},
+		{name: "revoke a committer", args: withA("revoke-committer", "--committer", cAddr),
+			wantOut: []string{"committer " + cAddr + " of operator " + addrA.Hex() + " is revoked for every slot"}},
+		{name: "status after the revocation", args: withA("status"), wantOut: []string{"committer:         " + (common.Address{}).Hex()}},
+		{name: "name a revoked committer again", args: withA("set-committer", "--committer", cAddr),
+			wantErr: "set committer: committer " + cAddr + " was revoked: a revoked key can never be named again [RevokedCommitter]"},
 		{name: "withdraw before unregistering", args: withA("withdraw"), wantErr: "withdraw: operator " + addrA.Hex() + " is not exiting: run \"pledge registry unregister\" first"},
 		{name: "unregister", args: withA("unregister"), wantOut: []string{"operator " + addrA.Hex() + " is exiting since slot"}},
 		{name: "unregister twice", args: withA("unregister"), wantErr: "unregister: operator " + addrA.Hex() + " is exiting or has withdrawn"},
 		{name: "withdraw before the delay", args: withA("withdraw"), wantErr: "withdraw: the unregistration delay is not over: withdrawable from slot"},
 		{name: "status while exiting", args: withA("status"), wantOut: []string{"state:             exiting", "exit slot:", "withdrawable slot:"}},
-		{name: "withdraw after the delay", args: withA("withdraw"), before: func(t *testing.T) { chain.advance(t, (testUnregistrationDelay+1)*testSecondsPerSlot) },
+		{name: "withdraw after the delay", args: withA("withdraw"), before: func(t *testing.T) { chain.advance(t, (testRotationDelay+testUnregistrationDelay+1)*testSecondsPerSlot) },
 			wantOut: []string{"withdrew 3 ETH to " + addrA.Hex()}},
 		{name: "status after withdrawing", args: withA("status"), wantOut: []string{"state:             withdrawn", "collateral:        0 ETH"}},
 		{name: "no contract at the address", args: withA("status", "--registry", addrB.Hex()), wantErr: "no contract at " + addrB.Hex() + " on chain 31337: check --registry"},

@@ -30,32 +30,33 @@ import (
 
 // Flag names of `pledge sidecar`; each is also read from PLEDGE_<NAME>.
 const (
-	flagConfig            = "config"
-	flagBeaconURL         = "beacon-url"
-	flagExecutionURL      = "execution-url"
-	flagRegistry          = "registry"
-	flagSlasher           = "slasher"
-	flagOperator          = "operator"
-	flagDataDir           = "data-dir"
-	flagListen            = "listen"
-	flagValidatorKeys     = "validator-keys"
-	flagValidatorPassword = "validator-password-file"
-	flagCommitterKey      = "committer-key"
-	flagCommitterPassword = "committer-password-file"
-	flagGasBudget         = "gas-budget"
-	flagMaxBlobs          = "max-blobs"
-	flagDeadlineFraction  = "deadline-fraction"
-	flagMinPriorityFee    = "min-priority-fee"
-	flagFeeSlope          = "fee-slope"
-	flagSlashBase         = "slash-base"
-	flagSlashMaxCostBps   = "slash-max-cost-bps"
-	flagSlashCap          = "slash-cap"
-	flagSlashWindow       = "slash-window"
-	flagRateLimit         = "rate-limit"
-	flagRateBurst         = "rate-burst"
-	flagPollInterval      = "poll-interval"
-	flagMemoryLimit       = "memory-limit"
-	flagPprofListen       = "pprof-listen"
+	flagConfig              = "config"
+	flagBeaconURL           = "beacon-url"
+	flagExecutionURL        = "execution-url"
+	flagRegistry            = "registry"
+	flagSlasher             = "slasher"
+	flagOperator            = "operator"
+	flagDataDir             = "data-dir"
+	flagListen              = "listen"
+	flagValidatorKeys       = "validator-keys"
+	flagValidatorPassword   = "validator-password-file"
+	flagCommitterKey        = "committer-key"
+	flagCommitterPassword   = "committer-password-file"
+	flagGasBudget           = "gas-budget"
+	flagMaxBlobs            = "max-blobs"
+	flagDeadlineFraction    = "deadline-fraction"
+	flagMinPriorityFee      = "min-priority-fee"
+	flagFeeSlope            = "fee-slope"
+	flagSlashBase           = "slash-base"
+	flagSlashMaxCostBps     = "slash-max-cost-bps"
+	flagSlashCap            = "slash-cap"
+	flagSlashWindow         = "slash-window"
+	flagCommitterMinBalance = "committer-min-balance"
+	flagRateLimit           = "rate-limit"
+	flagRateBurst           = "rate-burst"
+	flagPollInterval        = "poll-interval"
+	flagMemoryLimit         = "memory-limit"
+	flagPprofListen         = "pprof-listen"
 
 	// Block building (all optional; without them the sidecar only sells promises).
 	flagBuilderListen      = "builder-listen"
@@ -84,7 +85,7 @@ func sidecarFlags() []cli.Flag {
 		str(flagListen, "user API listen address (JSON-RPC, REST, /metrics, /livez, /readyz)", "127.0.0.1:8017"),
 		str(flagValidatorKeys, "validator BLS keys: a raw hex key file, an EIP-2335 keystore, or a Lighthouse/Teku/Prysm key directory", ""),
 		str(flagValidatorPassword, "file holding the keystores' password (not needed for raw keys)", ""),
-		str(flagCommitterKey, "committer ECDSA key: a raw hex key file or a geth keystore file", ""),
+		str(flagCommitterKey, "committer ECDSA key: a raw hex key file or a geth keystore file; it signs the promises and sends the slot ledgers (Registry.openLedger, release), so its account pays their gas", ""),
 		str(flagCommitterPassword, "file holding the committer keystore's password", ""),
 		&cli.Uint64Flag{Name: flagGasBudget, Usage: "gas promised per slot at most", Value: 10_000_000, EnvVars: envVars(flagGasBudget)},
 		&cli.Uint64Flag{Name: flagMaxBlobs, Usage: "blobs promised per slot at most (0: no blob transactions)", Value: 0, EnvVars: envVars(flagMaxBlobs)},
@@ -94,7 +95,8 @@ func sidecarFlags() []cli.Flag {
 		str(flagSlashBase, "slash amount of every promise, before the max-cost share", "0.01ether"),
 		&cli.Uint64Flag{Name: flagSlashMaxCostBps, Usage: "share of the txs' max cost added to the slash amount, in basis points", Value: 10_000, EnvVars: envVars(flagSlashMaxCostBps)},
 		str(flagSlashCap, "largest slash amount of one promise", "1ether"),
-		&cli.Uint64Flag{Name: flagSlashWindow, Usage: "slots after its slot a promise stays slashable (must match the Slasher)", Value: admission.DefaultSlashWindow, EnvVars: envVars(flagSlashWindow)},
+		&cli.Uint64Flag{Name: flagSlashWindow, Usage: "slots after its slot a promise stays slashable: must equal the Registry's and the Slasher's slashWindow, or the sidecar refuses to start", Value: admission.DefaultSlashWindow, EnvVars: envVars(flagSlashWindow)},
+		str(flagCommitterMinBalance, "warn when the committer account holds less than this (wei, or with gwei/ether suffix): it pays the slot ledgers' gas", "0.1ether"),
 		&cli.Float64Flag{Name: flagRateLimit, Usage: "calls per second allowed to one client IP (0: unlimited)", Value: 100, EnvVars: envVars(flagRateLimit)},
 		&cli.IntFlag{Name: flagRateBurst, Usage: "calls one client IP may make at once", Value: 200, EnvVars: envVars(flagRateBurst)},
 		&cli.DurationFlag{Name: flagPollInterval, Usage: "how often the execution client's head is polled", Value: time.Second, EnvVars: envVars(flagPollInterval)},
@@ -168,6 +170,15 @@ func sidecarCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sidecar",
 		Usage: "sell preconfirmations for our validators' slots (run beside the beacon node)",
+		Description: "At start the sidecar reads the Registry's parameters and refuses to start, with one line naming the\n" +
+			"difference, when `--slash-window` is not the Registry's and the Slasher's slash window or the Slasher belongs to\n" +
+			"another Registry. It sells over the duties it knows (the current and the next epoch) but never beyond the\n" +
+			"Registry's `lookahead`: when the two epochs reach further (2 × slots per epoch − 1 > lookahead) the horizon is\n" +
+			"capped at the lookahead, with a warning at start, and later slots are neither offered by `slots` nor signed\n" +
+			"(error -32022). It also refuses to sign for a slot at or after the operator's exit slot or one its committer\n" +
+			"is not bound to (rotated or revoked). For every slot it sold promises for, the committer opens the slot's\n" +
+			"ledger in the Registry after the slot starts (within the Registry's `ledgerGrace`) and releases expired\n" +
+			"ledgers in batches; the committer account pays that gas, so keep it funded (`--committer-min-balance`).",
 		Flags: sidecarFlags(),
 		Before: func(c *cli.Context) error {
 			return applyConfigFile(c, c.String(flagConfig))
@@ -246,7 +257,7 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		return nil, err
 	}
 	wei := map[string]*big.Int{}
-	for _, name := range []string{flagMinPriorityFee, flagFeeSlope, flagSlashBase, flagSlashCap} {
+	for _, name := range []string{flagMinPriorityFee, flagFeeSlope, flagSlashBase, flagSlashCap, flagCommitterMinBalance} {
 		v, err := parseWei(c.String(name))
 		if err != nil {
 			return nil, fmt.Errorf("invalid --%s %q: %w", name, c.String(name), err)
@@ -318,6 +329,7 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		PollInterval: c.Duration(flagPollInterval),
 		Building:     *building,
 		Rollups:      rollups,
+		Ledger:       sidecar.LedgerConfig{MinBalance: wei[flagCommitterMinBalance]},
 	}, nil
 }
 

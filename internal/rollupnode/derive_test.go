@@ -166,3 +166,49 @@ func TestNodeRewindsOnL1Reorg(t *testing.T) {
 		t.Fatalf("tx in L2 block %s, synced to L1 %d; want a new block and L1 %d", rc.BlockHash, n.L1Synced(), r.BlockNumber)
 	}
 }
+
+// The Inbox keeps one record per poster: two posters' batches in one slot
+// each continue their own record, and both execute, in L1 log order. Keyed
+// by slot alone, the second poster's batch would be checked against the
+// first one's record and skipped.
+func TestNodeFollowsTwoPostersInOneSlot(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	n := e.start(e.config(chainA))
+	first := transfer(t, e.keys[0], chainA, 0, e.l2Addr(2), ether(1))
+	second := transfer(t, e.keys[1], chainA, 0, e.l2Addr(2), ether(2))
+	var sent []*types.Transaction
+	for i, tx := range []*types.Transaction{first, second} {
+		opts := e.l1.Opts(i) // two L1 accounts: two posters
+		opts.GasLimit = 2_000_000
+		post, err := e.inbox.Post(opts, encodePost(t, rollup.Batch{ChainID: chainA, Txs: raws(t, tx)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, post)
+	}
+	e.l1.Commit() // both posts in one block, one slot
+	var block *big.Int
+	for _, post := range sent {
+		r, err := e.l1.Client.TransactionReceipt(context.Background(), post.Hash())
+		if err != nil || r.Status != types.ReceiptStatusSuccessful {
+			t.Fatalf("post %s: %v", post.Hash(), err)
+		}
+		if block != nil && block.Cmp(r.BlockNumber) != 0 {
+			t.Fatalf("posts in L1 blocks %s and %s, want one", block, r.BlockNumber)
+		}
+		block = r.BlockNumber
+	}
+	n.sync(t)
+	for _, tx := range []*types.Transaction{first, second} {
+		if rc := n.receipt(t, tx.Hash()); rc.Status != types.ReceiptStatusSuccessful {
+			t.Fatalf("tx %s status %d", tx.Hash(), rc.Status)
+		}
+	}
+	if got := n.balance(t, e.l2Addr(2)); got.Cmp(ether(3)) != 0 {
+		t.Fatalf("recipient has %s, want 3 ETH from both posters' batches", got)
+	}
+	if logs := n.logs.String(); strings.Contains(logs, "skipping batch") {
+		t.Fatalf("a batch was skipped:\n%s", logs)
+	}
+}

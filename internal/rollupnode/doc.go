@@ -5,8 +5,11 @@
 // chain id, reads each batch from the posting transaction's calldata
 // (Inbox.post's packed argument, docs/protocol.md §9.3, of which it takes
 // only its own chain's batches) and checks it against the event: the txs must
-// fold to the event's accumulator and count, continuing the slot's record.
-// A batch that does not is logged and skipped whole, never executed in part.
+// fold to the event's accumulator and count, continuing its poster's record
+// of the slot (the Inbox keeps one record per slot and poster, so batches of
+// several posters in one slot are each checked against their own). A batch
+// that does not is logged and skipped whole, never executed in part. Every
+// poster's batches are followed, in L1 log order.
 // All the rollup's batches of one L1 block make one L2 block, stamped with
 // the L1 block's timestamp and PREVRANDAO; L1 blocks without batches make no
 // L2 block. Only direct calls of Inbox.post are followed: a post made

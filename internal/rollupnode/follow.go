@@ -150,10 +150,17 @@ func (f *follower) slotOf(time uint64) uint64 {
 	return (time - f.genesisTime) / f.secondsPerSlot
 }
 
-// record is the Inbox's running record of one (chain, slot).
+// record is the Inbox's running record of one (chain, slot, poster).
 type record struct {
 	acc   common.Hash
 	total uint32
+}
+
+// recordKey names a record: the Inbox keeps one per poster and slot, so two
+// posters' batches of one slot each continue their own.
+type recordKey struct {
+	slot   uint64
+	poster common.Address
 }
 
 // deriveBlock executes the batches of one L1 block, all the rollup's
@@ -170,7 +177,7 @@ func (n *Node) deriveBlock(ctx context.Context, events []*bindings.InboxBatchPos
 	if header.Hash() != first.BlockHash {
 		return fmt.Errorf("%w: l1 block %d changed while it was read", ErrL1Reorg, first.BlockNumber)
 	}
-	records := map[uint64]record{}
+	records := map[recordKey]record{}
 	posts := map[uint][]rollup.Batch{}
 	used := map[uint]int{}
 	var raws [][]byte
@@ -194,14 +201,15 @@ func (n *Node) deriveBlock(ctx context.Context, events []*bindings.InboxBatchPos
 		if k < len(batches) {
 			txs = batches[k].Txs
 		}
-		rec := records[ev.Slot]
+		key := recordKey{ev.Slot, ev.Poster}
+		rec := records[key]
 		if err := checkBatch(rec, txs, ev); err != nil {
 			n.log.Error().Err(err).Str("tx_hash", ev.Raw.TxHash.Hex()).Uint64("slot", ev.Slot).Msg("skipping batch")
 		} else {
 			raws = append(raws, txs...)
 		}
 		// The Inbox's record is the truth the next batch of the slot builds on.
-		records[ev.Slot] = record{acc: ev.Acc, total: ev.Total}
+		records[key] = record{acc: ev.Acc, total: ev.Total}
 	}
 	b, skipped, err := n.chain.execute(ctx, header, raws)
 	if err != nil {
@@ -240,8 +248,8 @@ func (n *Node) ownBatches(tx *types.Transaction) ([]rollup.Batch, error) {
 	return own, nil
 }
 
-// checkBatch verifies that txs, appended to the slot's record rec, give the
-// record the event reports.
+// checkBatch verifies that txs, appended to the poster's record rec of the
+// slot, give the record the event reports.
 func checkBatch(rec record, txs [][]byte, ev *bindings.InboxBatchPosted) error {
 	if uint64(len(txs)) != uint64(ev.TxCount) {
 		return fmt.Errorf("%w: %d txs decoded, the event counts %d", ErrBatchMismatch, len(txs), ev.TxCount)

@@ -14,6 +14,9 @@ var (
 	// ErrNotSlashed means a promise the faulty proposer broke was not
 	// slashed by the watcher in time.
 	ErrNotSlashed = errors.New("broken promise not slashed")
+	// ErrNoLedger means a slot with promises got no ledger in the Registry
+	// listing them (docs/protocol.md §9.0), within its grace.
+	ErrNoLedger = errors.New("slot ledger missing")
 	// ErrPart means a running part of the stack stopped with an error.
 	ErrPart = errors.New("stack: part failed")
 )

@@ -8,12 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/internal/devnet"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
 	"github.com/pledgeproto/pledge/slashing/watcher"
 )
 
@@ -27,6 +29,12 @@ type SlotResult struct {
 	Faulty   bool
 	Promises []Promise
 	Refused  int
+	// Ledger: the slot's ledger is open in the Registry and lists each of
+	// its promises; LedgerLeaves counts its leaves (set by the summary).
+	Ledger       bool
+	LedgerLeaves int
+	// LedgerErr says why the ledger check failed, if it did.
+	LedgerErr string
 }
 
 // Landed counts the slot's promises that landed.
@@ -48,7 +56,7 @@ type Fault struct {
 	TxHashes []common.Hash
 	// Evidence is the watcher's slashing transaction.
 	Evidence common.Hash
-	// Paid is what the Slasher took from the collateral (user's and watcher's shares).
+	// Paid is what the Slasher took from the collateral (the user's, burnt and watcher's shares).
 	Paid *big.Int
 }
 
@@ -77,6 +85,9 @@ func (s *Summary) Err() error {
 			case !r.Faulty && !p.Landed:
 				errs = append(errs, fmt.Errorf("%w: slot %d promise %s for tx %s", ErrNotLanded, r.Slot, short(p.Digest), p.TxHash.Hex()))
 			}
+		}
+		if len(r.Promises) > 0 && !r.Ledger {
+			errs = append(errs, fmt.Errorf("%w: slot %d with %d promises: %s", ErrNoLedger, r.Slot, len(r.Promises), r.LedgerErr))
 		}
 	}
 	errs = append(errs, s.PartErrors...)
@@ -277,7 +288,7 @@ func (s *Stack) slashedAmount(ctx context.Context, tx, digest common.Hash) *big.
 		if err != nil || common.Hash(ev.Digest) != digest {
 			continue
 		}
-		return new(big.Int).Add(ev.UserPaid, ev.WatcherPaid)
+		return new(big.Int).Set(ev.Taken)
 	}
 	return nil
 }
@@ -322,12 +333,78 @@ func (s *Stack) summarize(results []SlotResult, faults []Fault) *Summary {
 			}
 		}
 	}
+	s.checkLedgers(sum.Slots)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if c, err := s.collateral(ctx); err == nil {
 		sum.CollateralAfter = c
 	}
 	return sum
+}
+
+// checkLedgers sets each slot's ledger result: the sidecar opens a slot's
+// ledger once the slot starts, so each is waited for until the slot's grace
+// is over (a few slots when all goes well).
+func (s *Stack) checkLedgers(slots []SlotResult) {
+	reg, err := bindings.NewRegistry(s.contracts.Registry, s.el)
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	grace, err := reg.LedgerGrace(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		grace = 4
+	}
+	for i := range slots {
+		r := &slots[i]
+		if len(r.Promises) == 0 {
+			continue
+		}
+		n, err := s.ledgerOf(ctx, reg, r.Slot, grace, r.Promises)
+		r.Ledger, r.LedgerLeaves = err == nil, n
+		if err != nil {
+			r.LedgerErr = err.Error()
+		}
+	}
+}
+
+// ledgerOf waits for the ledger of slot and checks it lists promises; it
+// returns its leaf count.
+func (s *Stack) ledgerOf(ctx context.Context, reg *bindings.Registry, slot, grace uint64, promises []Promise) (int, error) {
+	deadline := s.net.SlotStart(slot + grace + 1)
+	for {
+		lg, err := reg.LedgerOf(&bind.CallOpts{Context: ctx}, s.operator, slot)
+		if err != nil {
+			return 0, err
+		}
+		if lg.Count > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, errors.New("none opened within the ledger grace")
+		}
+		if !sleepUntil(ctx, time.Now().Add(s.cfg.SlotDuration/4)) {
+			return 0, ctx.Err()
+		}
+	}
+	it, err := reg.FilterLedgerOpened(&bind.FilterOpts{Context: ctx}, []common.Address{s.operator}, []uint64{slot})
+	if err != nil {
+		return 0, err
+	}
+	var tree *protocol.Ledger
+	for it.Next() {
+		tree, err = protocol.DecodeLedger(it.Event.Leaves)
+	}
+	if cerr := errors.Join(it.Error(), it.Close()); cerr != nil || err != nil || tree == nil {
+		return 0, fmt.Errorf("read the LedgerOpened leaves: %w", errors.Join(cerr, err))
+	}
+	for _, p := range promises {
+		if _, ok := tree.Find(p.Digest); !ok {
+			return len(tree.Leaves), fmt.Errorf("promise %s is not in the ledger of %d leaves", short(p.Digest), len(tree.Leaves))
+		}
+	}
+	return len(tree.Leaves), nil
 }
 
 func (s *Stack) printSummary(sum *Summary) {
@@ -339,6 +416,17 @@ func (s *Stack) printSummary(sum *Summary) {
 	s.out.linef("---")
 	s.out.linef("%d slots, %d promises, %d landed; watcher: %d kept, %d slashed, %d not slashable",
 		len(sum.Slots), promised, landed, sum.Kept, sum.Slashed, sum.Refused)
+	var sold, ledgers, leaves int
+	for _, r := range sum.Slots {
+		if len(r.Promises) > 0 {
+			sold++
+		}
+		if r.Ledger {
+			ledgers++
+			leaves += r.LedgerLeaves
+		}
+	}
+	s.out.linef("slot ledgers: %d of %d slots with promises opened in the Registry (%d leaves)", ledgers, sold, leaves)
 	if sum.CollateralBefore != nil && sum.CollateralAfter != nil {
 		s.out.linef("operator collateral %s ETH → %s ETH", formatETH(sum.CollateralBefore), formatETH(sum.CollateralAfter))
 	}

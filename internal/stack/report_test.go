@@ -158,9 +158,11 @@ func TestSummaryErr(t *testing.T) {
 		wants []error
 	}{
 		{"all kept, fault slashed", Summary{Slots: []SlotResult{
-			{Slot: 1, Promises: []Promise{kept}},
-			{Slot: 2, Faulty: true, Promises: []Promise{{State: watcher.StateSlashed}}},
+			{Slot: 1, Promises: []Promise{kept}, Ledger: true},
+			{Slot: 2, Faulty: true, Promises: []Promise{{State: watcher.StateSlashed}}, Ledger: true},
+			{Slot: 3}, // nothing sold: no ledger due
 		}}, nil},
+		{"no ledger", Summary{Slots: []SlotResult{{Slot: 1, Promises: []Promise{kept}, LedgerErr: "none opened within the ledger grace"}}}, []error{ErrNoLedger}},
 		{"honest promise not landed", Summary{Slots: []SlotResult{{Slot: 1, Promises: []Promise{kept, {State: watcher.StateSlashed}}}}}, []error{ErrNotLanded}},
 		{"fault not slashed", Summary{Slots: []SlotResult{{Slot: 2, Faulty: true, Promises: []Promise{{}}}}}, []error{ErrNotSlashed}},
 		{"fault refused", Summary{Slots: []SlotResult{{Slot: 2, Faulty: true, Promises: []Promise{{State: watcher.StateRefused}}}}}, []error{ErrNotSlashed}},

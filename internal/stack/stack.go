@@ -22,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -227,10 +228,11 @@ func Start(ctx context.Context, cfg Config, opts ...Option) (s *Stack, err error
 		// Before the network: the proposer hook reads the builder proxy's metrics.
 		reg: prometheus.NewRegistry(),
 	}
+	st := s // the named result is nil on an error return
 	defer func() {
 		if err != nil {
-			s.shutdown()
-			s.Close()
+			st.shutdown()
+			st.Close()
 		}
 	}()
 	if cfg.DataDir == "" {
@@ -342,7 +344,8 @@ func (s *Stack) deployContracts(ctx context.Context) error {
 		MinCollateral:             ether(1),
 		GenesisTime:               uint64(s.net.GenesisTime().Unix()),
 		SecondsPerSlot:            uint64(s.cfg.SlotDuration / time.Second),
-		RotationDelay:             4,
+		Lookahead:                 lookahead,
+		RotationDelay:             rotationDelay,
 		UnregistrationDelay:       128,
 		SlashWindow:               slashWindow,
 		LivenessBps:               5000,
@@ -359,6 +362,10 @@ func (s *Stack) deployContracts(ctx context.Context) error {
 	}
 	s.committerKey = committer
 	s.committer = crypto.PubkeyToAddress(committer.PublicKey)
+	// The committer opens the slot ledgers: its account pays their gas.
+	if err := s.fund(dctx, accounts[accDeployer], s.committer, ether(committerETH)); err != nil {
+		return fmt.Errorf("%w: fund the committer: %w", ErrStart, err)
+	}
 	s.operator = crypto.PubkeyToAddress(accounts[accOperator].PublicKey)
 	keys := make([]*bls.SecretKey, 0, len(s.net.Validators()))
 	for _, v := range s.net.Validators() {
@@ -375,6 +382,18 @@ func (s *Stack) deployContracts(ctx context.Context) error {
 
 // slashWindow is short on the devnet: promises are judged within slots.
 const slashWindow = 64
+
+// The devnet sells over the current and the next epoch of 8 slots: at most
+// 15 slots ahead. The Registry's lookahead covers that, and the rotation
+// delay (which places the exit slot too) lies past it, so no promise sold
+// changes signer or is voided by an exit.
+const (
+	lookahead     = 16
+	rotationDelay = 20
+)
+
+// committerETH funds the committer, which pays the slot ledgers' gas.
+const committerETH = 10
 
 // collateralETH is the operator's collateral.
 const collateralETH = 100
@@ -654,6 +673,38 @@ func (s *Stack) collateral(ctx context.Context) (*big.Int, error) {
 		return nil, fmt.Errorf("read the operator's collateral: %w", err)
 	}
 	return v, nil
+}
+
+// fund sends value wei from key to addr and waits for it.
+func (s *Stack) fund(ctx context.Context, key *ecdsa.PrivateKey, to common.Address, value *big.Int) error {
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	nonce, err := s.el.PendingNonceAt(ctx, from)
+	if err != nil {
+		return err
+	}
+	head, err := s.el.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tip := big.NewInt(1e9)
+	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(s.chainID), &types.DynamicFeeTx{
+		ChainID: s.chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: 21_000, To: &to, Value: value,
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.el.SendTransaction(ctx, tx); err != nil {
+		return err
+	}
+	rcpt, err := bind.WaitMined(ctx, s.el, tx.Hash())
+	if err != nil {
+		return err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		return fmt.Errorf("transfer %s failed", tx.Hash())
+	}
+	return nil
 }
 
 func (s *Stack) partErrs() []error {

@@ -76,6 +76,13 @@ type Rollup struct {
 	Pricing Pricing
 }
 
+// MaxPromisesPerSlot bounds the promises (signed requests, dropped ones
+// included) sold for one slot: the slot's ledger lists them all in one
+// Registry.openLedger transaction, 44 bytes of call data each, which must
+// stay under the 128 KiB execution clients' pools accept and EIP-7825's
+// per-transaction gas cap (sidecar/ledger's TestLargestLedgerFitsOneTransaction).
+const MaxPromisesPerSlot = 2500
+
 // DefaultDeadlineFraction is 2/3: the deadline is 8 s into slot S−1 on mainnet.
 const DefaultDeadlineFraction = 2.0 / 3.0
 

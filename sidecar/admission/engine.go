@@ -49,9 +49,18 @@ type State interface {
 	Head() *types.Header
 }
 
-// Collateral gives the operator's collateral in the Registry (a cached read).
-type Collateral interface {
+// Registry is the operator's standing in the Registry, read through a cache:
+// the collateral that backs its promises, and whether a promise for a slot
+// would be backed at all.
+type Registry interface {
+	// Collateral is the operator's collateral (reserved and free).
 	Collateral(ctx context.Context) (*big.Int, error)
+	// Backs is nil when the Registry would hold a promise for slot signed by
+	// our committer binding: the operator is registered (or exiting, with
+	// slot before its exit slot), slot is within the Registry's lookahead of
+	// the current slot, and our committer is the one bound at slot (not
+	// revoked). A refusal wraps ErrNotBacked; a failed read ErrUnavailable.
+	Backs(ctx context.Context, slot uint64) error
 }
 
 // Store persists promises; *store.Store implements it.
@@ -60,6 +69,7 @@ type Store interface {
 	ByRequest(h common.Hash) (*store.Record, error)
 	Range(from, to uint64, fn func(*store.Record) error) error
 	Prune(before uint64) (int, error)
+	Slots(from, to uint64) ([]uint64, error)
 }
 
 // Poster signs the L1 transaction that posts a slot's rollup batches to the
@@ -102,21 +112,27 @@ func (k *KeySigner) SignPromise(p *protocol.Promise, d protocol.Domain) ([]byte,
 // Address is the committer address.
 func (k *KeySigner) Address() common.Address { return k.addr }
 
+// SignTx signs an L1 transaction of the committer account: the slot
+// ledgers' openLedger and release (sidecar/ledger).
+func (k *KeySigner) SignTx(tx *types.Transaction, s types.Signer) (*types.Transaction, error) {
+	return types.SignTx(tx, s, k.key)
+}
+
 var _ Store = (*store.Store)(nil)
 
 // Engine admits requests. It is safe for concurrent use.
 type Engine struct {
-	cfg        Config
-	domain     protocol.Domain
-	duties     Duties
-	state      State
-	collateral Collateral
-	store      Store
-	signer     Signer
-	poster     Poster // nil: rollups are not offered
-	log        zerolog.Logger
-	now        func() time.Time
-	metrics    *metrics
+	cfg      Config
+	domain   protocol.Domain
+	duties   Duties
+	state    State
+	registry Registry
+	store    Store
+	signer   Signer
+	poster   Poster // nil: rollups are not offered
+	log      zerolog.Logger
+	now      func() time.Time
+	metrics  *metrics
 
 	// mu guards everything below; it is held only for map and counter work.
 	mu sync.Mutex
@@ -146,6 +162,9 @@ type Engine struct {
 	// went into, so a carry is announced (logged, counted) once.
 	carriedInto map[common.Hash]uint64
 	exposure    *big.Int
+	// sealedBelow: slots before it are sealed (SealThrough), they take no
+	// new reservation: their ledgers are built from the store.
+	sealedBelow uint64
 	headNumber  uint64
 	headSlot    uint64
 }
@@ -167,7 +186,7 @@ func WithRegisterer(reg prometheus.Registerer) Option {
 
 // New checks the configuration and dependencies and returns an engine with
 // empty templates; call Load to bring back stored promises. It does no I/O.
-func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer, log zerolog.Logger, opts ...Option) (*Engine, error) {
+func New(cfg Config, d Duties, st State, reg Registry, s Store, signer Signer, log zerolog.Logger, opts ...Option) (*Engine, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -177,8 +196,8 @@ func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer
 		return nil, errors.New("admission: no duties given")
 	case st == nil:
 		return nil, errors.New("admission: no chain state given")
-	case coll == nil:
-		return nil, errors.New("admission: no collateral source given")
+	case reg == nil:
+		return nil, errors.New("admission: no registry reader given")
 	case s == nil:
 		return nil, errors.New("admission: no store given")
 	case signer == nil:
@@ -189,7 +208,7 @@ func New(cfg Config, d Duties, st State, coll Collateral, s Store, signer Signer
 		domain:     protocol.Domain{ChainID: c.L1ChainID, Slasher: c.Slasher},
 		duties:     d,
 		state:      st,
-		collateral: coll,
+		registry:   reg,
 		store:      s,
 		signer:     signer,
 		log:        log.With().Str("component", "admission").Logger(),

@@ -38,4 +38,9 @@ var (
 	ErrWrongSlasher = errors.New("slasher is not ours")
 	// ErrUnknownType: a commitment type we do not offer for the chain asked (-32020).
 	ErrUnknownType = errors.New("commitment type not offered")
+	// ErrNotBacked: the Registry would not hold a promise for the slot — the
+	// operator is not registered or exits before it, the slot is beyond the
+	// Registry's lookahead, or our committer is not the one bound at the
+	// slot (rotated or revoked); the wrapped error says which (-32022).
+	ErrNotBacked = errors.New("the registry does not back a promise for this slot")
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"fmt"
 	"math/big"
 	"sync"
 	"testing"
@@ -59,6 +60,29 @@ type fakeCollateral struct {
 	mu  sync.Mutex
 	v   *big.Int
 	err error
+	// notBacked refuses promises for its slots (Backs) with the reason given.
+	notBacked map[uint64]string
+}
+
+func (f *fakeCollateral) Backs(_ context.Context, slot uint64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return fmt.Errorf("%w: %w", ErrUnavailable, f.err)
+	}
+	if why, ok := f.notBacked[slot]; ok {
+		return fmt.Errorf("%w: %s", ErrNotBacked, why)
+	}
+	return nil
+}
+
+func (f *fakeCollateral) refuse(slot uint64, why string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.notBacked == nil {
+		f.notBacked = map[uint64]string{}
+	}
+	f.notBacked[slot] = why
 }
 
 func (f *fakeCollateral) Collateral(context.Context) (*big.Int, error) {

@@ -398,6 +398,7 @@ func (e *Engine) loadPast(pp pastPromise) {
 	}
 	t := e.template(pp.slot)
 	t.trimmed, t.entries = true, nil
+	t.promises++
 	t.slash.Add(t.slash, pp.slash)
 	e.exposure.Add(e.exposure, pp.slash)
 }
@@ -458,6 +459,10 @@ const pruneChunk = 4096
 // Prune forgets the promises whose slash window is over, in the store and in
 // memory, and releases their exposure. It returns how many it pruned.
 func (e *Engine) Prune(ctx context.Context) (int, error) {
+	return e.prune(ctx, noLimit)
+}
+
+func (e *Engine) prune(ctx context.Context, limit uint64) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -465,7 +470,10 @@ func (e *Engine) Prune(ctx context.Context) (int, error) {
 	if current <= e.cfg.SlashWindow {
 		return 0, nil
 	}
-	before := current - e.cfg.SlashWindow
+	before := min(current-e.cfg.SlashWindow, limit)
+	if before == 0 {
+		return 0, nil
+	}
 	// The nonces of trimmed promises are kept in no per-slot list, which
 	// would cost memory per promise: the store has the promises by slot, so
 	// they are read back from it before it deletes them.

@@ -60,7 +60,7 @@ var results = []struct {
 	{ErrBalance, "balance"}, {ErrFeeBelowBase, "fee_below_base"}, {ErrUnderpriced, "underpriced"},
 	{ErrSlotFull, "slot_full"}, {ErrExposure, "exposure"}, {ErrUnknownRollup, "unknown_rollup"},
 	{ErrUnavailable, "unavailable"}, {ErrConflict, "conflict"}, {ErrSenderHasCode, "sender_code"},
-	{ErrWrongSlasher, "wrong_slasher"}, {ErrUnknownType, "unknown_type"},
+	{ErrWrongSlasher, "wrong_slasher"}, {ErrUnknownType, "unknown_type"}, {ErrNotBacked, "not_backed"},
 	{protocol.ErrTxTooLarge, "too_large"}, {protocol.ErrTxSignature, "tx_signature"},
 	{protocol.ErrWrongChain, "wrong_chain"}, {protocol.ErrBlobSidecar, "blob_sidecar"},
 	{protocol.ErrDuplicateTx, "bad_bundle"}, {protocol.ErrInclusionCount, "bad_bundle"},

@@ -106,6 +106,9 @@ func (e *Engine) Quote(ctx context.Context, req protocol.CommitmentRequest) (*Fe
 	if err := e.checkSlot(pl.Slot); err != nil {
 		return nil, err
 	}
+	if err := e.registry.Backs(ctx, pl.Slot); err != nil {
+		return nil, err
+	}
 	p, err := e.decodeTxs(req.CommitmentType, pl)
 	if err != nil {
 		return nil, err
@@ -168,8 +171,10 @@ func (e *Engine) Fee(ctx context.Context, req protocol.CommitmentRequest) (*prot
 	return &protocol.FeeInfo{CommitmentType: req.CommitmentType, Payload: q.MarshalABI()}, nil
 }
 
-// Slots lists our upcoming slots whose deadline has not passed, with what is
-// offered for them: L1 inclusions and bundles, and, when a batch poster is
+// Slots lists our upcoming slots whose deadline has not passed and for which
+// the Registry would back a promise (Registry.Backs: within its lookahead,
+// before any exit, our committer bound at the slot), with what is offered
+// for them: L1 inclusions and bundles, and, when a batch poster is
 // configured, L2 inclusions and bundles on each rollup (in chain id order).
 func (e *Engine) Slots(ctx context.Context) (*protocol.SlotInfoResponse, error) {
 	c := e.duties.Clock()
@@ -193,6 +198,11 @@ func (e *Engine) Slots(ctx context.Context) (*protocol.SlotInfoResponse, error) 
 		d, ok := e.duties.Duty(slot)
 		if !ok || !now.Before(deadline(c, slot, e.cfg.DeadlineFraction)) {
 			continue
+		}
+		if err := e.registry.Backs(ctx, slot); errors.Is(err, ErrNotBacked) {
+			continue
+		} else if err != nil {
+			return nil, err
 		}
 		out.Slots = append(out.Slots, protocol.SlotInfo{
 			Slot:      slot,

@@ -132,6 +132,9 @@ func (e *Engine) decodeTx(raw []byte, ctype uint64) (*protocol.Tx, error) {
 		if e.poster != nil && t.Inclusion.Sender == e.poster.Address() {
 			return nil, fmt.Errorf("%w: %s is the operator's batch poster, whose nonces the posts use", ErrConflict, t.Inclusion.Sender)
 		}
+		if t.Inclusion.Sender == e.signer.Address() {
+			return nil, fmt.Errorf("%w: %s is the operator's committer, whose nonces the slot ledgers use", ErrConflict, t.Inclusion.Sender)
+		}
 		return t, nil
 	}
 	if !errors.Is(err, protocol.ErrWrongChain) || ctype == protocol.TypeL1Inclusion {
@@ -302,7 +305,12 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 	}
 	en.slash = e.cfg.Slash.Amount(maxCost)
 
-	collateral, err := e.collateral.Collateral(ctx)
+	// Money safety first: a promise the Registry would not hold (the
+	// operator exiting, a rotated or revoked committer) is never signed.
+	if err := e.registry.Backs(ctx, p.slot); err != nil {
+		return nil, false, err
+	}
+	collateral, err := e.registry.Collateral(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: read collateral from the registry: %w", ErrUnavailable, err)
 	}
@@ -318,6 +326,15 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 			e.mu.Unlock()
 			sc, err := e.wait(ctx, other, done)
 			return sc, true, err
+		}
+		if p.slot < e.sealedBelow {
+			// The deadline passed while the request was checked and the
+			// slot's ledger is being built: no reservation there.
+			e.mu.Unlock()
+			if sc, ok, err := e.stored(p.hash); ok {
+				return sc, true, err
+			}
+			return nil, false, fmt.Errorf("%w: slot %d closed while the request was checked", ErrDeadlinePassed, p.slot)
 		}
 		if t := e.templates[p.slot]; t != nil && t.trimmed {
 			// The head passed the slot while the request was checked: no
@@ -493,6 +510,9 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 	var usedGas, usedBlobs uint64
 	if t != nil {
 		usedGas, usedBlobs = t.gas+t.carriedGas, t.blobs+t.carriedBlobs
+		if t.promises >= MaxPromisesPerSlot {
+			return fmt.Errorf("%w: slot %d holds %d promises, the most its ledger (one Registry transaction) lists", ErrSlotFull, p.slot, t.promises)
+		}
 	}
 	if err := e.checkL2(p.slot, t, en); err != nil {
 		return err

@@ -27,6 +27,9 @@ func (e *Engine) checkL2(slot uint64, t *template, en *entry) error {
 		if used.gas+u.gas > r.GasBudgetPerSlot {
 			return fmt.Errorf("%w: rollup %d: %d L2 gas asked, %d of %d left in slot %d", ErrSlotFull, chain, u.gas, r.GasBudgetPerSlot-min(used.gas, r.GasBudgetPerSlot), r.GasBudgetPerSlot, slot)
 		}
+		if used.txs+u.txs > rollup.MaxTxsPerSlot {
+			return fmt.Errorf("%w: rollup %d: %d txs asked, %d of the Inbox's %d per slot left in slot %d", ErrSlotFull, chain, u.txs, rollup.MaxTxsPerSlot-min(used.txs, rollup.MaxTxsPerSlot), rollup.MaxTxsPerSlot, slot)
+		}
 		if used.bytes+u.bytes > r.BytesPerSlot {
 			return fmt.Errorf("%w: rollup %d: %d bytes asked, %d of %d left in slot %d", ErrSlotFull, chain, u.bytes, r.BytesPerSlot-min(used.bytes, r.BytesPerSlot), r.BytesPerSlot, slot)
 		}

@@ -133,6 +133,9 @@ func TestL2Rejections(t *testing.T) {
 		{name: "L1 tx from the batch poster", req: func(h *harness) protocol.CommitmentRequest {
 			return h.l1(slot, h.tx(h.posterKey, 0, txOpts{}))
 		}, want: ErrConflict, wantMsg: "batch poster"},
+		{name: "L1 tx from the committer", req: func(h *harness) protocol.CommitmentRequest {
+			return h.l1(slot, h.tx(h.committer, 0, txOpts{}))
+		}, want: ErrConflict, wantMsg: "slot ledgers use"},
 		{name: "slot not ours", req: func(h *harness) protocol.CommitmentRequest {
 			return h.l2req(headSlot+5, h.l2tx(h.users[0], rollupA, 0, txOpts{}))
 		}, want: ErrSlotNotOffered},
@@ -514,7 +517,7 @@ func TestBatchPostLandsInInbox(t *testing.T) {
 	}
 	inboxSlot := (hdr.Time - l1.GenesisTime) / chaintest.SecondsPerSlot
 	for _, chain := range []uint64{rollupA, rollupB} {
-		rec, err := k.Inbox.BatchOf(&bind.CallOpts{Context: ctx}, chain, inboxSlot)
+		rec, err := k.Inbox.BatchOf(&bind.CallOpts{Context: ctx}, chain, inboxSlot, addr(posterKey))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -131,6 +131,24 @@ type template struct {
 	// committed after this is trimmed as it commits; the slot takes no new
 	// reservation. Its promises are read from the store (replays, Result).
 	trimmed bool
+	// promises counts the slot's promises, reserved and committed, dropped
+	// ones included: each is a leaf of the slot's ledger.
+	promises int
+	// inflight counts the reservations not yet committed or failed; settled,
+	// when SealThrough waits, is closed as inflight reaches 0.
+	inflight int
+	settled  chan struct{}
+}
+
+// settle counts one reservation of the slot as committed or failed.
+func (t *template) settle() {
+	if t.inflight > 0 {
+		t.inflight--
+	}
+	if t.inflight == 0 && t.settled != nil {
+		close(t.settled)
+		t.settled = nil
+	}
 }
 
 func (e *Engine) template(slot uint64) *template {
@@ -187,6 +205,8 @@ func (e *Engine) reserve(en *entry) {
 		}
 	}
 	t.slash.Add(t.slash, en.slash)
+	t.promises++
+	t.inflight++
 	e.exposure.Add(e.exposure, en.slash)
 }
 
@@ -218,6 +238,8 @@ func (e *Engine) unreserve(en *entry, err error) {
 		}
 	}
 	e.exposure.Sub(e.exposure, en.slash)
+	t.promises--
+	t.settle()
 	en.state, en.err = failed, err
 	close(en.done)
 }
@@ -232,6 +254,7 @@ func (e *Engine) commit(en *entry, sc *protocol.SignedCommitment, seq uint64) {
 		tx.Tx = nil
 	}
 	t := e.template(en.slot)
+	t.settle()
 	close(en.done)
 	// Waiters hold the channel they read under mu; later readers need only
 	// a closed one, so the entry's own (96 B) can go now.

@@ -38,6 +38,7 @@ const (
 	CodeSenderHasCode  = -32019
 	CodeUnknownType    = -32020
 	CodeBadBundle      = -32021
+	CodeNotBacked      = -32022
 )
 
 // codeInfo is the HTTP status (used by the REST form and by whole-body
@@ -73,6 +74,7 @@ var codeInfo = map[int]struct {
 	CodeSenderHasCode:  {http.StatusBadRequest, "sender has code"},
 	CodeUnknownType:    {http.StatusBadRequest, "unknown commitment type or wrong slasher"},
 	CodeBadBundle:      {http.StatusBadRequest, "bad bundle"},
+	CodeNotBacked:      {http.StatusServiceUnavailable, "the registry does not back a promise for this slot"},
 }
 
 // HTTPStatus returns the HTTP status §4 gives a code, or 500 for a code not

@@ -76,6 +76,7 @@ type Config struct {
 type options struct {
 	reg         prometheus.Registerer
 	poolTxs     int
+	own         []common.Address
 	keep        int
 	timeout     time.Duration
 	payloadWait time.Duration
@@ -92,6 +93,15 @@ func WithRegisterer(reg prometheus.Registerer) Option { return func(o *options) 
 // builds the promised transactions only. Extras that make the build fail
 // are dropped and the block is built again without them.
 func WithPoolTxs(n int) Option { return func(o *options) { o.poolTxs = n } }
+
+// WithOwnSenders makes the builder append the pending transactions of
+// these accounts (read with txpool_contentFrom) after the promised ones,
+// whatever WithPoolTxs says: the sidecar's own accounts, whose transactions
+// (the committer's slot ledgers) must land even when every block of the
+// chain is built here from promises alone.
+func WithOwnSenders(addrs ...common.Address) Option {
+	return func(o *options) { o.own = append(o.own, addrs...) }
+}
 
 // WithKeep sets how many built payloads are kept for unblinding (default 8,
 // a few slots' worth even when a slot is built more than once).

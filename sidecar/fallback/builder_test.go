@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -580,4 +582,37 @@ func counterValue(tb testing.TB, c prometheus.Counter) float64 {
 		tb.Fatal(err)
 	}
 	return m.GetCounter().GetValue()
+}
+
+// The own senders' pending transactions (the committer's slot ledgers)
+// follow the promised ones even when no mempool transaction is taken, and
+// before any that is.
+func TestOwnSendersFollowThePromises(t *testing.T) {
+	t.Parallel()
+	for _, poolTxs := range []int{0, 8} {
+		t.Run(fmt.Sprintf("pool txs %d", poolTxs), func(t *testing.T) {
+			t.Parallel()
+			tn := startNet(t, 4)
+			ctx := testCtx(t)
+			stranger := tn.transfer(t, tn.keys[2], 0, 90) // the best tip in the pool
+			tn.sendToPool(t, stranger)
+			own := []*types.Transaction{tn.transfer(t, tn.keys[3], 0, 2), tn.transfer(t, tn.keys[3], 1, 2)}
+			for _, tx := range own {
+				tn.sendToPool(t, tx)
+			}
+			b := tn.builder(t, WithPoolTxs(poolTxs), WithOwnSenders(crypto.PubkeyToAddress(tn.keys[3].PublicKey)))
+			promised := tn.transfer(t, tn.keys[0], 0, 1)
+			built, err := b.Build(ctx, tn.request(t, encode(t, promised)))
+			if err != nil {
+				t.Fatalf("build: %v", err)
+			}
+			want := []common.Hash{promised.Hash(), own[0].Hash(), own[1].Hash()}
+			if poolTxs > 0 {
+				want = append(want, stranger.Hash())
+			}
+			if got := txHashes(t, payloadTxs(built)); !slices.Equal(got, want) {
+				t.Fatalf("payload txs %v, want %v", got, want)
+			}
+		})
+	}
 }

@@ -32,6 +32,10 @@ const (
 	// and Pledge's own decoder accept (protocol.MaxTxSize), with 4 KiB left for
 	// the ABI head, the padding, the signature and the envelope.
 	MaxPostData = 124 << 10
+	// MaxTxsPerSlot is Inbox.MAX_TXS_PER_SLOT: the most L2 txs one poster
+	// may post for one rollup in one slot (a post past it reverts whole), so
+	// that L2-inclusion evidence stays bounded.
+	MaxTxsPerSlot = 1024
 	// batchHeader is chainId:uint64 ‖ txCount:uint16.
 	batchHeader = 10
 	// txHeader is length:uint24.

@@ -62,10 +62,11 @@ func l2Txs(t testing.TB, kind l2Kind, n int) [][]byte {
 	return out
 }
 
-// fullPost is a batch of kind filling one post: as many txs as MaxPostData holds.
+// fullPost is a batch of kind filling one post: as many txs as MaxPostData
+// holds, at most the Inbox's MaxTxsPerSlot.
 func fullPost(t testing.TB, kind l2Kind) [][]byte {
 	size := len(l2Txs(t, kind, 1)[0])
-	txs := l2Txs(t, kind, (MaxPostData-batchHeader)/(txHeader+size-2))
+	txs := l2Txs(t, kind, min((MaxPostData-batchHeader)/(txHeader+size-2), MaxTxsPerSlot))
 	for DataSize([]Batch{{Txs: txs}}) > MaxPostData {
 		txs = txs[:len(txs)-1]
 	}
@@ -112,7 +113,7 @@ func TestPostGasBound(t *testing.T) {
 			}
 			slot := (c.Head().Time - c.GenesisTime) / chaintest.SecondsPerSlot
 			for _, b := range batches {
-				rec, err := k.Inbox.BatchOf(&bind.CallOpts{}, b.ChainID, slot)
+				rec, err := k.Inbox.BatchOf(&bind.CallOpts{}, b.ChainID, slot, c.Addr(0))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -232,6 +233,38 @@ func (s *Store) rangeLocked(from, to uint64, fn func(*Record) error) error {
 		}
 	}
 	return it.Error()
+}
+
+// Slots returns the slots with from <= slot < to that hold at least one
+// promise, ascending. It reads keys only and skips from slot to slot, so it
+// costs one seek per slot returned, whatever the promises per slot.
+func (s *Store) Slots(from, to uint64) ([]uint64, error) {
+	if !s.acquire() {
+		return nil, ErrClosed
+	}
+	defer s.mu.RUnlock()
+	if from >= to {
+		return nil, nil
+	}
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: promiseKey(from, 0), UpperBound: promiseKey(to, 0)})
+	if err != nil {
+		return nil, fmt.Errorf("scan promise slots: %w", err)
+	}
+	defer it.Close()
+	var out []uint64
+	for ok := it.First(); ok; {
+		k := it.Key()
+		if len(k) != 17 {
+			return nil, fmt.Errorf("%w: promise key of %d bytes", ErrCorrupt, len(k))
+		}
+		slot := binary.BigEndian.Uint64(k[1:9])
+		out = append(out, slot)
+		if slot == math.MaxUint64 {
+			break
+		}
+		ok = it.SeekGE(promiseKey(slot+1, 0))
+	}
+	return out, it.Error()
 }
 
 // Prune deletes every promise of a slot before `before`, with its request

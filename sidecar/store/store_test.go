@@ -5,9 +5,11 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -163,6 +165,39 @@ func TestPrune(t *testing.T) {
 	}
 	if _, err := s.ByRequest(kept.Commitment.Commitment.RequestHash); err != nil {
 		t.Fatalf("promise of a later slot lost by pruning: %v", err)
+	}
+}
+
+// Slots lists each slot holding promises once, in order, within its range.
+func TestSlots(t *testing.T) {
+	t.Parallel()
+	s := open(t, t.TempDir())
+	for i, slot := range []uint64{3, 3, 5, 9, 9, 9, math.MaxUint64} {
+		if err := s.Put(record(t, slot, i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		from, to uint64
+		want     []uint64
+	}{
+		{0, 10, []uint64{3, 5, 9}},
+		{4, 9, []uint64{5}},
+		{5, 5, nil},
+		{9, 3, nil},
+		{10, math.MaxUint64, nil},
+		{0, math.MaxUint64, []uint64{3, 5, 9}},
+	} {
+		got, err := s.Slots(tc.from, tc.to)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("Slots(%d, %d) = %v, %v; want %v", tc.from, tc.to, got, err, tc.want)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Slots(0, 10); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Slots on a closed store: %v", err)
 	}
 }
 

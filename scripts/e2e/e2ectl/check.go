@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,9 @@ type checkConfig struct {
 	killedAtMs, restartedAtMs               int64
 	strict                                  bool
 	timeout                                 time.Duration
+	// registry and operator, when set, turn on the ledger check: every
+	// acknowledged promise is a leaf of its slot's ledger.
+	registry, operator string
 }
 
 // runCheck judges every acknowledged promise after its slot.
@@ -57,13 +61,51 @@ func runCheck(ctx context.Context, args []string) error {
 	fs.Int64Var(&c.restartedAtMs, "restarted-at-ms", 0, "when the restarted sidecar was ready (unix ms)")
 	fs.BoolVar(&c.strict, "strict", false, "fail on a promise that landed after its slot (builder mode: the sidecar forces inclusion)")
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "how long to wait for the promised slots to pass")
+	fs.StringVar(&c.registry, "registry", "", "Registry address: check every acknowledged promise is in its slot's ledger (needs -operator; default: REGISTRY from -contracts)")
+	fs.StringVar(&c.operator, "operator", "", "operator address whose ledgers are checked (default: OPERATOR from -contracts)")
+	contracts := fs.String("contracts", "", "the KEY=value file `deploy -out` wrote (default: contracts.env beside -acks, when there)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if c.sidecarURL == "" || c.rpcURL == "" || c.beaconURL == "" || c.acksFile == "" || c.genesisTime == 0 {
 		return fmt.Errorf("check: -sidecar, -rpc, -beacon, -acks and -genesis-time are required: %w", errUsage)
 	}
+	if err := c.contractsFrom(*contracts); err != nil {
+		return err
+	}
+	if (c.registry == "") != (c.operator == "") || (c.registry != "" && (!common.IsHexAddress(c.registry) || !common.IsHexAddress(c.operator))) {
+		return fmt.Errorf("check: -registry and -operator go together, as hex addresses: %w", errUsage)
+	}
 	return check(ctx, c)
+}
+
+// contractsFrom fills -registry and -operator, when not given, from the
+// file `deploy -out` wrote: path, or contracts.env beside the acks file.
+func (c *checkConfig) contractsFrom(path string) error {
+	if c.registry != "" || c.operator != "" {
+		return nil
+	}
+	if path == "" {
+		path = filepath.Join(filepath.Dir(c.acksFile), "contracts.env")
+		if _, err := os.Stat(path); err != nil {
+			return nil // no deployment file: the ledger check is off
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("check: -contracts: %w", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		switch {
+		case !ok:
+		case k == "REGISTRY":
+			c.registry = v
+		case k == "OPERATOR":
+			c.operator = v
+		}
+	}
+	return nil
 }
 
 func readAcks(path string) ([]ack, error) {
@@ -127,6 +169,15 @@ func check(ctx context.Context, c checkConfig) error {
 	}
 	defer el.Close()
 	sc := &sidecarClient{url: c.sidecarURL, http: &http.Client{Timeout: 5 * time.Second}}
+	chainID, err := el.ChainID(ctx)
+	if err != nil {
+		return fmt.Errorf("execution client %s: chain id: %w", c.rpcURL, err)
+	}
+	var ledgers *ledgerCheck
+	if c.registry != "" {
+		ledgers = &ledgerCheck{registry: common.HexToAddress(c.registry), operator: common.HexToAddress(c.operator),
+			genesisTime: c.genesisTime, secondsPerSlot: c.secondsPerSlot, digests: map[uint64][]common.Hash{}}
+	}
 	proposers := map[uint64]uint64{}
 	var (
 		problems                 []error
@@ -182,6 +233,11 @@ func check(ctx context.Context, c checkConfig) error {
 			problems = append(problems, fmt.Errorf("%w: %s", errAlteredResult, a.RequestHash))
 			continue
 		}
+		if ledgers != nil {
+			if err := ledgers.add(&got, chainID.Uint64()); err != nil {
+				problems = append(problems, fmt.Errorf("promise %s does not open: %w", a.RequestHash, err))
+			}
+		}
 		// The transaction is on chain, no later than its slot, in a block a
 		// validator of ours proposed.
 		rcpt, err := el.TransactionReceipt(ctx, a.TxHash)
@@ -236,6 +292,14 @@ func check(ctx context.Context, c checkConfig) error {
 		if idx := proposers[slot]; idx >= c.validators {
 			problems = append(problems, fmt.Errorf("%w: slot %d proposer %d", errNotProposed, slot, idx))
 		}
+	}
+	if ledgers != nil {
+		n, lp, err := ledgers.run(ctx, el)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, lp...)
+		fmt.Printf("check: %d of %d slots with promises have their ledger in the Registry\n", n, len(ledgers.digests))
 	}
 	fmt.Printf("check: %d promises acknowledged (%d before the SIGKILL, %d after the restart), %d lost after the restart\n",
 		len(acks), before, after, lost)

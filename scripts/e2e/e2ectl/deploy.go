@@ -27,10 +27,16 @@ var errKeyMismatch = errors.New("beacon validator is not the interop key derived
 
 // Contract parameters of the run. The slash window is short so the check
 // sees promises judged within the run; the sidecar gets the same window.
+// The sidecar sells over the current and the next epoch of 32 slots (63
+// slots ahead at most): the lookahead covers that, and the rotation delay
+// (which places an exit slot too) lies past it. The ledger grace (a ledger
+// is opened within it after its slot) takes the deployer's default, capped
+// under the slash window.
 const (
 	slashWindow         = 32
 	unregistrationDelay = 64
-	rotationDelay       = 4
+	lookahead           = 64
+	rotationDelay       = 68
 )
 
 // runDeploy checks the beacon chain runs the interop keys, deploys the
@@ -75,6 +81,7 @@ func runDeploy(ctx context.Context, args []string) error {
 		MinCollateral:             big.NewInt(params.Ether),
 		GenesisTime:               *genesisTime,
 		SecondsPerSlot:            *secondsPerSlot,
+		Lookahead:                 lookahead,
 		RotationDelay:             rotationDelay,
 		UnregistrationDelay:       unregistrationDelay,
 		SlashWindow:               slashWindow,

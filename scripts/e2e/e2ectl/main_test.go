@@ -25,6 +25,7 @@ func TestRunRefusesBadCommandLines(t *testing.T) {
 		{"deploy without rpc", []string{"deploy", "-beacon", "http://b", "-genesis-time", "1", "-out", "x"}},
 		{"drive with a bad slasher", []string{"drive", "-sidecar", "http://s", "-rpc", "http://r", "-slasher", "nope", "-senders-file", "f", "-out", "o"}},
 		{"check without acks", []string{"check", "-sidecar", "http://s", "-rpc", "http://r", "-beacon", "http://b", "-genesis-time", "1"}},
+		{"check with a registry but no operator", []string{"check", "-sidecar", "http://s", "-rpc", "http://r", "-beacon", "http://b", "-genesis-time", "1", "-acks", "a", "-registry", "0x0000000000000000000000000000000000000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -72,5 +73,26 @@ func TestAckLogRoundTrip(t *testing.T) {
 	f.Close()
 	if _, err := readAcks(path); err == nil {
 		t.Fatal("a torn last line was read without an error")
+	}
+}
+
+// check finds the deployment beside the acks file: the ledger check is on
+// whenever `deploy -out` wrote it there.
+func TestCheckReadsContractsBesideAcks(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c := checkConfig{acksFile: filepath.Join(dir, "acks.jsonl")}
+	if err := c.contractsFrom(""); err != nil || c.registry != "" {
+		t.Fatalf("no contracts.env: registry %q, %v; want the ledger check off", c.registry, err)
+	}
+	env := "REGISTRY=0x00000000000000000000000000000000000000aa\nINBOX=0x01\nOPERATOR=0x00000000000000000000000000000000000000bb\n"
+	if err := os.WriteFile(filepath.Join(dir, "contracts.env"), []byte(env), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.contractsFrom(""); err != nil {
+		t.Fatal(err)
+	}
+	if common.HexToAddress(c.registry) != common.HexToAddress("0xaa") || common.HexToAddress(c.operator) != common.HexToAddress("0xbb") {
+		t.Fatalf("registry %q operator %q", c.registry, c.operator)
 	}
 }
