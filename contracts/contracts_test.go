@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"math/big"
+	"reflect"
 	"testing"
 	"time"
 
@@ -15,15 +16,23 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/pledgeproto/pledge/internal/chaintest"
 )
 
-// Chain parameters of the test deployments.
+// Chain parameters of the test deployments (the Registry wants lookahead <
+// rotationDelay and ledgerGrace < slashWindow < unregistrationDelay).
 const (
 	secondsPerSlot      = 12
+	lookahead           = 2
 	rotationDelay       = 4
+	ledgerGrace         = 2
+	slashWindow         = 8
 	unregistrationDelay = 10
 )
 
@@ -40,6 +49,7 @@ type chain struct {
 	t       *testing.T
 	backend *simulated.Backend
 	client  simulated.Client
+	rpc     *rpc.Client // under client, for the pool's status
 	chainID *big.Int
 	genesis uint64 // genesisTime handed to the contracts
 	accts   []account
@@ -87,8 +97,21 @@ func newChainOn(t *testing.T, accounts int, bogota bool) *chain {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// simulated hides its *ethclient.Client behind an unexported wrapper type;
+	// the field itself is exported, so reflect can reach it.
+	ec, ok := reflect.ValueOf(client).FieldByName("Client").Interface().(*ethclient.Client)
+	if !ok || ec == nil {
+		t.Fatal("simulated client does not embed *ethclient.Client")
+	}
 	// Genesis a few slots back, so slot numbers are not all zero.
-	return &chain{t: t, backend: backend, client: client, chainID: id, genesis: head.Time - 5*secondsPerSlot, accts: accts}
+	return &chain{t: t, backend: backend, client: client, rpc: ec.Client(), chainID: id, genesis: head.Time - 5*secondsPerSlot, accts: accts}
+}
+
+// commit seals the sent transactions into a block, once the pool holds them
+// all as executable (see chaintest.AwaitPool).
+func (c *chain) commit() {
+	chaintest.AwaitPool(c.rpc)
+	c.backend.Commit()
 }
 
 // opts returns fresh transaction options for account i.
@@ -109,7 +132,7 @@ func (c *chain) mine(tx *types.Transaction, err error) *types.Receipt {
 	if err != nil {
 		c.t.Fatalf("send: %v", err)
 	}
-	c.backend.Commit()
+	c.commit()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	rcpt, err := bind.WaitMined(ctx, c.client, tx)
@@ -145,6 +168,7 @@ func (c *chain) headSlot() uint64 {
 // advance moves chain time forward by n slots (one new block).
 func (c *chain) advance(slots uint64) {
 	c.t.Helper()
+	chaintest.AwaitEmptyPool(c.rpc)
 	if err := c.backend.AdjustTime(time.Duration(slots*secondsPerSlot) * time.Second); err != nil {
 		c.t.Fatal(err)
 	}

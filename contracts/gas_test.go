@@ -10,8 +10,10 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/pledgeproto/pledge/internal/chaintest"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
 	"github.com/pledgeproto/pledge/slashing"
 )
 
@@ -72,6 +74,7 @@ func thousands(n uint64) string {
 func TestGasTable(t *testing.T) {
 	var tab gasTable
 	t.Run("registry", func(t *testing.T) { gasRegistry(t, &tab) })
+	t.Run("ledgers", func(t *testing.T) { gasLedgers(t, &tab) })
 	t.Run("faults", func(t *testing.T) { gasFaults(t, &tab) })
 	t.Run("safety_depth", func(t *testing.T) { gasSafetyDepth(t, &tab) })
 	t.Run("inbox", func(t *testing.T) { gasInbox(t, &tab) })
@@ -133,17 +136,74 @@ func gasRegistry(t *testing.T, tab *gasTable) {
 	o.Value = k.Params.MinCollateral
 	r = c.Mine(k.Registry.Deposit(o))
 	tab.add("deposit", "top-up", r.GasUsed, "", "")
+	r = c.Mine(k.Registry.RevokeCommitter(c.Opts(op), c.Addr(0)))
+	tab.add("revokeCommitter", "", r.GasUsed, "", "voids the key for every slot at once")
 	r = c.Mine(k.Registry.Unregister(c.Opts(op)))
 	tab.add("unregister", "", r.GasUsed, "", "")
-	c.SkipSlots(k.Params.UnregistrationDelay)
+	// withdraw opens unregistrationDelay slots after the exit slot, itself rotationDelay ahead.
+	c.SkipSlots(k.Params.RotationDelay + k.Params.UnregistrationDelay)
 	r = c.Mine(k.Registry.Withdraw(c.Opts(op)))
 	tab.add("withdraw", "after the delay", r.GasUsed, "", "pays the collateral out")
 }
 
-// gasFaults measures one slash of each fault on the small simulated chain.
+// ledgerLeafCounts are the ledger sizes openLedger is measured at.
+var ledgerLeafCounts = []int{1, 16, 256}
+
+// gasLedgers measures openLedger with 1, 16 and 256 leaves (random digests,
+// as EIP-712 digests are), release of an expired ledger, and commitClaim.
+func gasLedgers(t *testing.T, tab *gasTable) {
+	e := newSlEnv(t)
+	var one uint64
+	start := e.c.Slot() + 1
+	for i, n := range ledgerLeafCounts {
+		leaves := make([]protocol.LedgerLeaf, n)
+		for j := range leaves {
+			leaves[j] = protocol.LedgerLeaf{Digest: crypto.Keccak256Hash([]byte(fmt.Sprintf("leaf %d of %d", j, n))), Amount: big.NewInt(params.GWei)}
+		}
+		lg, err := protocol.NewLedger(leaves)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slot := start + uint64(i)
+		e.advanceTo(slot)
+		o := e.c.OptsFor(e.op.Committer)
+		o.GasLimit = chaintest.OpenLedgerGas(n)
+		r := e.c.Mine(e.k.Registry.OpenLedger(o, e.op.Addr, slot, e.op.Poster, lg.Pack()))
+		note := "fixed part: tx, ledger record, reservation"
+		if n == 1 {
+			one = r.GasUsed
+		} else {
+			note = fmt.Sprintf("%s gas per leaf beyond the first (calldata, leaf hash, tree, event data)", thousands((r.GasUsed-one)/uint64(n-1)))
+		}
+		what := fmt.Sprintf("%d leaves", n)
+		if n == 1 {
+			what = "1 leaf"
+		}
+		tab.add("openLedger", what, r.GasUsed, thousands(r.GasUsed/uint64(n))+" / leaf", note)
+	}
+	e.advanceTo(start + e.k.Params.SlashWindow + 1)
+	r := e.c.Mine(e.k.Registry.Release(e.c.Opts(slWatcher), e.op.Addr, []uint64{start}))
+	tab.add("release", "one expired ledger", r.GasUsed, "", "gives its reservation back to the free collateral")
+	r = e.c.CommitClaim(e.k, slWatcher, crypto.Keccak256Hash([]byte("a claim")))
+	tab.add("commitClaim", "", r.GasUsed, "", "a block before each slash: names the beneficiary")
+}
+
+// warmUp slashes once on a fresh deployment, unmeasured: the first slash ever
+// also creates the Registry's burned counter (a fresh storage slot, ~17k gas
+// more), which every later slash only updates.
+func warmUp(t *testing.T, e *slEnv) {
+	t.Helper()
+	if _, err := gasSafetySlash(e); err != nil {
+		t.Fatalf("warm-up slash: %v", err)
+	}
+}
+
+// gasFaults measures one slash of each fault on the small simulated chain,
+// each promise in its slot's ledger (backed), and one unledgered safety slash.
 func gasFaults(t *testing.T, tab *gasTable) {
 	e := newSlEnv(t)
 	ctx := context.Background()
+	warmUp(t, e)
 
 	// Safety: a shallow state (a handful of accounts).
 	s, err := gasSafetySlash(e)
@@ -151,10 +211,24 @@ func gasFaults(t *testing.T, tab *gasTable) {
 		t.Fatal(err)
 	}
 	tab.add("slashSafety", fmt.Sprintf("account proofs of %d + %d nodes (simulated chain)", s.parentNodes, s.blockNodes), s.gas, "",
-		fmt.Sprintf("measured; %s calldata bytes of proofs", thousands(uint64(s.proofBytes))))
+		fmt.Sprintf("measured; backed by a 1-leaf ledger; %s calldata bytes of proofs", thousands(uint64(s.proofBytes))))
 	if s.gas > targetSafetyGas {
 		t.Errorf("slashSafety: %d gas, target %d", s.gas, targetSafetyGas)
 	}
+	// Backed by a 256-leaf ledger: an 8-hash Merkle proof.
+	wide, err := gasSafetySlashIn(e, 255)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.add("slashSafety", fmt.Sprintf("backed by a 256-leaf ledger (8-hash proof), proofs of %d + %d nodes", wide.parentNodes, wide.blockNodes), wide.gas, "",
+		"measured; the leaf's proof adds calldata and 8 hashes")
+	// Unledgered: absent from a 16-leaf ledger, paid from the free collateral.
+	un, err := gasUnledgeredSafetySlash(e, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.add("slashSafety", fmt.Sprintf("unledgered, absence from a 16-leaf ledger, proofs of %d + %d nodes", un.parentNodes, un.blockNodes), un.gas, "",
+		"measured; two neighbour leaves with their Merkle proofs, paid from the free collateral")
 
 	// Liveness: slot s has no block.
 	user := e.user(nil)
@@ -163,6 +237,7 @@ func gasFaults(t *testing.T, tab *gasTable) {
 	e.advanceTo(slot - 1)
 	e.c.SkipSlots(1)
 	e.c.Commit()
+	e.ledger(slot, sp)
 	lev, err := e.b.Liveness(ctx, sp)
 	if err != nil {
 		t.Fatal(err)
@@ -184,6 +259,7 @@ func gasFaults(t *testing.T, tab *gasTable) {
 			t.Fatalf("post landed in slot %d, want %d", e.c.Slot(), slot)
 		}
 		e.c.Commit()
+		e.ledger(slot, sp)
 		ev, err := e.b.L2Inclusion(ctx, sp, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -197,11 +273,12 @@ func gasFaults(t *testing.T, tab *gasTable) {
 	}
 
 	// Equivocation: one nonce sold twice.
-	u := e.user(nil)
+	eq := e.user(nil)
 	slot = e.c.Slot() + 5
-	a := e.promise(slot, slAmount, incOf(e.l1Tx(u, 3, highFee)))
-	b := e.promise(slot+1, slAmount, incOf(e.l1Tx(u, 3, new(big.Int).Mul(highFee, big.NewInt(2)))))
-	eev, err := slashing.Equivocation(a, b)
+	a := e.promise(slot, slAmount, incOf(e.l1Tx(eq, 3, highFee)))
+	b := e.promise(slot+1, slAmount, incOf(e.l1Tx(eq, 3, new(big.Int).Mul(highFee, big.NewInt(2)))))
+	e.ledger(slot, a)
+	eev, err := e.b.Equivocation(ctx, a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +286,7 @@ func gasFaults(t *testing.T, tab *gasTable) {
 	if rev != "" {
 		t.Fatalf("slashEquivocation: %s", rev)
 	}
-	tab.add("slashEquivocation", "two one-tx promises", r.GasUsed, "", "settles both promises")
+	tab.add("slashEquivocation", "two one-tx promises", r.GasUsed, "", "first one backed; settles both promises")
 }
 
 // safetySample is one measured safety slash.
@@ -217,18 +294,36 @@ type safetySample struct {
 	parentNodes, blockNodes, proofBytes int
 	gas                                 uint64
 	accounts                            int // genesis accounts of the chain it ran on
+	calldata, zeroBytes                 int // of the whole slashing transaction
+}
+
+// floor is the EIP-7623 (Prague) calldata floor of the sample's transaction:
+// 21,000 + 10 per zero byte + 40 per non-zero byte.
+func (s safetySample) floor() uint64 {
+	return uint64(21_000 + 10*s.zeroBytes + 40*(s.calldata-s.zeroBytes))
 }
 
 func (s safetySample) nodes() int { return s.parentNodes + s.blockNodes }
 
-// gasSafetySlash has the operator break a one-tx L1 promise to a fresh user
-// and slashes it.
+// gasSafetySlash has the operator break a one-tx L1 promise to a fresh user,
+// alone in its slot's ledger, and slashes it.
 func gasSafetySlash(e *slEnv) (safetySample, error) {
+	return gasSafetySlashIn(e, 0)
+}
+
+// gasSafetySlashIn is gasSafetySlash with the promise in a ledger of 1 + others
+// leaves (its Merkle proof grows with the log of the count).
+func gasSafetySlashIn(e *slEnv, others int) (safetySample, error) {
 	user := e.user(big.NewInt(1e18))
 	tx := e.l1Tx(user, 0, highFee)
 	slot := e.c.Slot() + 2
 	sp := e.promise(slot, slAmount, incOf(tx))
-	e.advanceTo(slot + 2)
+	listed := []slashing.SignedPromise{sp}
+	for i := range others {
+		listed = append(listed, e.promise(slot, big.NewInt(params.GWei), l2Inc([]byte(fmt.Sprintf("listed %d", i)), crypto.PubkeyToAddress(user.PublicKey), uint64(i))))
+	}
+	e.advanceTo(slot + 1)
+	e.ledger(slot, listed...)
 	ev, err := e.b.Safety(context.Background(), sp, 0, nil)
 	if err != nil {
 		return safetySample{}, fmt.Errorf("build safety evidence: %w", err)
@@ -241,33 +336,52 @@ func gasSafetySlash(e *slEnv) (safetySample, error) {
 	for _, n := range append(append(ev.ParentProof[:0:0], ev.ParentProof...), ev.BlockProof...) {
 		s.proofBytes += len(n)
 	}
+	tx, _, txErr := e.c.Client.TransactionByHash(context.Background(), r.TxHash)
+	if txErr != nil {
+		return safetySample{}, txErr
+	}
+	s.calldata = len(tx.Data())
+	for _, b := range tx.Data() {
+		if b == 0 {
+			s.zeroBytes++
+		}
+	}
 	return s, nil
+}
+
+// gasUnledgeredSafetySlash has the operator open an n-leaf ledger for a slot
+// without one promise it sold for it, break that promise, and slashes it
+// after the ledger grace, proving it absent.
+func gasUnledgeredSafetySlash(e *slEnv, n int) (safetySample, error) {
+	user := e.user(big.NewInt(1e18))
+	slot := e.c.Slot() + 2
+	sp := e.promise(slot, slAmount, incOf(e.l1Tx(user, 0, highFee)))
+	others := make([]slashing.SignedPromise, n)
+	for i := range others {
+		others[i] = e.promise(slot, big.NewInt(params.GWei), l2Inc([]byte(fmt.Sprintf("other %d", i)), crypto.PubkeyToAddress(user.PublicKey), uint64(i)))
+	}
+	e.advanceTo(slot + 1)
+	e.ledger(slot, others...)
+	e.pastGrace(slot)
+	ev, err := e.b.Safety(context.Background(), sp, 0, nil)
+	if err != nil {
+		return safetySample{}, fmt.Errorf("build safety evidence: %w", err)
+	}
+	if ev.Backing.Backed {
+		return safetySample{}, fmt.Errorf("the unledgered promise came out backed")
+	}
+	r, rev := e.safety(sp, ev)
+	if rev != "" {
+		return safetySample{}, fmt.Errorf("unledgered slashSafety reverted: %s", rev)
+	}
+	return safetySample{parentNodes: len(ev.ParentProof), blockNodes: len(ev.BlockProof), gas: r.GasUsed}, nil
 }
 
 // newGasSlEnv is newSlEnv on a chain whose genesis holds extra funded
 // accounts, so account proofs are deeper.
 func newGasSlEnv(t *testing.T, extra int) *slEnv {
 	t.Helper()
-	c := chaintest.New(t, slKeys+extra)
-	k := c.Deploy(chaintest.DefaultParams())
-	op := c.RegisterOperator(k, slOperator, slCollateral)
-	con, err := slashing.NewContracts(k.Registry, k.Inbox, k.Slasher)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := k.Params
-	j, err := slashing.NewJudge(slashing.NewNode(c.RPC), con, slashing.JudgeConfig{
-		Config:                    slashing.Config{L1ChainID: c.ChainID.Uint64(), GenesisTime: c.GenesisTime, SecondsPerSlot: chaintest.SecondsPerSlot, Inbox: k.InboxAddr},
-		Slasher:                   k.SlasherAddr,
-		SlashWindow:               p.SlashWindow,
-		LivenessBps:               uint64(p.LivenessBps),
-		UserBps:                   uint64(p.UserBps),
-		BlobBaseFeeUpdateFraction: chaintest.PragueBlobUpdateFraction,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &slEnv{t: t, c: c, k: k, op: op, dom: k.Domain(c), judge: j, b: j.Builder()}
+	return newSlEnvOn(t, chaintest.New(t, slKeys+extra))
 }
 
 // gasSafetyDepth measures safety slashes on states of growing size, fits gas
@@ -276,6 +390,7 @@ func gasSafetyDepth(t *testing.T, tab *gasTable) {
 	var samples []safetySample
 	for _, extra := range []int{0, 3000, 40000} {
 		e := newGasSlEnv(t, extra)
+		warmUp(t, e)
 		for range 5 { // depths vary with the fresh keys: several samples per state
 			s, err := gasSafetySlash(e)
 			if err != nil {
@@ -300,7 +415,8 @@ func gasSafetyDepth(t *testing.T, tab *gasTable) {
 		}
 	}
 	tab.add("slashSafety", fmt.Sprintf("account proofs of %d + %d nodes (%d-account state)", deepest.parentNodes, deepest.blockNodes, deepest.accounts),
-		deepest.gas, "", fmt.Sprintf("measured; %s calldata bytes of proofs", thousands(uint64(deepest.proofBytes))))
+		deepest.gas, "", fmt.Sprintf("measured; %s calldata bytes of proofs; the transaction's %s calldata bytes (%s zero) set an EIP-7623 floor of %s",
+			thousands(uint64(deepest.proofBytes)), thousands(uint64(deepest.calldata)), thousands(uint64(deepest.zeroBytes)), thousands(deepest.floor())))
 	full := fit.perNode + fit.perByte*fullBranchBytes
 	tab.add("slashSafety", "each extra account-proof node (full branch, 532 bytes)", uint64(full+0.5), "",
 		fmt.Sprintf("measured: least-squares fit over %d slashes at depths 2–%d gives %s gas per node + %.1f gas per proof byte (worst residual %s)",

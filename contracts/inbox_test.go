@@ -68,9 +68,9 @@ func randomTxs(t testing.TB, n, size int) [][]byte {
 	return txs
 }
 
-func (e *inboxEnv) record(chainID, slot uint64) (common.Hash, uint32) {
+func (e *inboxEnv) record(chainID, slot uint64, poster common.Address) (common.Hash, uint32) {
 	e.t.Helper()
-	r, err := e.inbox.BatchOf(nil, chainID, slot)
+	r, err := e.inbox.BatchOf(nil, chainID, slot, poster)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -83,16 +83,20 @@ func TestInboxPostRecordsPerChainAndSlot(t *testing.T) {
 	a, b := randomTxs(t, 3, 120), randomTxs(t, 2, 200)
 
 	// Two rollups in one call: both records land.
+	poster := e.accts[0].addr
 	rcpt := e.mine(e.inbox.Post(e.opts(0), encodePost(batch{100, a}, batch{200, b})))
 	slot := e.slotOf(rcpt)
-	if acc, n := e.record(100, slot); acc != fold(common.Hash{}, a...) || n != 3 {
+	if acc, n := e.record(100, slot, poster); acc != fold(common.Hash{}, a...) || n != 3 {
 		t.Fatalf("chain 100: acc %x count %d", acc, n)
 	}
-	if acc, n := e.record(200, slot); acc != fold(common.Hash{}, b...) || n != 2 {
+	if acc, n := e.record(200, slot, poster); acc != fold(common.Hash{}, b...) || n != 2 {
 		t.Fatalf("chain 200: acc %x count %d", acc, n)
 	}
-	if acc, n := e.record(100, slot+1); acc != (common.Hash{}) || n != 0 {
+	if acc, n := e.record(100, slot+1, poster); acc != (common.Hash{}) || n != 0 {
 		t.Fatalf("next slot not empty: %x %d", acc, n)
+	}
+	if acc, n := e.record(100, slot, e.accts[1].addr); acc != (common.Hash{}) || n != 0 {
+		t.Fatalf("another poster's record not empty: %x %d", acc, n)
 	}
 
 	// One event per rollup batch, with the record after it.
@@ -115,27 +119,33 @@ func TestInboxAppendsWithinASlot(t *testing.T) {
 	e := deployInbox(t)
 	txs := randomTxs(t, 5, 90)
 
-	// The same chain twice in one call, then a second call in the same block:
-	// one record, in posting order.
+	poster, other := e.accts[0].addr, e.accts[1].addr
+
+	// The same chain twice in one call, then a second call by the same poster
+	// in the same block: one record, in posting order. Another poster's post
+	// in that block goes to its own record (#11: no one lengthens another
+	// poster's evidence).
 	o := e.opts(0)
 	tx1, err := e.inbox.Post(o, encodePost(batch{7, txs[:1]}, batch{7, txs[1:3]}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	o2 := e.opts(1)
-	rcpt := e.mine(e.inbox.Post(o2, encodePost(batch{7, txs[3:]})))
-	rcpt1 := e.mine(tx1, nil)
-	if rcpt.BlockHash != rcpt1.BlockHash {
+	o.Nonce = new(big.Int).SetUint64(tx1.Nonce() + 1)
+	tx2, err := e.inbox.Post(o, encodePost(batch{7, txs[3:]}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcpt := e.mine(e.inbox.Post(e.opts(1), encodePost(batch{7, txs[4:]})))
+	rcpt1, rcpt2 := e.mine(tx1, nil), e.mine(tx2, nil)
+	if rcpt.BlockHash != rcpt1.BlockHash || rcpt1.BlockHash != rcpt2.BlockHash {
 		t.Fatal("posts landed in different blocks")
 	}
 	slot := e.slotOf(rcpt)
-	// Transaction order in the block decides the order of the record.
-	want := fold(common.Hash{}, txs...)
-	if rcpt.TransactionIndex < rcpt1.TransactionIndex {
-		want = fold(fold(common.Hash{}, txs[3:]...), txs[:3]...)
+	if acc, n := e.record(7, slot, poster); acc != fold(common.Hash{}, txs...) || n != 5 {
+		t.Fatalf("poster: acc %x count %d, want %x 5", acc, n, fold(common.Hash{}, txs...))
 	}
-	if acc, n := e.record(7, slot); acc != want || n != 5 {
-		t.Fatalf("acc %x count %d, want %x 5", acc, n, want)
+	if acc, n := e.record(7, slot, other); acc != fold(common.Hash{}, txs[4:]...) || n != 1 {
+		t.Fatalf("other poster: acc %x count %d", acc, n)
 	}
 
 	// A later slot starts from zero again.
@@ -143,8 +153,45 @@ func TestInboxAppendsWithinASlot(t *testing.T) {
 	rcpt = e.mine(e.inbox.Post(e.opts(0), encodePost(batch{7, txs[:1]})))
 	if later := e.slotOf(rcpt); later == slot {
 		t.Fatal("no new slot")
-	} else if acc, n := e.record(7, later); acc != fold(common.Hash{}, txs[0]) || n != 1 {
+	} else if acc, n := e.record(7, later, poster); acc != fold(common.Hash{}, txs[0]) || n != 1 {
 		t.Fatalf("later slot: acc %x count %d", acc, n)
+	}
+}
+
+// One poster's record of a slot holds at most MAX_TXS_PER_SLOT txs, so L2
+// evidence against it always fits a transaction; other posters are not held.
+func TestInboxCapsAPostersSlot(t *testing.T) {
+	t.Parallel()
+	e := deployInbox(t)
+	inboxABI, _ := bindings.InboxMetaData.GetAbi()
+	limit, err := e.inbox.MAXTXSPERSLOT(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := func(n int) [][]byte {
+		txs := make([][]byte, n)
+		for i := range txs {
+			txs[i] = []byte{byte(i), byte(i >> 8)}
+		}
+		return txs
+	}
+	_, err = e.inbox.Post(e.opts(0), encodePost(batch{9, one(int(limit) + 1)}))
+	if got := revertName(t, err, inboxABI); got != "SlotFull" {
+		t.Fatalf("%d txs in one call: %s", limit+1, got)
+	}
+	o := e.opts(0)
+	o.GasLimit = 15_000_000
+	rcpt := e.mine(e.inbox.Post(o, encodePost(batch{9, one(int(limit))})))
+	if _, n := e.record(9, e.slotOf(rcpt), e.accts[0].addr); n != limit {
+		t.Fatalf("record of %d txs, want %d", n, limit)
+	}
+	// The gas estimate runs in the full record's slot.
+	_, err = e.inbox.Post(e.opts(0), encodePost(batch{9, one(1)}))
+	if got := revertName(t, err, inboxABI); got != "SlotFull" {
+		t.Fatalf("one more tx: %s", got)
+	}
+	if _, err := e.inbox.Post(e.opts(1), encodePost(batch{9, one(1)})); err != nil {
+		t.Fatalf("another poster: %v", err)
 	}
 }
 
@@ -188,7 +235,7 @@ func TestInboxRefusesMalformedPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.backend.Commit()
+	e.commit()
 	rcpt, err := e.client.TransactionReceipt(context.Background(), tx.Hash())
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +243,7 @@ func TestInboxRefusesMalformedPosts(t *testing.T) {
 	if rcpt.Status != types.ReceiptStatusFailed {
 		t.Fatal("malformed post succeeded on-chain")
 	}
-	if acc, n := e.record(5, e.slotOf(rcpt)); n != 0 || acc != (common.Hash{}) {
+	if acc, n := e.record(5, e.slotOf(rcpt), e.accts[0].addr); n != 0 || acc != (common.Hash{}) {
 		t.Fatalf("refused post left a record: %x %d", acc, n)
 	}
 }
@@ -220,6 +267,9 @@ func TestInboxGas(t *testing.T) {
 	}
 }
 
+// maxTxsPerSlot is Inbox.MAX_TXS_PER_SLOT.
+const maxTxsPerSlot = 1024
+
 // parsePost is a reference decoder of the Inbox format: the name of the error
 // the contract must revert with, or "" when the post is well formed.
 func parsePost(data []byte) string {
@@ -233,6 +283,10 @@ func parsePost(data []byte) string {
 		count := int(binary.BigEndian.Uint16(data[off+8:]))
 		if count == 0 {
 			return "EmptyBatch"
+		}
+		// Each case posts for fresh random chain ids: no record holds txs yet.
+		if count > maxTxsPerSlot {
+			return "SlotFull"
 		}
 		off += 10
 		for k := 0; k < count; k++ {

@@ -10,8 +10,10 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/flashbots/go-boost-utils/bls"
+
 	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/registry"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
 
 // Accounts of the registry tests.
@@ -36,9 +38,50 @@ type registryEnv struct {
 func deployRegistry(t *testing.T) *registryEnv {
 	t.Helper()
 	c := newChain(t, numAccounts)
-	addr, tx, reg, err := bindings.DeployRegistry(c.opts(deployer), c.client, minCollateral, c.genesis, secondsPerSlot, rotationDelay, unregistrationDelay)
+	addr, tx, reg, err := bindings.DeployRegistry(c.opts(deployer), c.client, registryConfig(c))
 	c.mine(tx, err)
 	return &registryEnv{chain: c, addr: addr, reg: reg}
+}
+
+// registryConfig is the Registry's constructor argument on c.
+func registryConfig(c *chain) bindings.RegistryConfig {
+	return bindings.RegistryConfig{
+		MinCollateral: minCollateral, GenesisTime: c.genesis, SecondsPerSlot: secondsPerSlot,
+		Lookahead: lookahead, RotationDelay: rotationDelay, UnregistrationDelay: unregistrationDelay,
+		SlashWindow: slashWindow, LedgerGrace: ledgerGrace,
+	}
+}
+
+// slasherConfig is the Slasher's constructor argument matching registryConfig.
+func slasherConfig(c *chain) bindings.ISlasherConfig {
+	return bindings.ISlasherConfig{
+		GenesisTime: c.genesis, SecondsPerSlot: secondsPerSlot, SlashWindow: slashWindow, LivenessBps: 5000,
+		UserBps: 8000, BurnBps: 1000, LedgerGrace: ledgerGrace, BlobBaseFeeUpdateFraction: 5007716,
+	}
+}
+
+// The constructor refuses parameters whose ordering would let a sold promise
+// change signer, outlive its collateral, or its ledger outlive its window.
+func TestRegistryConfigRefusals(t *testing.T) {
+	t.Parallel()
+	c := newChain(t, 1)
+	regABI, _ := bindings.RegistryMetaData.GetAbi()
+	for name, edit := range map[string]func(*bindings.RegistryConfig){
+		"seconds per slot zero":           func(r *bindings.RegistryConfig) { r.SecondsPerSlot = 0 },
+		"lookahead zero":                  func(r *bindings.RegistryConfig) { r.Lookahead = 0 },
+		"rotation not above lookahead":    func(r *bindings.RegistryConfig) { r.RotationDelay = r.Lookahead },
+		"grace zero":                      func(r *bindings.RegistryConfig) { r.LedgerGrace = 0 },
+		"window not above grace":          func(r *bindings.RegistryConfig) { r.SlashWindow = r.LedgerGrace },
+		"window above EIP-2935":           func(r *bindings.RegistryConfig) { r.SlashWindow, r.UnregistrationDelay = 8192, 9000 },
+		"unregistration not above window": func(r *bindings.RegistryConfig) { r.UnregistrationDelay = r.SlashWindow },
+	} {
+		cfg := registryConfig(c)
+		edit(&cfg)
+		_, _, _, err := bindings.DeployRegistry(c.opts(deployer), c.client, cfg)
+		if got := revertName(t, err, regABI); got != "InvalidConfig" {
+			t.Errorf("%s: %s", name, got)
+		}
+	}
 }
 
 func newKeys(t *testing.T, n int) []*bls.SecretKey {
@@ -316,7 +359,14 @@ func TestUnregisterWithdraw(t *testing.T) {
 	if got := revertName(t, err, regABI); got != "NotRegistered" {
 		t.Fatalf("withdraw before unregister: %s", got)
 	}
-	exit := e.slotOf(e.mine(e.reg.Unregister(e.opts(operatorA))))
+	// The exit slot is rotationDelay ahead (#11): no promise already sold is voided.
+	exit := e.slotOf(e.mine(e.reg.Unregister(e.opts(operatorA)))) + rotationDelay
+	if c, _ := e.reg.CommitterAt(nil, op, exit-1); c != e.accts[committer1].addr {
+		t.Fatalf("committerAt(exit-1) = %s, want the committer", c)
+	}
+	if c, _ := e.reg.CommitterAt(nil, op, exit); c != (common.Address{}) {
+		t.Fatalf("committerAt(exit) = %s, want none", c)
+	}
 	_, err = e.reg.Unregister(e.opts(operatorA))
 	if got := revertName(t, err, regABI); got != "NotActive" {
 		t.Fatalf("unregister twice: %s", got)
@@ -366,89 +416,208 @@ func TestUnregisterWithdraw(t *testing.T) {
 	}
 }
 
-func TestSlash(t *testing.T) {
+// Only the Slasher slashes, and the deployer binds it once, after checking it
+// judges this Registry on the same clock and window. (initSlasher takes no
+// account without code since #11, so the slash accounting — shares, burn,
+// caps, payments credited for claim() — is tested through the real Slasher:
+// TestSlashCapsAtSource and the payouts of slasher_test.go.)
+func TestInitSlasher(t *testing.T) {
 	t.Parallel()
 	e := deployRegistry(t)
 	regABI, _ := bindings.RegistryMetaData.GetAbi()
 	op := e.accts[operatorA].addr
-	usr, wat, sl := e.accts[user].addr, e.accts[watcher].addr, e.accts[slasherEOA].addr
+	usr, wat := e.accts[user].addr, e.accts[watcher].addr
 	pubkeys, sigs, _ := e.proofs(newKeys(t, 1), op)
-	collateral := new(big.Int).Mul(minCollateral, big.NewInt(2))
-	e.mine(e.reg.Register(e.withValue(operatorA, collateral), pubkeys, sigs, e.accts[committer1].addr))
-	eth := func(milli int64) *big.Int { return new(big.Int).Mul(big.NewInt(milli), big.NewInt(1e15)) }
-
-	_, err := e.reg.Slash(e.opts(slasherEOA), op, usr, eth(1), wat, eth(1))
-	if got := revertName(t, err, regABI); got != "NotSlasher" {
+	e.mine(e.reg.Register(e.withValue(operatorA, minCollateral), pubkeys, sigs, e.accts[committer1].addr))
+	slash := func(from int) error {
+		_, err := e.reg.Slash(e.opts(from), op, 0, false, big.NewInt(1e15), usr, big.NewInt(8000), wat, big.NewInt(1000))
+		return err
+	}
+	if got := revertName(t, slash(slasherEOA), regABI); got != "NotSlasher" {
 		t.Fatalf("slash before initSlasher: %s", got)
 	}
-	_, err = e.reg.InitSlasher(e.opts(operatorA), sl)
-	if got := revertName(t, err, regABI); got != "NotDeployer" {
-		t.Fatalf("initSlasher by a stranger: %s", got)
+	deploySlasher := func(registry common.Address, cfg bindings.ISlasherConfig) common.Address {
+		t.Helper()
+		addr, tx, _, err := bindings.DeploySlasher(e.opts(deployer), e.client, registry, common.Address{1}, cfg)
+		e.mine(tx, err)
+		return addr
 	}
-	_, err = e.reg.InitSlasher(e.opts(deployer), common.Address{})
-	if got := revertName(t, err, regABI); got != "ZeroAddress" {
-		t.Fatalf("initSlasher(0): %s", got)
+	good := deploySlasher(e.addr, slasherConfig(e.chain))
+	otherRegistry := deploySlasher(common.Address{2}, slasherConfig(e.chain))
+	otherWindowCfg := slasherConfig(e.chain)
+	otherWindowCfg.SlashWindow++
+	otherWindow := deploySlasher(e.addr, otherWindowCfg)
+
+	for _, tc := range []struct {
+		name    string
+		from    int
+		slasher common.Address
+		want    string
+	}{
+		{"by a stranger", operatorA, good, "NotDeployer"},
+		{"zero address", deployer, common.Address{}, "ZeroAddress"},
+		{"Slasher of another Registry", deployer, otherRegistry, "SlasherMismatch"},
+		{"Slasher with another window", deployer, otherWindow, "SlasherMismatch"},
+	} {
+		_, err := e.reg.InitSlasher(e.opts(tc.from), tc.slasher)
+		if got := revertName(t, err, regABI); got != tc.want {
+			t.Fatalf("initSlasher %s: %s, want %s", tc.name, got, tc.want)
+		}
 	}
-	e.mine(e.reg.InitSlasher(e.opts(deployer), sl))
-	_, err = e.reg.InitSlasher(e.opts(deployer), usr)
+	e.mine(e.reg.InitSlasher(e.opts(deployer), good))
+	_, err := e.reg.InitSlasher(e.opts(deployer), good)
 	if got := revertName(t, err, regABI); got != "SlasherAlreadySet" {
 		t.Fatalf("initSlasher twice: %s", got)
 	}
-	_, err = e.reg.Slash(e.opts(watcher), op, usr, eth(1), wat, eth(1))
-	if got := revertName(t, err, regABI); got != "NotSlasher" {
+	if got := revertName(t, slash(watcher), regABI); got != "NotSlasher" {
 		t.Fatalf("slash by a watcher: %s", got)
 	}
+}
 
-	// An ordinary slash: 800 mETH to the user, 200 to the watcher.
-	userBefore, watBefore := e.balance(usr), e.balance(wat)
-	e.mine(e.reg.Slash(e.opts(slasherEOA), op, usr, eth(800), wat, eth(200)))
-	if got := new(big.Int).Sub(e.balance(usr), userBefore); got.Cmp(eth(800)) != 0 {
-		t.Fatalf("user got %s", got)
-	}
-	if got := new(big.Int).Sub(e.balance(wat), watBefore); got.Cmp(eth(200)) != 0 {
-		t.Fatalf("watcher got %s", got)
-	}
-	if got, _ := e.reg.CollateralOf(nil, op); got.Cmp(eth(1000)) != 0 {
-		t.Fatalf("collateral left %s, want 1 ETH", got)
-	}
+// openLedger: only the committer for the slot, within [slot, slot+grace],
+// once, with well-formed ascending leaves whose total fits the free
+// collateral; the Registry computes the root the Go tree computes and
+// reserves the total until release() after the slash window.
+func TestOpenLedger(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	regABI, _ := bindings.RegistryMetaData.GetAbi()
+	op := e.accts[operatorA].addr
+	pubkeys, sigs, _ := e.proofs(newKeys(t, 1), op)
+	collateral := new(big.Int).Mul(minCollateral, big.NewInt(3))
+	e.mine(e.reg.Register(e.withValue(operatorA, collateral), pubkeys, sigs, e.accts[committer1].addr))
 
-	// More than is left: the user is paid first, the watcher gets the rest.
-	userBefore, watBefore = e.balance(usr), e.balance(wat)
-	e.mine(e.reg.Slash(e.opts(slasherEOA), op, usr, eth(900), wat, eth(500)))
-	if got := new(big.Int).Sub(e.balance(usr), userBefore); got.Cmp(eth(900)) != 0 {
-		t.Fatalf("user got %s", got)
+	leaf := func(d byte, amount int64) protocol.LedgerLeaf {
+		return protocol.LedgerLeaf{Digest: common.Hash{d}, Amount: big.NewInt(amount)}
 	}
-	if got := new(big.Int).Sub(e.balance(wat), watBefore); got.Cmp(eth(100)) != 0 {
-		t.Fatalf("watcher got %s, want the 100 mETH left", got)
-	}
-	if got, _ := e.reg.CollateralOf(nil, op); got.Sign() != 0 {
-		t.Fatalf("collateral left %s, want 0", got)
-	}
-	it, err := e.reg.FilterSlashed(nil, []common.Address{op}, nil, nil)
+	lg, err := protocol.NewLedger([]protocol.LedgerLeaf{leaf(3, 1e18), leaf(1, 5e17), leaf(2, 25e16)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var events int
-	for it.Next() {
-		events++
+	pack := func(ls ...protocol.LedgerLeaf) []byte {
+		var out []byte
+		for _, l := range ls {
+			b := make([]byte, protocol.LedgerLeafBytes)
+			copy(b, l.Digest[:])
+			l.Amount.FillBytes(b[32:])
+			out = append(out, b...)
+		}
+		return out
 	}
-	if events != 2 {
-		t.Fatalf("%d Slashed events, want 2", events)
+	e.advance(ledgerGrace + 2) // so that a slot past the grace is after the registration
+	s := e.headSlot()          // calls run at the head's slot
+	poster := e.accts[user].addr
+	for _, tc := range []struct {
+		name   string
+		from   int
+		op     common.Address
+		slot   uint64
+		leaves []byte
+		want   string
+	}{
+		{"not registered", committer1, e.accts[operatorB].addr, s, lg.Pack(), "NotRegistered"},
+		{"by another account", operatorA, op, s, lg.Pack(), "NotCommitter"},
+		{"slot not reached", committer1, op, s + 1, lg.Pack(), "LedgerTooEarly"},
+		{"after the grace", committer1, op, s - ledgerGrace - 1, lg.Pack(), "LedgerTooLate"},
+		{"no leaves", committer1, op, s, nil, "MalformedLedger"},
+		{"truncated leaf", committer1, op, s, lg.Pack()[:43], "MalformedLedger"},
+		{"descending", committer1, op, s, pack(leaf(2, 1), leaf(1, 1)), "LedgerNotSorted"},
+		{"same digest twice", committer1, op, s, pack(leaf(1, 1), leaf(1, 1)), "LedgerNotSorted"},
+		{"more than the free collateral", committer1, op, s, pack(leaf(1, 2e18), leaf(2, 1e18+1)), "NotEnoughFreeCollateral"},
+	} {
+		_, err := e.reg.OpenLedger(e.opts(tc.from), tc.op, tc.slot, poster, tc.leaves)
+		if got := revertName(t, err, regABI); got != tc.want {
+			t.Fatalf("%s: %s, want %s", tc.name, got, tc.want)
+		}
 	}
 
-	// A recipient that refuses ether cannot block a slash: its share waits for claim().
-	// refusing recipient
-	{
-		pk2, sig2, _ := e.proofs(newKeys(t, 1), e.accts[operatorB].addr)
-		e.mine(e.reg.Register(e.withValue(operatorB, minCollateral), pk2, sig2, e.accts[committer1].addr))
-		e.mine(e.reg.Slash(e.opts(slasherEOA), e.accts[operatorB].addr, e.addr, eth(10), wat, eth(5)))
-		if owed, _ := e.reg.Owed(nil, e.addr); owed.Cmp(eth(10)) != 0 {
-			t.Fatalf("owed to refusing recipient %s, want 10 mETH", owed)
+	rcpt := e.mine(e.reg.OpenLedger(e.opts(committer1), op, s, poster, lg.Pack()))
+	t.Logf("openLedger, 3 leaves: %d gas", rcpt.GasUsed)
+	ev, err := e.reg.ParseLedgerOpened(*rcpt.Logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Root != lg.Root() || ev.Count != 3 || ev.Total.Cmp(lg.Total()) != 0 || ev.Committer != e.accts[committer1].addr ||
+		ev.Poster != poster || !bytes.Equal(ev.Leaves, lg.Pack()) || ev.Slot != s || ev.Operator != op {
+		t.Fatalf("LedgerOpened %+v, Go root %s", ev, lg.Root())
+	}
+	l, err := e.reg.LedgerOf(nil, op, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Root != lg.Root() || l.Count != 3 || l.Left.Cmp(lg.Total()) != 0 || l.Committer != e.accts[committer1].addr || l.Poster != poster || l.Released {
+		t.Fatalf("ledgerOf %+v", l)
+	}
+	free, _ := e.reg.FreeCollateral(nil, op)
+	if st, _ := e.reg.Status(nil, op); st.Reserved.Cmp(lg.Total()) != 0 || free.Cmp(new(big.Int).Sub(collateral, lg.Total())) != 0 {
+		t.Fatalf("reserved %s, free %s, after a ledger of %s", st.Reserved, free, lg.Total())
+	}
+	_, err = e.reg.OpenLedger(e.opts(committer1), op, s, poster, pack(leaf(9, 1)))
+	if got := revertName(t, err, regABI); got != "LedgerExists" {
+		t.Fatalf("second ledger for a slot: %s", got)
+	}
+
+	// release: refused until the window is over, then gives the reservation back, once.
+	_, err = e.reg.Release(e.opts(user), op, []uint64{s})
+	if got := revertName(t, err, regABI); got != "LedgerNotExpired" {
+		t.Fatalf("release within the window: %s", got)
+	}
+	_, err = e.reg.Release(e.opts(user), op, []uint64{s + 1})
+	if got := revertName(t, err, regABI); got != "NoLedger" {
+		t.Fatalf("release of a slot without ledger: %s", got)
+	}
+	e.advance(slashWindow + 1)
+	rcpt = e.mine(e.reg.Release(e.opts(user), op, []uint64{s}))
+	rel, err := e.reg.ParseLedgerReleased(*rcpt.Logs[0])
+	if err != nil || rel.Amount.Cmp(lg.Total()) != 0 {
+		t.Fatalf("LedgerReleased %+v (%v)", rel, err)
+	}
+	e.mine(e.reg.Release(e.opts(user), op, []uint64{s})) // a second release is a no-op
+	if free, _ := e.reg.FreeCollateral(nil, op); free.Cmp(collateral) != 0 {
+		t.Fatalf("free collateral after release %s, want %s", free, collateral)
+	}
+	if l, _ := e.reg.LedgerOf(nil, op, s); !l.Released || l.Left.Sign() != 0 {
+		t.Fatalf("ledger after release %+v", l)
+	}
+}
+
+// revokeCommitter voids a key at once for every slot; setCommitter refuses it
+// afterwards, and a new key takes over after the rotation delay.
+func TestRevokeCommitter(t *testing.T) {
+	t.Parallel()
+	e := deployRegistry(t)
+	regABI, _ := bindings.RegistryMetaData.GetAbi()
+	op := e.accts[operatorA].addr
+	c1, c2 := e.accts[committer1].addr, e.accts[committer2].addr
+	_, err := e.reg.RevokeCommitter(e.opts(operatorA), c1)
+	if got := revertName(t, err, regABI); got != "NotRegistered" {
+		t.Fatalf("revoke before register: %s", got)
+	}
+	pubkeys, sigs, _ := e.proofs(newKeys(t, 1), op)
+	s0 := e.slotOf(e.mine(e.reg.Register(e.withValue(operatorA, minCollateral), pubkeys, sigs, c1)))
+	_, err = e.reg.RevokeCommitter(e.opts(operatorA), common.Address{})
+	if got := revertName(t, err, regABI); got != "ZeroCommitter" {
+		t.Fatalf("revoke zero: %s", got)
+	}
+	e.mine(e.reg.RevokeCommitter(e.opts(operatorA), c1))
+	for _, slot := range []uint64{s0, s0 + 100} {
+		if got, _ := e.reg.CommitterAt(nil, op, slot); got != (common.Address{}) {
+			t.Fatalf("committerAt(%d) after revocation = %s", slot, got)
 		}
-		_, err := e.reg.Claim(e.opts(user))
-		if got := revertName(t, err, regABI); got != "NothingToClaim" {
-			t.Fatalf("claim with nothing owed: %s", got)
-		}
+	}
+	if revoked, _ := e.reg.Revoked(nil, op, c1); !revoked {
+		t.Fatal("revoked(c1) is false")
+	}
+	_, err = e.reg.SetCommitter(e.opts(operatorA), c1)
+	if got := revertName(t, err, regABI); got != "RevokedCommitter" {
+		t.Fatalf("set a revoked committer: %s", got)
+	}
+	eff := e.slotOf(e.mine(e.reg.SetCommitter(e.opts(operatorA), c2))) + rotationDelay
+	if got, _ := e.reg.CommitterAt(nil, op, eff-1); got != (common.Address{}) {
+		t.Fatalf("committerAt before the new key = %s", got)
+	}
+	if got, _ := e.reg.CommitterAt(nil, op, eff); got != c2 {
+		t.Fatalf("committerAt(%d) = %s, want %s", eff, got, c2)
 	}
 }
 
@@ -466,7 +635,7 @@ func TestClientRegisterFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.backend.Commit()
+		e.commit()
 	}
 	tx, err := cl.Register(ctx, e.opts(operatorA), keys, e.accts[committer1].addr, minCollateral)
 	wait(tx, err)

@@ -39,7 +39,8 @@ var (
 	highFee      = big.NewInt(100 * params.GWei)
 )
 
-// slEnv is a chain with the contracts deployed and one registered operator.
+// slEnv is a chain with the contracts deployed and one registered operator,
+// whose ledgers name the funder (who posts the L2 batches) as poster.
 type slEnv struct {
 	t     *testing.T
 	c     *chaintest.Chain
@@ -48,31 +49,96 @@ type slEnv struct {
 	dom   protocol.Domain
 	judge *slashing.Judge
 	b     *slashing.Builder
+	claim slashing.Claim // the watcher's: it is paid the beneficiary share
 }
 
 func newSlEnv(t *testing.T) *slEnv {
 	t.Helper()
-	c := chaintest.New(t, slKeys)
+	return newSlEnvOn(t, chaintest.New(t, slKeys))
+}
+
+// newSlEnvOn deploys on c and registers the operator.
+func newSlEnvOn(t *testing.T, c *chaintest.Chain) *slEnv {
+	t.Helper()
 	k := c.Deploy(chaintest.DefaultParams())
 	op := c.RegisterOperator(k, slOperator, slCollateral)
-	node := slashing.NewNode(c.RPC)
+	op.Poster = c.Addr(slFunder)
+	claim, err := slashing.NewClaim(c.Addr(slWatcher))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := newJudge(t, c, k)
+	return &slEnv{t: t, c: c, k: k, op: op, dom: k.Domain(c), judge: j, b: j.Builder(), claim: claim}
+}
+
+// newJudge is the Judge of deployment k on c.
+func newJudge(t testing.TB, c *chaintest.Chain, k *chaintest.Contracts) *slashing.Judge {
+	t.Helper()
 	con, err := slashing.NewContracts(k.Registry, k.Inbox, k.Slasher)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := k.Params
-	j, err := slashing.NewJudge(node, con, slashing.JudgeConfig{
-		Config:                    slashing.Config{L1ChainID: c.ChainID.Uint64(), GenesisTime: c.GenesisTime, SecondsPerSlot: chaintest.SecondsPerSlot, Inbox: k.InboxAddr},
-		Slasher:                   k.SlasherAddr,
+	j, err := slashing.NewJudge(slashing.NewNode(c.RPC), con, slashing.JudgeConfig{
+		Config: slashing.Config{L1ChainID: c.ChainID.Uint64(), GenesisTime: c.GenesisTime, SecondsPerSlot: chaintest.SecondsPerSlot,
+			Inbox: k.InboxAddr, Slasher: k.SlasherAddr},
 		SlashWindow:               p.SlashWindow,
 		LivenessBps:               uint64(p.LivenessBps),
 		UserBps:                   uint64(p.UserBps),
+		BurnBps:                   uint64(p.BurnBps),
+		LedgerGrace:               p.LedgerGrace,
 		BlobBaseFeeUpdateFraction: chaintest.PragueBlobUpdateFraction,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &slEnv{t: t, c: c, k: k, op: op, dom: k.Domain(c), judge: j, b: j.Builder()}
+	return j
+}
+
+// ledger has the operator's committer open the ledger of slot with sps.
+func (e *slEnv) ledger(slot uint64, sps ...slashing.SignedPromise) *types.Receipt {
+	e.t.Helper()
+	ps := make([]*protocol.Promise, len(sps))
+	for i, sp := range sps {
+		ps[i] = sp.Promise
+	}
+	return e.c.OpenLedger(e.k, e.op, slot, ps...)
+}
+
+// pastGrace seals blocks until the head is past slot's ledger grace: from
+// then on an unledgered promise of slot is paid (and its gas estimate, run in
+// the head's context, passes).
+func (e *slEnv) pastGrace(slot uint64) {
+	e.advanceTo(slot + e.k.Params.LedgerGrace + 1)
+}
+
+// commitClaims commits the watcher's claim for each promise in one block
+// (the contract takes a claim from the next block on).
+func (e *slEnv) commitClaims(sps ...slashing.SignedPromise) {
+	e.t.Helper()
+	hs := make([]common.Hash, len(sps))
+	for i, sp := range sps {
+		hs[i] = e.claim.Hash(sp.Promise.Digest(e.dom))
+	}
+	e.c.CommitClaim(e.k, slWatcher, hs...)
+}
+
+// ensureClaim commits the watcher's claim for sp unless it is already, and
+// seals one more block: the gas estimate of a slash runs in the head block,
+// which must come after the claim's.
+func (e *slEnv) ensureClaim(sp slashing.SignedPromise) {
+	e.t.Helper()
+	at, err := e.k.Slasher.Claims(&bind.CallOpts{}, e.claim.Hash(sp.Promise.Digest(e.dom)))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if at.Sign() == 0 {
+		e.commitClaims(sp)
+		at = e.c.Head().Number
+	}
+	if at.Cmp(e.c.Head().Number) >= 0 {
+		e.c.Commit()
+	}
 }
 
 // user makes a fresh key funded with wei (none if nil).
@@ -132,8 +198,15 @@ func (e *slEnv) promiseBy(key *ecdsa.PrivateKey, slot uint64, amount *big.Int, i
 	return slashing.SignedPromise{Promise: p, Signature: sig}
 }
 
-// postL2 posts raw L2 txs for l2Chain to the Inbox in the next block (slot).
+// postL2 posts raw L2 txs for l2Chain to the Inbox in the next block (slot),
+// from the funder: the operator's poster.
 func (e *slEnv) postL2(raws ...[]byte) *types.Receipt {
+	e.t.Helper()
+	return e.c.Mine(e.sendL2(slFunder, raws...), nil)
+}
+
+// sendL2 sends (without mining) a post of raw L2 txs for l2Chain from key i.
+func (e *slEnv) sendL2(i int, raws ...[]byte) *types.Transaction {
 	e.t.Helper()
 	data := binary.BigEndian.AppendUint64(nil, l2Chain)
 	data = binary.BigEndian.AppendUint16(data, uint16(len(raws)))
@@ -141,8 +214,11 @@ func (e *slEnv) postL2(raws ...[]byte) *types.Receipt {
 		data = append(data, byte(len(r)>>16), byte(len(r)>>8), byte(len(r)))
 		data = append(data, r...)
 	}
-	tx, err := e.k.Inbox.Post(e.c.Opts(slFunder), data)
-	return e.c.Mine(tx, err)
+	tx, err := e.k.Inbox.Post(e.c.Opts(i), data)
+	if err != nil {
+		e.t.Fatalf("post: %v", err)
+	}
+	return tx
 }
 
 // submit sends a slashing call from the watcher and seals it. It returns the
@@ -173,36 +249,53 @@ func (e *slEnv) payload(sp slashing.SignedPromise) []byte {
 	return b
 }
 
+// The slash helpers below first commit the watcher's claim for the promise
+// (one block) unless it is committed already, then submit with e.claim.
+
 func (e *slEnv) safety(sp slashing.SignedPromise, ev *slashing.SafetyEvidence) (*types.Receipt, string) {
+	e.t.Helper()
+	e.ensureClaim(sp)
+	return e.safetyWith(sp, ev, e.claim)
+}
+
+// safetyWith submits safety evidence paying claim, committed or not.
+func (e *slEnv) safetyWith(sp slashing.SignedPromise, ev *slashing.SafetyEvidence, claim slashing.Claim) (*types.Receipt, string) {
 	e.t.Helper()
 	be, err := ev.Binding()
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return e.submit(func(o *bind.TransactOpts) (*types.Transaction, error) {
-		return e.k.Slasher.SlashSafety(o, e.payload(sp), sp.Signature, big.NewInt(int64(ev.Index)), be)
+		return e.k.Slasher.SlashSafety(o, e.payload(sp), sp.Signature, big.NewInt(int64(ev.Index)), be, ev.Backing.Binding(), claim.Binding())
 	})
 }
 
 func (e *slEnv) liveness(sp slashing.SignedPromise, ev *slashing.LivenessEvidence) (*types.Receipt, string) {
+	e.t.Helper()
+	e.ensureClaim(sp)
 	return e.submit(func(o *bind.TransactOpts) (*types.Transaction, error) {
-		return e.k.Slasher.SlashLiveness(o, e.payload(sp), sp.Signature, ev.Header1, ev.Header2)
+		return e.k.Slasher.SlashLiveness(o, e.payload(sp), sp.Signature, ev.Header1, ev.Header2, ev.Backing.Binding(), e.claim.Binding())
 	})
 }
 
 func (e *slEnv) l2(sp slashing.SignedPromise, ev *slashing.L2Evidence) (*types.Receipt, string) {
+	e.t.Helper()
 	hs := make([][32]byte, len(ev.TxHashes))
 	for i, h := range ev.TxHashes {
 		hs[i] = h
 	}
+	e.ensureClaim(sp)
 	return e.submit(func(o *bind.TransactOpts) (*types.Transaction, error) {
-		return e.k.Slasher.SlashL2Inclusion(o, e.payload(sp), sp.Signature, big.NewInt(int64(ev.Index)), ev.Header, hs)
+		return e.k.Slasher.SlashL2Inclusion(o, e.payload(sp), sp.Signature, big.NewInt(int64(ev.Index)), ev.Header, hs, ev.Backing.Binding(), e.claim.Binding())
 	})
 }
 
 func (e *slEnv) equivocation(ev *slashing.EquivocationEvidence) (*types.Receipt, string) {
+	e.t.Helper()
+	e.ensureClaim(ev.A)
 	return e.submit(func(o *bind.TransactOpts) (*types.Transaction, error) {
-		return e.k.Slasher.SlashEquivocation(o, e.payload(ev.A), ev.A.Signature, big.NewInt(int64(ev.IndexA)), e.payload(ev.B), ev.B.Signature, big.NewInt(int64(ev.IndexB)))
+		return e.k.Slasher.SlashEquivocation(o, e.payload(ev.A), ev.A.Signature, big.NewInt(int64(ev.IndexA)), e.payload(ev.B), ev.B.Signature, big.NewInt(int64(ev.IndexB)),
+			ev.BackingA.Binding(), e.claim.Binding())
 	})
 }
 
@@ -231,6 +324,28 @@ func (e *slEnv) settled(sp slashing.SignedPromise) bool {
 		e.t.Fatal(err)
 	}
 	return s
+}
+
+// registrySlashed returns the Registry's Slashed event of a receipt.
+func (e *slEnv) registrySlashed(r *types.Receipt) *bindings.RegistrySlashed {
+	e.t.Helper()
+	for _, l := range r.Logs {
+		if ev, err := e.k.Registry.ParseSlashed(*l); err == nil {
+			return ev
+		}
+	}
+	e.t.Fatal("no Slashed event")
+	return nil
+}
+
+// free is the operator's free collateral.
+func (e *slEnv) free() *big.Int {
+	e.t.Helper()
+	v, err := e.k.Registry.FreeCollateral(&bind.CallOpts{}, e.op.Addr)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return v
 }
 
 // slashedEvent returns the PromiseSlashed event of a receipt.

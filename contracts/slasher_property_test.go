@@ -110,6 +110,8 @@ func TestSlasherPropertySlashedIffBroken(t *testing.T) {
 				t.Fatalf("%v: head at slot %d, want %d", sc, e.c.Slot(), want)
 			}
 			e.c.Commit()
+			// The operator puts what it sold on-chain: every promise is backed.
+			e.ledger(s, append([]slashing.SignedPromise{sp}, known...)...)
 
 			v, err := e.judge.Assess(ctx, sp, known)
 			if err != nil {

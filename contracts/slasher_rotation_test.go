@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/pledgeproto/pledge/sidecar/protocol"
 	"github.com/pledgeproto/pledge/slashing"
 )
 
@@ -17,7 +18,9 @@ import (
 // for its slot, not under the one in force when the evidence arrives: the old
 // key stays liable for every slot before the rotation takes effect (evidence
 // submitted after it took effect still slashes), and binds nothing from that
-// slot on; the new key binds nothing before it.
+// slot on; the new key binds nothing before it. Since #11 each slot's
+// committer opens the slot's ledger, and a promise in it binds only when that
+// committer signed it: here every promise sold for a slot is in its ledger.
 func TestSlasherCommitterRotation(t *testing.T) {
 	e := newSlEnv(t)
 	ctx := context.Background()
@@ -40,13 +43,14 @@ func TestSlasherCommitterRotation(t *testing.T) {
 		{"new key, slot the rotation takes effect", newKey, 0, ""},
 		{"new key, before the rotation", newKey, -1, "WrongSigner"},
 	}
-	// Users are funded first: every funding seals a block, and the promised
-	// slots must stay ahead of the chain.
+	// Users (and the new key, which pays for its ledgers) are funded first:
+	// every funding seals a block, and the promised slots must stay ahead of the chain.
 	users := make([]*ecdsa.PrivateKey, len(cases))
 	for i := range users {
 		users[i] = e.user(big.NewInt(1e18))
 	}
 	equivocator := e.user(nil)
+	e.c.Fund(slFunder, crypto.PubkeyToAddress(newKey.PublicKey), big.NewInt(1e18))
 
 	e.c.Mine(e.k.Registry.SetCommitter(e.c.Opts(slOperator), crypto.PubkeyToAddress(newKey.PublicKey)))
 	rotSlot := e.c.Slot() // Mine sealed the rotation in the head block
@@ -61,19 +65,39 @@ func TestSlasherCommitterRotation(t *testing.T) {
 		}
 	}
 
+	bySlot := map[uint64][]slashing.SignedPromise{}
 	promises := make([]slashing.SignedPromise, len(cases))
 	for i, tc := range cases {
 		slot := uint64(int64(eff) + tc.offset)
 		promises[i] = e.promiseBy(tc.key, slot, slAmount, incOf(e.l1Tx(users[i], 0, highFee)))
+		bySlot[slot] = append(bySlot[slot], promises[i])
 	}
 	// Equivocations: one nonce sold twice by the old key, both slots before
 	// the rotation (a fault), or the second at the rotation slot (no fault:
 	// the second promise binds nobody).
 	sameNonce := func(slot uint64, feeMul int64) slashing.SignedPromise {
-		return e.promiseBy(oldKey, slot, slAmount, incOf(e.l1Tx(equivocator, 5, new(big.Int).Mul(highFee, big.NewInt(feeMul)))))
+		sp := e.promiseBy(oldKey, slot, slAmount, incOf(e.l1Tx(equivocator, 5, new(big.Int).Mul(highFee, big.NewInt(feeMul)))))
+		bySlot[slot] = append(bySlot[slot], sp)
+		return sp
 	}
 	eqBefore := [2]slashing.SignedPromise{sameNonce(eff-2, 1), sameNonce(eff-1, 2)}
 	eqAcross := [2]slashing.SignedPromise{sameNonce(eff-2, 3), sameNonce(eff, 4)}
+
+	// Each slot's committer (the old key before eff, the new from eff on)
+	// opens its ledger with every promise sold for the slot, whoever signed it.
+	rotated := *e.op
+	rotated.Committer = newKey
+	for _, slot := range []uint64{eff - 2, eff - 1, eff, eff + 2} {
+		op := e.op
+		if slot >= eff {
+			op = &rotated
+		}
+		ps := make([]*protocol.Promise, len(bySlot[slot]))
+		for i, sp := range bySlot[slot] {
+			ps[i] = sp.Promise
+		}
+		e.c.OpenLedger(e.k, op, slot, ps...)
+	}
 
 	// The operator keeps none of the promises; evidence arrives after the
 	// rotation took effect.
@@ -85,6 +109,9 @@ func TestSlasherCommitterRotation(t *testing.T) {
 			ev, err := e.b.Safety(ctx, sp, 0, nil)
 			if err != nil {
 				t.Fatalf("build evidence: %v", err)
+			}
+			if !ev.Backing.Backed {
+				t.Fatal("the promise is in its slot's ledger, the builder did not back it")
 			}
 			judged := e.judge.Safety(ctx, sp, ev)
 			before := e.collateral()
@@ -120,7 +147,7 @@ func TestSlasherCommitterRotation(t *testing.T) {
 		{"equivocation by the old key across the rotation", eqAcross, "WrongSigner"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := slashing.Equivocation(tc.pair[0], tc.pair[1])
+			ev, err := e.b.Equivocation(ctx, tc.pair[0], tc.pair[1])
 			if err != nil {
 				t.Fatal(err)
 			}

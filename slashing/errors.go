@@ -1,6 +1,9 @@
 package slashing
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Each refusal of the Judge matches a custom error of the
 // Slasher contract (named in the comment), so a watcher can tell in advance why
@@ -18,11 +21,25 @@ var (
 	ErrNoProof = errors.New("slashing: account proof unavailable")
 	// ErrInboxPosts is returned when the L2 txs of a slot cannot be read back from the block.
 	ErrInboxPosts = errors.New("slashing: inbox posts not reconstructible")
+	// ErrLedgerUnavailable is returned when a slot's ledger is on-chain but its
+	// LedgerOpened event (the leaves) cannot be read back or does not match it.
+	ErrLedgerUnavailable = errors.New("slashing: ledger leaves unavailable")
 
 	// ErrInvalidPromise mirrors InvalidPromise / InclusionIndex / NotL1Inclusion / NotL2Inclusion.
 	ErrInvalidPromise = errors.New("slashing: promise malformed or wrong kind for this fault")
-	// ErrWrongSigner mirrors WrongSigner / MalformedSignature.
+	// ErrWrongSigner mirrors WrongSigner (and, through the errors wrapping it,
+	// MalformedSignature): the signer does not bind the operator for the slot.
 	ErrWrongSigner = errors.New("slashing: not signed by the operator's committer for the slot")
+	// ErrMalformedSignature mirrors MalformedSignature; it wraps ErrWrongSigner.
+	ErrMalformedSignature = fmt.Errorf("%w: malformed signature", ErrWrongSigner)
+	// ErrNotLedgerCommitter mirrors WrongSigner(signer, ledger.committer): a
+	// promise in a ledger (or equivocation's second promise) signed by another
+	// key than the one that opened the ledger. It wraps ErrWrongSigner.
+	ErrNotLedgerCommitter = fmt.Errorf("%w: not the committer that opened the slot's ledger", ErrWrongSigner)
+	// ErrNoCommitter mirrors WrongSigner(signer, 0): the operator has no
+	// committer for the slot (revoked key, exit slot passed, or not registered
+	// yet), so no unledgered promise for it binds. It wraps ErrWrongSigner.
+	ErrNoCommitter = fmt.Errorf("%w: no committer for the slot (revoked, exited or unregistered)", ErrWrongSigner)
 	// ErrExpired mirrors EvidenceExpired.
 	ErrExpired = errors.New("slashing: evidence window over")
 	// ErrNotAnchored mirrors HeaderNotAnchored / NotParent / NotSlotBlock.
@@ -35,10 +52,28 @@ var (
 	// InsufficientBalance / FeeBelowBaseFee / BlobFeeBelowBlobBaseFee / GasAboveBlockLimit:
 	// the transaction was not includable at the parent state, so missing it is no fault.
 	ErrNotIncludable = errors.New("slashing: transaction not includable at the parent state")
+	// ErrBadPrior mirrors BadPrior: a prior promise of the safety evidence that
+	// does not cover its nonce or is not backed (in its slot's ledger, signed by
+	// the committer that opened it). It wraps ErrNotIncludable.
+	ErrBadPrior = fmt.Errorf("%w: bad prior promise", ErrNotIncludable)
 	// ErrBatchMismatch mirrors BatchMismatch.
 	ErrBatchMismatch = errors.New("slashing: tx hashes do not match the inbox record")
 	// ErrNotEquivocation mirrors DifferentOperators / NotEquivocation.
 	ErrNotEquivocation = errors.New("slashing: promises do not equivocate")
 	// ErrSettled mirrors AlreadySettled.
 	ErrSettled = errors.New("slashing: promise already settled")
+	// ErrNotInLedger mirrors NotInLedger: a backing that claims a leaf the
+	// slot's ledger does not hold (no ledger, wrong proof, or another amount).
+	ErrNotInLedger = errors.New("slashing: promise not in its slot's ledger")
+	// ErrInLedger mirrors InLedger: the neighbours do not prove the promise
+	// absent from its slot's ledger (it may be in it: then it is backed).
+	ErrInLedger = errors.New("slashing: absence from the slot's ledger not proven")
+	// ErrLedgerPending mirrors LedgerPending: an unledgered promise is judged
+	// only once the ledger grace of its slot is over. Transient.
+	ErrLedgerPending = errors.New("slashing: the slot's ledger may still be opened")
+	// ErrClaimNotCommitted mirrors ClaimNotCommitted: the claim hash was not
+	// committed with Slasher.commitClaim in a block before the slash.
+	ErrClaimNotCommitted = errors.New("slashing: claim not committed in an earlier block")
+	// ErrZeroBeneficiary mirrors ZeroBeneficiary.
+	ErrZeroBeneficiary = errors.New("slashing: claim names no beneficiary")
 )

@@ -34,6 +34,9 @@ type Config struct {
 	GenesisTime    uint64
 	SecondsPerSlot uint64
 	Inbox          common.Address // the rollup Inbox, for L2 inclusion evidence
+	// Slasher is the contract whose EIP-712 domain promises are signed for:
+	// it fixes their digests, hence their ledger leaves.
+	Slasher common.Address
 }
 
 // SlotTime is slotTimestamp(S) = genesisTime + S * secondsPerSlot.
@@ -45,10 +48,14 @@ type SignedPromise struct {
 	Signature []byte
 }
 
-// Prior is an earlier promise covering one nonce below a slashed one.
+// Prior is an earlier promise covering one nonce below a slashed one. The
+// Slasher takes only backed priors: LeafIndex and LeafProof place it in its
+// slot's ledger.
 type Prior struct {
 	SignedPromise
-	Index int
+	Index     int
+	LeafIndex uint64
+	LeafProof []common.Hash
 }
 
 // SafetyEvidence is the argument of Slasher.slashSafety.
@@ -59,6 +66,7 @@ type SafetyEvidence struct {
 	ParentProof  [][]byte
 	BlockProof   [][]byte
 	Priors       []Prior
+	Backing      *Backing
 }
 
 // LivenessEvidence is the argument of Slasher.slashLiveness: H1 and its child H2
@@ -66,54 +74,75 @@ type SafetyEvidence struct {
 type LivenessEvidence struct {
 	Header1 []byte
 	Header2 []byte
+	Backing *Backing
 }
 
-// L2Evidence is the argument of Slasher.slashL2Inclusion.
+// L2Evidence is the argument of Slasher.slashL2Inclusion. TxHashes are those
+// of every L2 transaction the operator's poster (the ledger's, or the signer
+// when not backed) posted for the rollup in the slot.
 type L2Evidence struct {
 	Index    int
 	Header   []byte
 	TxHashes []common.Hash
+	Backing  *Backing
 }
 
-// EquivocationEvidence is the argument of Slasher.slashEquivocation.
+// EquivocationEvidence is the argument of Slasher.slashEquivocation: the
+// slash is paid as promise A, from where BackingA says.
 type EquivocationEvidence struct {
 	A, B           SignedPromise
 	IndexA, IndexB int
+	BackingA       *Backing
 }
 
 // Binding converts the evidence to the Slasher binding's struct.
 func (e *SafetyEvidence) Binding() (bindings.ISlasherSafetyEvidence, error) {
-	out := bindings.ISlasherSafetyEvidence{Header: e.Header, ParentHeader: e.ParentHeader, ParentProof: e.ParentProof, BlockProof: e.BlockProof}
+	out := bindings.ISlasherSafetyEvidence{Header: e.Header, ParentHeader: e.ParentHeader, ParentProof: e.ParentProof, BlockProof: e.BlockProof, Priors: []bindings.ISlasherPrior{}}
 	for _, p := range e.Priors {
 		payload, err := p.Promise.MarshalABI()
 		if err != nil {
 			return out, err
 		}
-		out.Priors = append(out.Priors, bindings.ISlasherPrior{Payload: payload, Signature: p.Signature, Index: big.NewInt(int64(p.Index))})
+		out.Priors = append(out.Priors, bindings.ISlasherPrior{
+			Payload: payload, Signature: p.Signature, Index: big.NewInt(int64(p.Index)),
+			LeafIndex: new(big.Int).SetUint64(p.LeafIndex), LeafProof: hashes32(p.LeafProof),
+		})
 	}
 	return out, nil
 }
 
-// Builder builds the evidence of each fault from a node.
+// Builder builds the evidence of each fault from a node and the contracts.
+// It only reads: no transaction is sent.
 type Builder struct {
-	node Node
-	cfg  Config
-	post abi.Arguments
+	node      Node
+	contracts Contracts
+	cfg       Config
+	post      abi.Arguments
 }
 
-// NewBuilder returns a Builder reading from node. It does no I/O.
-func NewBuilder(node Node, cfg Config) (*Builder, error) {
+// NewBuilder returns a Builder reading from node and contracts. It does no I/O.
+func NewBuilder(node Node, contracts Contracts, cfg Config) (*Builder, error) {
 	if node == nil {
 		return nil, fmt.Errorf("%w: no node", ErrBadConfig)
 	}
+	if contracts == nil {
+		return nil, fmt.Errorf("%w: no contracts", ErrBadConfig)
+	}
 	if cfg.SecondsPerSlot == 0 || cfg.L1ChainID == 0 {
 		return nil, fmt.Errorf("%w: chain id and seconds per slot are required", ErrBadConfig)
+	}
+	if cfg.Slasher == (common.Address{}) {
+		return nil, fmt.Errorf("%w: no Slasher address (promise digests depend on it)", ErrBadConfig)
 	}
 	inbox, err := bindings.InboxMetaData.GetAbi()
 	if err != nil {
 		return nil, fmt.Errorf("%w: inbox abi: %v", ErrBadConfig, err)
 	}
-	return &Builder{node: node, cfg: cfg, post: inbox.Methods["post"].Inputs}, nil
+	return &Builder{node: node, contracts: contracts, cfg: cfg, post: inbox.Methods["post"].Inputs}, nil
+}
+
+func (b *Builder) domain() protocol.Domain {
+	return protocol.Domain{ChainID: b.cfg.L1ChainID, Slasher: b.cfg.Slasher}
 }
 
 // SlotHeaders finds the canonical block whose timestamp is the slot's (at), or,
@@ -197,11 +226,16 @@ func (b *Builder) Account(ctx context.Context, addr common.Address, number *big.
 	return st, nil
 }
 
-// Safety builds the safety evidence for inclusion index of sp. known are the
-// other promises the watcher holds (any operator, any sender): the priors that
-// cover the nonces between the parent state and the promised one are picked
-// from them (and from sp itself).
+// Safety builds the safety evidence for inclusion index of sp, with its
+// backing. known are the other promises the watcher holds (any operator, any
+// sender): the priors that cover the nonces between the parent state and the
+// promised one are picked from them (and from sp itself), among those in
+// their slot's ledger, since the Slasher takes no other prior.
 func (b *Builder) Safety(ctx context.Context, sp SignedPromise, index int, known []SignedPromise) (*SafetyEvidence, error) {
+	return b.safety(ctx, b.newLedgerCache(), sp, index, known)
+}
+
+func (b *Builder) safety(ctx context.Context, lc *ledgerCache, sp SignedPromise, index int, known []SignedPromise) (*SafetyEvidence, error) {
 	p := sp.Promise
 	if index < 0 || index >= len(p.Inclusions) || p.Inclusions[index].ChainID != b.cfg.L1ChainID {
 		return nil, fmt.Errorf("%w: inclusion %d is not an L1 inclusion", ErrInvalidPromise, index)
@@ -233,35 +267,60 @@ func (b *Builder) Safety(ctx context.Context, sp SignedPromise, index int, known
 	if ev.ParentHeader, err = rlp.EncodeToBytes(parent); err != nil {
 		return nil, fmt.Errorf("encode header: %w", err)
 	}
+	own, err := lc.get(ctx, p.Operator, p.Slot)
+	if err != nil {
+		return nil, err
+	}
+	ev.Backing = own.Backing(p.Digest(b.domain()))
 	// Priors: one per nonce in [nonce_P, nonce), by the same operator, for a slot <= S.
 	cands := append([]SignedPromise{sp}, known...)
 	for n := before.Nonce; n < inc.Nonce; n++ {
-		found := false
-		for _, c := range cands {
-			if c.Promise.Operator != p.Operator || c.Promise.Slot > p.Slot {
-				continue
-			}
-			for k, ci := range c.Promise.Inclusions {
-				if ci.ChainID == b.cfg.L1ChainID && ci.Sender == inc.Sender && ci.Nonce == n {
-					ev.Priors = append(ev.Priors, Prior{SignedPromise: c, Index: k})
-					found = true
-					break
-				}
-			}
-			if found {
-				break
-			}
+		pr, err := b.prior(ctx, lc, cands, p, inc.Sender, n)
+		if err != nil {
+			return nil, err
 		}
-		if !found {
+		if pr == nil {
 			// Leave the gap: the judge reports the transaction as not includable.
 			break
 		}
+		ev.Priors = append(ev.Priors, *pr)
 	}
 	return ev, nil
 }
 
-// Liveness builds the liveness evidence for sp: the blocks around its empty slot.
+// prior finds a candidate covering (sender, nonce) for p that is a leaf of its
+// slot's ledger; nil when there is none.
+func (b *Builder) prior(ctx context.Context, lc *ledgerCache, cands []SignedPromise, p *protocol.Promise, sender common.Address, nonce uint64) (*Prior, error) {
+	for _, c := range cands {
+		cp := c.Promise
+		if cp.Operator != p.Operator || cp.Slot > p.Slot {
+			continue
+		}
+		for k, ci := range cp.Inclusions {
+			if ci.ChainID != b.cfg.L1ChainID || ci.Sender != sender || ci.Nonce != nonce {
+				continue
+			}
+			l, err := lc.get(ctx, cp.Operator, cp.Slot)
+			if err != nil {
+				return nil, err
+			}
+			bk := l.Backing(cp.Digest(b.domain()))
+			if !bk.Backed || l.Tree.Leaves[bk.Index].Amount.Cmp(orZero(cp.SlashAmount)) != 0 {
+				break // not in its ledger: the Slasher would refuse it (BadPrior)
+			}
+			return &Prior{SignedPromise: c, Index: k, LeafIndex: bk.Index, LeafProof: bk.Proof}, nil
+		}
+	}
+	return nil, nil
+}
+
+// Liveness builds the liveness evidence for sp: the blocks around its empty
+// slot, and its backing.
 func (b *Builder) Liveness(ctx context.Context, sp SignedPromise) (*LivenessEvidence, error) {
+	return b.liveness(ctx, b.newLedgerCache(), sp)
+}
+
+func (b *Builder) liveness(ctx context.Context, lc *ledgerCache, sp SignedPromise) (*LivenessEvidence, error) {
 	at, before, after, err := b.SlotHeaders(ctx, sp.Promise.Slot)
 	if err != nil {
 		return nil, err
@@ -276,14 +335,25 @@ func (b *Builder) Liveness(ctx context.Context, sp SignedPromise) (*LivenessEvid
 	if ev.Header2, err = rlp.EncodeToBytes(after); err != nil {
 		return nil, fmt.Errorf("encode header: %w", err)
 	}
+	l, err := lc.get(ctx, sp.Promise.Operator, sp.Promise.Slot)
+	if err != nil {
+		return nil, err
+	}
+	ev.Backing = l.Backing(sp.Promise.Digest(b.domain()))
 	return ev, nil
 }
 
 // L2Inclusion builds the L2 inclusion evidence for inclusion index of sp: the
-// hashes of every L2 transaction posted for its rollup in the slot's block, read
-// back from the successful Inbox.post calls of that block (posts made through
-// another contract are not seen; the judge then reports a batch mismatch).
+// hashes of every L2 transaction the operator's poster posted for its rollup
+// in the slot's block, read back from that poster's successful Inbox.post
+// calls of the block (posts made through another contract are not seen; the
+// judge then reports a batch mismatch). The poster is the ledger's when sp is
+// backed, else sp's signer, as the Slasher reads the Inbox.
 func (b *Builder) L2Inclusion(ctx context.Context, sp SignedPromise, index int) (*L2Evidence, error) {
+	return b.l2Inclusion(ctx, b.newLedgerCache(), sp, index)
+}
+
+func (b *Builder) l2Inclusion(ctx context.Context, lc *ledgerCache, sp SignedPromise, index int) (*L2Evidence, error) {
 	p := sp.Promise
 	if index < 0 || index >= len(p.Inclusions) || p.Inclusions[index].ChainID == b.cfg.L1ChainID {
 		return nil, fmt.Errorf("%w: inclusion %d is not an L2 inclusion", ErrInvalidPromise, index)
@@ -295,27 +365,44 @@ func (b *Builder) L2Inclusion(ctx context.Context, sp SignedPromise, index int) 
 	if at == nil {
 		return nil, fmt.Errorf("%w: slot %d", ErrNoSlotBlock, p.Slot)
 	}
-	hashes, err := b.PostedL2Txs(ctx, at.Hash(), p.Inclusions[index].ChainID)
+	l, err := lc.get(ctx, p.Operator, p.Slot)
 	if err != nil {
 		return nil, err
 	}
-	ev := &L2Evidence{Index: index, TxHashes: hashes}
+	ev := &L2Evidence{Index: index, Backing: l.Backing(p.Digest(b.domain()))}
+	poster := l.Record.Poster
+	if !ev.Backing.Backed {
+		// A malformed signature leaves the zero poster: the judge refuses the promise anyway.
+		poster, _ = protocol.RecoverPromiseSigner(p, b.domain(), sp.Signature)
+	}
+	if ev.TxHashes, err = b.PostedL2Txs(ctx, at.Hash(), p.Inclusions[index].ChainID, poster); err != nil {
+		return nil, err
+	}
 	if ev.Header, err = rlp.EncodeToBytes(at); err != nil {
 		return nil, fmt.Errorf("encode header: %w", err)
 	}
 	return ev, nil
 }
 
-// PostedL2Txs returns keccak256(rawTx) of every L2 transaction posted for chainID
-// to the Inbox in block hash, in posting order.
-func (b *Builder) PostedL2Txs(ctx context.Context, hash common.Hash, chainID uint64) ([]common.Hash, error) {
+// PostedL2Txs returns keccak256(rawTx) of every L2 transaction poster posted
+// for chainID to the Inbox in block hash, in posting order: the list the
+// Inbox's record of (chainID, slot, poster) folds.
+func (b *Builder) PostedL2Txs(ctx context.Context, hash common.Hash, chainID uint64, poster common.Address) ([]common.Hash, error) {
 	blk, err := b.node.BlockByHash(ctx, hash)
 	if err != nil {
 		return nil, fmt.Errorf("block %s: %w", hash, err)
 	}
+	signer := types.LatestSignerForChainID(new(big.Int).SetUint64(b.cfg.L1ChainID))
 	var out []common.Hash
 	for _, tx := range blk.Transactions() {
 		if tx.To() == nil || *tx.To() != b.cfg.Inbox || len(tx.Data()) < 4 {
+			continue
+		}
+		from, err := types.Sender(signer, tx)
+		if err != nil {
+			return nil, fmt.Errorf("%w: sender of %s: %v", ErrInboxPosts, tx.Hash(), err)
+		}
+		if from != poster {
 			continue
 		}
 		r, err := b.node.TransactionReceipt(ctx, tx.Hash())
@@ -369,7 +456,8 @@ func batchTxHashes(data []byte, chainID uint64) ([]common.Hash, error) {
 }
 
 // Equivocation finds two inclusions of a and b with the same (chain, sender,
-// nonce) and different tx hashes.
+// nonce) and different tx hashes. The evidence has no backing (read from no
+// chain): it is paid as an unledgered A. Builder.Equivocation adds it.
 func Equivocation(a, b SignedPromise) (*EquivocationEvidence, error) {
 	if a.Promise.Operator != b.Promise.Operator {
 		return nil, fmt.Errorf("%w: different operators", ErrNotEquivocation)
@@ -382,4 +470,37 @@ func Equivocation(a, b SignedPromise) (*EquivocationEvidence, error) {
 		}
 	}
 	return nil, ErrNotEquivocation
+}
+
+// Equivocation builds the equivocation evidence of a and b with the backing
+// of the promise it is paid as. Either may be A: a backed one is preferred
+// (its ledger's reservation is its own, ahead of every unledgered claim), and
+// of two backed ones the one whose ledger has more left.
+func (b *Builder) Equivocation(ctx context.Context, x, y SignedPromise) (*EquivocationEvidence, error) {
+	ev, err := Equivocation(x, y)
+	if err != nil {
+		return nil, err
+	}
+	lc := b.newLedgerCache()
+	backing := func(sp SignedPromise) (*Backing, *big.Int, error) {
+		l, err := lc.get(ctx, sp.Promise.Operator, sp.Promise.Slot)
+		if err != nil {
+			return nil, nil, err
+		}
+		return l.Backing(sp.Promise.Digest(b.domain())), l.Record.Left, nil
+	}
+	bx, leftX, err := backing(x)
+	if err != nil {
+		return nil, err
+	}
+	by, leftY, err := backing(y)
+	if err != nil {
+		return nil, err
+	}
+	if by.Backed && (!bx.Backed || orZero(leftY).Cmp(orZero(leftX)) > 0) {
+		ev = &EquivocationEvidence{A: y, B: x, IndexA: ev.IndexB, IndexB: ev.IndexA, BackingA: by}
+		return ev, nil
+	}
+	ev.BackingA = bx
+	return ev, nil
 }

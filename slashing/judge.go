@@ -46,18 +46,31 @@ func (f Fault) String() string {
 // JudgeConfig is the deployment the Judge mirrors: the Slasher's constructor parameters.
 type JudgeConfig struct {
 	Config
+	// Slasher fills Config.Slasher when that is zero (callers that set the
+	// address here keep working); when both are set they must agree.
 	Slasher                   common.Address
 	SlashWindow               uint64
 	LivenessBps               uint64
 	UserBps                   uint64
+	BurnBps                   uint64
+	LedgerGrace               uint64
 	BlobBaseFeeUpdateFraction uint64
 }
 
 // historyWindow is how far back the EIP-2935 contract serves block hashes.
 const historyWindow = 8191
 
+// bps is the denominator of the Slasher's shares.
+const bps = 10_000
+
+// maxUint96 is the most a ledger leaf (and any slash) can be worth.
+var maxUint96 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 96), big.NewInt(1))
+
 // Judge decides off-chain, by the Slasher's rules, whether evidence slashes a
-// promise. Every refusal wraps the sentinel matching the contract's revert.
+// promise. Every refusal wraps the sentinel matching the contract's revert,
+// and the checks run in the contract's order, so the first refusal is the
+// one the contract would revert with. The claim (who is paid) is checked
+// apart, by CheckClaim: the Slasher checks it last.
 type Judge struct {
 	node      Node
 	contracts Contracts
@@ -70,10 +83,23 @@ func NewJudge(node Node, contracts Contracts, cfg JudgeConfig) (*Judge, error) {
 	if contracts == nil {
 		return nil, fmt.Errorf("%w: no contracts", ErrBadConfig)
 	}
-	if cfg.BlobBaseFeeUpdateFraction == 0 || cfg.SlashWindow == 0 || cfg.LivenessBps > 10_000 || cfg.UserBps > 10_000 {
-		return nil, fmt.Errorf("%w: slash window, bps or blob update fraction out of range", ErrBadConfig)
+	switch {
+	case cfg.Config.Slasher == (common.Address{}):
+		cfg.Config.Slasher = cfg.Slasher
+	case cfg.Slasher != (common.Address{}) && cfg.Slasher != cfg.Config.Slasher:
+		return nil, fmt.Errorf("%w: two Slasher addresses, %s and %s", ErrBadConfig, cfg.Slasher, cfg.Config.Slasher)
 	}
-	b, err := NewBuilder(node, cfg.Config)
+	cfg.Slasher = cfg.Config.Slasher
+	if cfg.BlobBaseFeeUpdateFraction == 0 || cfg.SlashWindow == 0 || cfg.LivenessBps > bps {
+		return nil, fmt.Errorf("%w: slash window, liveness bps or blob update fraction out of range", ErrBadConfig)
+	}
+	if cfg.BurnBps == 0 || cfg.UserBps+cfg.BurnBps > bps {
+		return nil, fmt.Errorf("%w: user bps %d and burn bps %d (burn > 0, sum <= 10000)", ErrBadConfig, cfg.UserBps, cfg.BurnBps)
+	}
+	if cfg.LedgerGrace == 0 || cfg.LedgerGrace >= cfg.SlashWindow {
+		return nil, fmt.Errorf("%w: ledger grace %d must be in (0, slash window %d)", ErrBadConfig, cfg.LedgerGrace, cfg.SlashWindow)
+	}
+	b, err := NewBuilder(node, contracts, cfg.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +110,7 @@ func NewJudge(node Node, contracts Contracts, cfg JudgeConfig) (*Judge, error) {
 func (j *Judge) Builder() *Builder { return j.builder }
 
 func (j *Judge) domain() protocol.Domain {
-	return protocol.Domain{ChainID: j.cfg.L1ChainID, Slasher: j.cfg.Slasher}
+	return protocol.Domain{ChainID: j.cfg.L1ChainID, Slasher: j.cfg.Config.Slasher}
 }
 
 // checkShape mirrors Slasher._checkShape (decisions v1's structural rules).
@@ -105,44 +131,175 @@ func (j *Judge) checkShape(p *protocol.Promise) error {
 	return nil
 }
 
-// open mirrors Slasher._open: shape, committer signature, settled and window.
-func (j *Judge) open(ctx context.Context, sp SignedPromise, inWindow bool) (common.Hash, error) {
+// opened is a promise as Slasher._open leaves it: its digest and signer.
+type opened struct {
+	p      *protocol.Promise
+	digest common.Hash
+	signer common.Address
+}
+
+// open mirrors Slasher._open: shape, a well-formed signature, unsettled, and
+// the window. Who signed is judged later, by back (or prior).
+func (j *Judge) open(ctx context.Context, sp SignedPromise) (*opened, error) {
 	p := sp.Promise
 	if err := j.checkShape(p); err != nil {
-		return common.Hash{}, err
+		return nil, err
 	}
-	digest := p.Digest(j.domain())
+	o := &opened{p: p, digest: p.Digest(j.domain())}
 	signer, err := protocol.RecoverPromiseSigner(p, j.domain(), sp.Signature)
 	if err != nil {
-		return digest, fmt.Errorf("%w: %v", ErrWrongSigner, err)
+		return nil, fmt.Errorf("%w: %v", ErrMalformedSignature, err)
+	}
+	o.signer = signer
+	settled, err := j.contracts.Settled(ctx, o.digest)
+	if err != nil {
+		return nil, err
+	}
+	if settled {
+		return nil, ErrSettled
+	}
+	now, err := j.nextSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if now > p.Slot+j.cfg.SlashWindow {
+		return nil, fmt.Errorf("%w: slot %d, now %d", ErrExpired, p.Slot, now)
+	}
+	return o, nil
+}
+
+// The Judge answers for the evidence both as eth_estimateGas runs it (in the
+// head block's context) and as it lands (in a later block): a deadline (the
+// slash window) is checked at the next block's slot, a start (the ledger
+// grace, a committed claim) at the head. So evidence it accepts passes the
+// estimate, and stays valid until its deadline.
+
+// nextSlot is the slot evidence sent now lands in at the earliest: the next block's.
+func (j *Judge) nextSlot(ctx context.Context) (uint64, error) {
+	head, err := j.node.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("head: %w", err)
+	}
+	return j.slotAt(head.Time + 1), nil
+}
+
+// head is the latest header: the context of eth_call and eth_estimateGas.
+func (j *Judge) head(ctx context.Context) (*types.Header, error) {
+	head, err := j.node.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("head: %w", err)
+	}
+	return head, nil
+}
+
+// back mirrors Slasher._back: where the promise is paid from, and that its
+// signer binds the operator there. It returns the poster whose Inbox batches
+// hold the slot's L2 promises.
+func (j *Judge) back(ctx context.Context, o *opened, bk *Backing) (common.Address, error) {
+	if bk == nil {
+		bk = &Backing{}
+	}
+	p := o.p
+	l, err := j.contracts.LedgerOf(ctx, p.Operator, p.Slot)
+	if err != nil {
+		return common.Address{}, err
+	}
+	if bk.Backed {
+		amount := orZero(p.SlashAmount)
+		if l.Count == 0 || amount.Cmp(maxUint96) > 0 {
+			return common.Address{}, fmt.Errorf("%w: slot %d has no ledger or slash amount %s above 2^96-1", ErrNotInLedger, p.Slot, amount)
+		}
+		leaf := protocol.LedgerLeaf{Digest: o.digest, Amount: amount}.Hash()
+		if !protocol.VerifyLedgerProof(l.Root, uint64(l.Count), bk.Index, leaf, bk.Proof) {
+			return common.Address{}, fmt.Errorf("%w: leaf %d of slot %d is not (%s, %s)", ErrNotInLedger, bk.Index, p.Slot, o.digest, amount)
+		}
+		if o.signer != l.Committer {
+			return common.Address{}, fmt.Errorf("%w: signer %s, ledger opened by %s", ErrNotLedgerCommitter, o.signer, l.Committer)
+		}
+		return l.Poster, nil
+	}
+	head, err := j.head(ctx)
+	if err != nil {
+		return common.Address{}, err
+	}
+	if now := j.slotAt(head.Time); now <= p.Slot+j.cfg.LedgerGrace {
+		return common.Address{}, fmt.Errorf("%w: slot %d, head at slot %d, grace %d", ErrLedgerPending, p.Slot, now, j.cfg.LedgerGrace)
+	}
+	if l.Count != 0 {
+		if err := absent(l, o.digest, bk.Neighbours); err != nil {
+			return common.Address{}, err
+		}
 	}
 	committer, err := j.contracts.CommitterAt(ctx, p.Operator, p.Slot)
 	if err != nil {
-		return digest, err
+		return common.Address{}, err
 	}
-	if committer == (common.Address{}) || signer != committer {
-		return digest, fmt.Errorf("%w: signer %s, committer %s", ErrWrongSigner, signer, committer)
+	if committer == (common.Address{}) {
+		return common.Address{}, fmt.Errorf("%w: signer %s, slot %d", ErrNoCommitter, o.signer, p.Slot)
 	}
-	if !inWindow {
-		return digest, nil
+	if o.signer != committer {
+		return common.Address{}, fmt.Errorf("%w: signer %s, committer %s", ErrWrongSigner, o.signer, committer)
 	}
-	settled, err := j.contracts.Settled(ctx, digest)
+	return committer, nil
+}
+
+// absent mirrors Slasher._absent: nb are one or two consecutive leaves of the
+// ledger around where d would sort, each with a valid proof.
+func absent(l LedgerRecord, d common.Hash, nb []LeafProof) error {
+	n := len(nb)
+	if n == 0 || n > 2 {
+		return fmt.Errorf("%w: %d neighbours", ErrInLedger, n)
+	}
+	for i, x := range nb {
+		if x.Leaf.Amount == nil || x.Leaf.Amount.Sign() < 0 || x.Leaf.Amount.Cmp(maxUint96) > 0 ||
+			!protocol.VerifyLedgerProof(l.Root, uint64(l.Count), x.Index, x.Leaf.Hash(), x.Proof) {
+			return fmt.Errorf("%w: neighbour %d is not a leaf", ErrInLedger, i)
+		}
+	}
+	less := func(a, b common.Hash) bool { return bytes.Compare(a[:], b[:]) < 0 }
+	switch {
+	case n == 2:
+		if nb[1].Index != nb[0].Index+1 || !(less(nb[0].Leaf.Digest, d) && less(d, nb[1].Leaf.Digest)) {
+			return fmt.Errorf("%w: neighbours %d and %d do not enclose %s", ErrInLedger, nb[0].Index, nb[1].Index, d)
+		}
+	case less(nb[0].Leaf.Digest, d):
+		if nb[0].Index != uint64(l.Count)-1 {
+			return fmt.Errorf("%w: %s sorts after leaf %d, not the last", ErrInLedger, d, nb[0].Index)
+		}
+	case less(d, nb[0].Leaf.Digest):
+		if nb[0].Index != 0 {
+			return fmt.Errorf("%w: %s sorts before leaf %d, not the first", ErrInLedger, d, nb[0].Index)
+		}
+	default:
+		return fmt.Errorf("%w: %s is leaf %d", ErrInLedger, d, nb[0].Index)
+	}
+	return nil
+}
+
+// CheckClaim mirrors the claim check of Slasher._slash, the last before
+// paying: a beneficiary, and claim's hash for the promise with this digest
+// committed in a block before the head (eth_estimateGas runs in the head's
+// context, where a claim of the head block itself is refused).
+func (j *Judge) CheckClaim(ctx context.Context, digest common.Hash, c Claim) error {
+	if c.Beneficiary == (common.Address{}) {
+		return ErrZeroBeneficiary
+	}
+	h := c.Hash(digest)
+	at, err := j.contracts.ClaimBlock(ctx, h)
 	if err != nil {
-		return digest, err
+		return err
 	}
-	if settled {
-		return digest, ErrSettled
+	if at == 0 {
+		return fmt.Errorf("%w: %s", ErrClaimNotCommitted, h)
 	}
-	head, err := j.node.HeaderByNumber(ctx, nil)
+	head, err := j.head(ctx)
 	if err != nil {
-		return digest, fmt.Errorf("head: %w", err)
+		return err
 	}
-	// The evidence lands in the next block at the earliest.
-	now := j.slotAt(head.Time + 1)
-	if now > p.Slot+j.cfg.SlashWindow {
-		return digest, fmt.Errorf("%w: slot %d, now %d", ErrExpired, p.Slot, now)
+	if at >= head.Number.Uint64() {
+		return fmt.Errorf("%w: %s committed in block %d, the head", ErrClaimNotCommitted, h, at)
 	}
-	return digest, nil
+	return nil
 }
 
 func (j *Judge) slotAt(ts uint64) uint64 {
@@ -229,9 +386,10 @@ func BlobBaseFee(excessBlobGas, updateFraction uint64) *big.Int {
 }
 
 // Safety judges safety evidence for sp (Slasher.slashSafety). nil means the
-// contract slashes.
+// contract slashes (given a committed claim, see CheckClaim).
 func (j *Judge) Safety(ctx context.Context, sp SignedPromise, ev *SafetyEvidence) error {
-	if _, err := j.open(ctx, sp, true); err != nil {
+	o, err := j.open(ctx, sp)
+	if err != nil {
 		return err
 	}
 	p := sp.Promise
@@ -280,16 +438,9 @@ func (j *Judge) Safety(ctx context.Context, sp SignedPromise, ev *SafetyEvidence
 		return err
 	}
 	for k, pr := range ev.Priors {
-		if _, err := j.open(ctx, pr.SignedPromise, false); err != nil {
-			return fmt.Errorf("%w: prior %d: %v", ErrNotIncludable, k, err)
-		}
-		pp := pr.Promise
-		if pp.Operator != p.Operator || pp.Slot > p.Slot || pr.Index < 0 || pr.Index >= len(pp.Inclusions) {
-			return fmt.Errorf("%w: prior %d", ErrNotIncludable, k)
-		}
-		pi := pp.Inclusions[pr.Index]
-		if pi.ChainID != j.cfg.L1ChainID || pi.Sender != inc.Sender || pi.Nonce != before.Nonce+uint64(k) {
-			return fmt.Errorf("%w: prior %d", ErrNotIncludable, k)
+		pi, err := j.prior(ctx, pr, p, inc.Sender, before.Nonce+uint64(k), k)
+		if err != nil {
+			return err
 		}
 		if err := j.checkFees(pi, b); err != nil {
 			return err
@@ -303,7 +454,48 @@ func (j *Judge) Safety(ctx context.Context, sp SignedPromise, ev *SafetyEvidence
 	if gas.Cmp(new(big.Int).SetUint64(b.GasLimit)) > 0 {
 		return fmt.Errorf("%w: gas %s above block limit %d", ErrNotIncludable, gas, b.GasLimit)
 	}
-	return nil
+	_, err = j.back(ctx, o, ev.Backing)
+	return err
+}
+
+// prior mirrors Slasher._prior: prior k is a backed promise of the same
+// operator for a slot no later than p's, whose inclusion is sender's L1
+// transaction with this nonce.
+func (j *Judge) prior(ctx context.Context, pr Prior, p *protocol.Promise, sender common.Address, nonce uint64, k int) (protocol.Inclusion, error) {
+	pp := pr.Promise
+	if err := j.checkShape(pp); err != nil {
+		return protocol.Inclusion{}, fmt.Errorf("prior %d: %w", k, err)
+	}
+	d := pp.Digest(j.domain())
+	signer, err := protocol.RecoverPromiseSigner(pp, j.domain(), pr.Signature)
+	if err != nil {
+		return protocol.Inclusion{}, fmt.Errorf("prior %d: %w: %v", k, ErrMalformedSignature, err)
+	}
+	if pp.Operator != p.Operator || pp.Slot > p.Slot || pr.Index < 0 || pr.Index >= len(pp.Inclusions) {
+		return protocol.Inclusion{}, fmt.Errorf("%w %d: another operator, a later slot or no inclusion %d", ErrBadPrior, k, pr.Index)
+	}
+	amount := orZero(pp.SlashAmount)
+	if amount.Cmp(maxUint96) > 0 {
+		return protocol.Inclusion{}, fmt.Errorf("%w %d: slash amount above 2^96-1", ErrBadPrior, k)
+	}
+	l, err := j.contracts.LedgerOf(ctx, pp.Operator, pp.Slot)
+	if err != nil {
+		return protocol.Inclusion{}, err
+	}
+	leaf := protocol.LedgerLeaf{Digest: d, Amount: amount}.Hash()
+	switch {
+	case l.Count == 0:
+		return protocol.Inclusion{}, fmt.Errorf("%w %d: slot %d has no ledger", ErrBadPrior, k, pp.Slot)
+	case signer != l.Committer:
+		return protocol.Inclusion{}, fmt.Errorf("%w %d: signed by %s, ledger opened by %s", ErrBadPrior, k, signer, l.Committer)
+	case !protocol.VerifyLedgerProof(l.Root, uint64(l.Count), pr.LeafIndex, leaf, pr.LeafProof):
+		return protocol.Inclusion{}, fmt.Errorf("%w %d: not leaf %d of slot %d's ledger", ErrBadPrior, k, pr.LeafIndex, pp.Slot)
+	}
+	pi := pp.Inclusions[pr.Index]
+	if pi.ChainID != j.cfg.L1ChainID || pi.Sender != sender || pi.Nonce != nonce {
+		return protocol.Inclusion{}, fmt.Errorf("%w %d: does not cover %s's nonce %d on L1", ErrBadPrior, k, sender, nonce)
+	}
+	return pi, nil
 }
 
 func (j *Judge) checkFees(inc protocol.Inclusion, b *types.Header) error {
@@ -324,7 +516,8 @@ func (j *Judge) checkFees(inc protocol.Inclusion, b *types.Header) error {
 
 // Liveness judges liveness evidence for sp (Slasher.slashLiveness).
 func (j *Judge) Liveness(ctx context.Context, sp SignedPromise, ev *LivenessEvidence) error {
-	if _, err := j.open(ctx, sp, true); err != nil {
+	o, err := j.open(ctx, sp)
+	if err != nil {
 		return err
 	}
 	h2, err := j.anchored(ctx, ev.Header2)
@@ -342,12 +535,14 @@ func (j *Judge) Liveness(ctx context.Context, sp SignedPromise, ev *LivenessEvid
 	if !(h1.Time < ts && ts < h2.Time) {
 		return ErrSlotHasBlock
 	}
-	return nil
+	_, err = j.back(ctx, o, ev.Backing)
+	return err
 }
 
 // L2Inclusion judges L2 inclusion evidence for sp (Slasher.slashL2Inclusion).
 func (j *Judge) L2Inclusion(ctx context.Context, sp SignedPromise, ev *L2Evidence) error {
-	if _, err := j.open(ctx, sp, true); err != nil {
+	o, err := j.open(ctx, sp)
+	if err != nil {
 		return err
 	}
 	p := sp.Promise
@@ -362,12 +557,16 @@ func (j *Judge) L2Inclusion(ctx context.Context, sp SignedPromise, ev *L2Evidenc
 	if b.Time != j.cfg.SlotTime(p.Slot) {
 		return fmt.Errorf("%w: block time %d, slot time %d", ErrNotAnchored, b.Time, j.cfg.SlotTime(p.Slot))
 	}
-	want, count, err := j.contracts.BatchOf(ctx, inc.ChainID, p.Slot)
+	poster, err := j.back(ctx, o, ev.Backing)
+	if err != nil {
+		return err
+	}
+	want, count, err := j.contracts.BatchOf(ctx, inc.ChainID, p.Slot, poster)
 	if err != nil {
 		return err
 	}
 	if uint64(len(ev.TxHashes)) != uint64(count) {
-		return fmt.Errorf("%w: %d hashes, inbox counts %d", ErrBatchMismatch, len(ev.TxHashes), count)
+		return fmt.Errorf("%w: %d hashes, inbox counts %d for poster %s", ErrBatchMismatch, len(ev.TxHashes), count, poster)
 	}
 	var acc common.Hash
 	for _, h := range ev.TxHashes {
@@ -384,31 +583,47 @@ func (j *Judge) L2Inclusion(ctx context.Context, sp SignedPromise, ev *L2Evidenc
 
 // Equivocation judges equivocation evidence (Slasher.slashEquivocation).
 func (j *Judge) Equivocation(ctx context.Context, ev *EquivocationEvidence) error {
-	if _, err := j.open(ctx, ev.A, true); err != nil {
+	a, err := j.open(ctx, ev.A)
+	if err != nil {
 		return err
 	}
-	if _, err := j.open(ctx, ev.B, true); err != nil {
+	b, err := j.open(ctx, ev.B)
+	if err != nil {
 		return err
 	}
-	a, b := ev.A.Promise, ev.B.Promise
-	if a.Operator != b.Operator {
+	if a.p.Operator != b.p.Operator {
 		return fmt.Errorf("%w: different operators", ErrNotEquivocation)
 	}
-	if ev.IndexA < 0 || ev.IndexA >= len(a.Inclusions) || ev.IndexB < 0 || ev.IndexB >= len(b.Inclusions) {
+	if ev.IndexA < 0 || ev.IndexA >= len(a.p.Inclusions) || ev.IndexB < 0 || ev.IndexB >= len(b.p.Inclusions) {
 		return fmt.Errorf("%w: inclusion index", ErrInvalidPromise)
 	}
-	x, y := a.Inclusions[ev.IndexA], b.Inclusions[ev.IndexB]
+	x, y := a.p.Inclusions[ev.IndexA], b.p.Inclusions[ev.IndexB]
 	if x.ChainID != y.ChainID || x.Sender != y.Sender || x.Nonce != y.Nonce || x.TxHash == y.TxHash {
 		return ErrNotEquivocation
 	}
-	return nil
+	// B needs no backing, only a signer the operator answers for at B's slot.
+	committer, err := j.contracts.CommitterAt(ctx, b.p.Operator, b.p.Slot)
+	if err != nil {
+		return err
+	}
+	if b.signer != committer {
+		lb, err := j.contracts.LedgerOf(ctx, b.p.Operator, b.p.Slot)
+		if err != nil {
+			return err
+		}
+		if lb.Count == 0 || b.signer != lb.Committer {
+			return fmt.Errorf("%w: second promise signed by %s, committer %s, ledger opened by %s", ErrNotLedgerCommitter, b.signer, committer, lb.Committer)
+		}
+	}
+	_, err = j.back(ctx, a, ev.BackingA)
+	return err
 }
 
 // Verdict is the Judge's answer for one promise.
 type Verdict struct {
 	// Fault is the rule the promise breaks; meaningful only when Slashable.
 	Fault Fault
-	// Slashable is true when Evidence makes the Slasher slash.
+	// Slashable is true when Evidence makes the Slasher slash (given a committed claim).
 	Slashable bool
 	// Reason says why not, when not slashable (wraps a sentinel of this package).
 	Reason error
@@ -420,8 +635,10 @@ type Verdict struct {
 
 // Assess decides whether sp was kept, looking at every inclusion: it builds the
 // evidence of the fault that applies (liveness when the slot has no block,
-// otherwise safety or L2 inclusion per inclusion) and judges it. known are other
-// promises of the operator, the candidates for priors.
+// otherwise safety or L2 inclusion per inclusion), with sp's backing, and
+// judges it. known are other promises of the operator, the candidates for
+// priors. A promise outside its slot's ledger is not slashable before the
+// ledger grace is over (ErrLedgerPending, transient).
 func (j *Judge) Assess(ctx context.Context, sp SignedPromise, known []SignedPromise) (*Verdict, error) {
 	if err := j.checkShape(sp.Promise); err != nil {
 		return &Verdict{Reason: err}, nil
@@ -430,8 +647,9 @@ func (j *Judge) Assess(ctx context.Context, sp SignedPromise, known []SignedProm
 	if err != nil {
 		return nil, err
 	}
+	lc := j.builder.newLedgerCache()
 	if at == nil {
-		ev, err := j.builder.Liveness(ctx, sp)
+		ev, err := j.builder.liveness(ctx, lc, sp)
 		if err != nil {
 			return nil, err
 		}
@@ -441,7 +659,7 @@ func (j *Judge) Assess(ctx context.Context, sp SignedPromise, known []SignedProm
 	var reason error
 	for i, inc := range sp.Promise.Inclusions {
 		if inc.ChainID == j.cfg.L1ChainID {
-			ev, err := j.builder.Safety(ctx, sp, i, known)
+			ev, err := j.builder.safety(ctx, lc, sp, i, known)
 			if err != nil {
 				return nil, err
 			}
@@ -452,7 +670,7 @@ func (j *Judge) Assess(ctx context.Context, sp SignedPromise, known []SignedProm
 			reason = errors.Join(reason, fmt.Errorf("inclusion %d: %w", i, jerr))
 			continue
 		}
-		ev, err := j.builder.L2Inclusion(ctx, sp, i)
+		ev, err := j.builder.l2Inclusion(ctx, lc, sp, i)
 		if err != nil {
 			return nil, err
 		}
@@ -465,21 +683,55 @@ func (j *Judge) Assess(ctx context.Context, sp SignedPromise, known []SignedProm
 	return &Verdict{Reason: reason}, nil
 }
 
-// Split returns what a slash of amount pays the user and the watcher.
-func (j *Judge) Split(amount *big.Int) (user, watcher *big.Int) {
-	user = new(big.Int).Mul(amount, new(big.Int).SetUint64(j.cfg.UserBps))
-	user.Div(user, big.NewInt(10_000))
-	return user, new(big.Int).Sub(amount, user)
-}
-
-// Amount returns what the Slasher takes for fault f of p.
+// Amount returns what the Slasher asks the Registry to take for fault f of p
+// (for an equivocation, of the pair's larger slash amount: pass that
+// promise). Registry.slash takes at most what the source holds, see Taken.
 func (j *Judge) Amount(f Fault, p *protocol.Promise) *big.Int {
 	amt := new(big.Int).Set(orZero(p.SlashAmount))
 	if f == FaultLiveness {
+		if amt.Cmp(maxUint96) > 0 {
+			amt.Set(maxUint96)
+		}
 		amt.Mul(amt, new(big.Int).SetUint64(j.cfg.LivenessBps))
-		amt.Div(amt, big.NewInt(10_000))
+		amt.Div(amt, big.NewInt(bps))
 	}
 	return amt
+}
+
+// Taken returns what Registry.slash would take now for amount asked for a
+// promise of (operator, slot): at most its ledger's left when bk is backed,
+// at most the free collateral otherwise.
+func (j *Judge) Taken(ctx context.Context, operator common.Address, slot uint64, bk *Backing, amount *big.Int) (*big.Int, error) {
+	var have *big.Int
+	if bk != nil && bk.Backed {
+		l, err := j.contracts.LedgerOf(ctx, operator, slot)
+		if err != nil {
+			return nil, err
+		}
+		have = l.Left
+	} else {
+		free, err := j.contracts.FreeCollateral(ctx, operator)
+		if err != nil {
+			return nil, err
+		}
+		have = free
+	}
+	if amount.Cmp(have) < 0 {
+		return new(big.Int).Set(amount), nil
+	}
+	return new(big.Int).Set(have), nil
+}
+
+// Split returns how Registry.slash shares taken wei: userBps to the user,
+// burnBps burnt, the rest to the claim's beneficiary.
+func (j *Judge) Split(taken *big.Int) (user, burnt, beneficiary *big.Int) {
+	share := func(b uint64) *big.Int {
+		v := new(big.Int).Mul(taken, new(big.Int).SetUint64(b))
+		return v.Div(v, big.NewInt(bps))
+	}
+	user, burnt = share(j.cfg.UserBps), share(j.cfg.BurnBps)
+	beneficiary = new(big.Int).Sub(taken, user)
+	return user, burnt, beneficiary.Sub(beneficiary, burnt)
 }
 
 func orZero(v *big.Int) *big.Int {

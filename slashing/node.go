@@ -3,6 +3,7 @@ package slashing
 import (
 	"context"
 	"fmt"
+	"math/big"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -27,14 +28,36 @@ func (n rpcNode) CallContext(ctx context.Context, result any, method string, arg
 	return n.raw.CallContext(ctx, result, method, args...)
 }
 
-// Contracts is what the Judge reads from the deployed contracts.
+// LedgerRecord is Registry.ledgerOf: what the Registry keeps of a slot ledger.
+// Count zero means no ledger was opened for the slot.
+type LedgerRecord struct {
+	Root      common.Hash
+	Committer common.Address // the committer that opened it
+	Count     uint32
+	Released  bool
+	Poster    common.Address // whose Inbox batches hold the slot's L2 promises
+	Left      *big.Int       // what its promises can still be paid
+}
+
+// Contracts is what the Judge and the Builder read from the deployed contracts.
+// Every method is a read (eth_call or eth_getLogs at the latest block).
 type Contracts interface {
 	// CommitterAt is Registry.committerAt.
 	CommitterAt(ctx context.Context, operator common.Address, slot uint64) (common.Address, error)
-	// BatchOf is Inbox.batchOf.
-	BatchOf(ctx context.Context, chainID, slot uint64) (acc common.Hash, count uint32, err error)
+	// LedgerOf is Registry.ledgerOf.
+	LedgerOf(ctx context.Context, operator common.Address, slot uint64) (LedgerRecord, error)
+	// LedgerLeaves returns the packed leaves (Registry.openLedger's argument)
+	// of the LedgerOpened event of (operator, slot) whose root is root, looking
+	// at blocks from fromBlock on; ErrLedgerUnavailable when there is none.
+	LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock uint64) ([]byte, error)
+	// FreeCollateral is Registry.freeCollateral: what unledgered promises are paid from.
+	FreeCollateral(ctx context.Context, operator common.Address) (*big.Int, error)
+	// BatchOf is Inbox.batchOf: poster's record for (chainID, slot).
+	BatchOf(ctx context.Context, chainID, slot uint64, poster common.Address) (acc common.Hash, count uint32, err error)
 	// Settled is Slasher.settled.
 	Settled(ctx context.Context, digest common.Hash) (bool, error)
+	// ClaimBlock is Slasher.claims: the block a claim hash was committed in (0: never).
+	ClaimBlock(ctx context.Context, claimHash common.Hash) (uint64, error)
 }
 
 type boundContracts struct {
@@ -59,10 +82,48 @@ func (b boundContracts) CommitterAt(ctx context.Context, operator common.Address
 	return a, nil
 }
 
-func (b boundContracts) BatchOf(ctx context.Context, chainID, slot uint64) (common.Hash, uint32, error) {
-	r, err := b.inbox.BatchOf(&bind.CallOpts{Context: ctx}, chainID, slot)
+func (b boundContracts) LedgerOf(ctx context.Context, operator common.Address, slot uint64) (LedgerRecord, error) {
+	l, err := b.registry.LedgerOf(&bind.CallOpts{Context: ctx}, operator, slot)
 	if err != nil {
-		return common.Hash{}, 0, fmt.Errorf("batchOf(%d, %d): %w", chainID, slot, err)
+		return LedgerRecord{}, fmt.Errorf("ledgerOf(%s, %d): %w", operator, slot, err)
+	}
+	left := l.Left
+	if left == nil {
+		left = new(big.Int)
+	}
+	return LedgerRecord{Root: l.Root, Committer: l.Committer, Count: l.Count, Released: l.Released, Poster: l.Poster, Left: left}, nil
+}
+
+func (b boundContracts) LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock uint64) ([]byte, error) {
+	it, err := b.registry.FilterLedgerOpened(&bind.FilterOpts{Start: fromBlock, Context: ctx}, []common.Address{operator}, []uint64{slot})
+	if err != nil {
+		return nil, fmt.Errorf("LedgerOpened(%s, %d) logs: %w", operator, slot, err)
+	}
+	defer it.Close()
+	for it.Next() {
+		// A reorged-out opening may be reported beside the canonical one: the root decides.
+		if it.Event.Root == root && !it.Event.Raw.Removed {
+			return it.Event.Leaves, nil
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("LedgerOpened(%s, %d) logs: %w", operator, slot, err)
+	}
+	return nil, fmt.Errorf("%w: no LedgerOpened event of %s for slot %d with root %s from block %d", ErrLedgerUnavailable, operator, slot, root, fromBlock)
+}
+
+func (b boundContracts) FreeCollateral(ctx context.Context, operator common.Address) (*big.Int, error) {
+	v, err := b.registry.FreeCollateral(&bind.CallOpts{Context: ctx}, operator)
+	if err != nil {
+		return nil, fmt.Errorf("freeCollateral(%s): %w", operator, err)
+	}
+	return v, nil
+}
+
+func (b boundContracts) BatchOf(ctx context.Context, chainID, slot uint64, poster common.Address) (common.Hash, uint32, error) {
+	r, err := b.inbox.BatchOf(&bind.CallOpts{Context: ctx}, chainID, slot, poster)
+	if err != nil {
+		return common.Hash{}, 0, fmt.Errorf("batchOf(%d, %d, %s): %w", chainID, slot, poster, err)
 	}
 	return r.Acc, r.Count, nil
 }
@@ -73,4 +134,15 @@ func (b boundContracts) Settled(ctx context.Context, digest common.Hash) (bool, 
 		return false, fmt.Errorf("settled(%s): %w", digest, err)
 	}
 	return s, nil
+}
+
+func (b boundContracts) ClaimBlock(ctx context.Context, claimHash common.Hash) (uint64, error) {
+	n, err := b.slasher.Claims(&bind.CallOpts{Context: ctx}, claimHash)
+	if err != nil {
+		return 0, fmt.Errorf("claims(%s): %w", claimHash, err)
+	}
+	if !n.IsUint64() {
+		return 0, fmt.Errorf("claims(%s): block %s out of range", claimHash, n)
+	}
+	return n.Uint64(), nil
 }

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -59,11 +60,43 @@ func TestBatchTxHashes(t *testing.T) {
 }
 
 func TestConstructorsRefuseMissingInputs(t *testing.T) {
-	if _, err := NewBuilder(nil, Config{L1ChainID: 1, SecondsPerSlot: 12}); !errors.Is(err, ErrBadConfig) {
+	cfg := Config{L1ChainID: 1, SecondsPerSlot: 12, Slasher: common.Address{1}}
+	if _, err := NewBuilder(nil, stubContracts{}, cfg); !errors.Is(err, ErrBadConfig) {
 		t.Fatalf("nil node: %v", err)
+	}
+	if _, err := NewBuilder(stubNode{}, nil, cfg); !errors.Is(err, ErrBadConfig) {
+		t.Fatalf("nil contracts: %v", err)
+	}
+	noSlasher := cfg
+	noSlasher.Slasher = common.Address{}
+	if _, err := NewBuilder(stubNode{}, stubContracts{}, noSlasher); !errors.Is(err, ErrBadConfig) {
+		t.Fatalf("no Slasher address: %v", err)
 	}
 	if _, err := NewJudge(nil, nil, JudgeConfig{}); !errors.Is(err, ErrBadConfig) {
 		t.Fatalf("nil contracts: %v", err)
+	}
+	good := JudgeConfig{Config: cfg, SlashWindow: 32, LivenessBps: 5000, UserBps: 8000, BurnBps: 1000, LedgerGrace: 4, BlobBaseFeeUpdateFraction: 5007716}
+	if _, err := NewJudge(stubNode{}, stubContracts{}, good); err != nil {
+		t.Fatalf("good config: %v", err)
+	}
+	for name, edit := range map[string]func(*JudgeConfig){
+		"no burn":                 func(c *JudgeConfig) { c.BurnBps = 0 },
+		"user and burn over 100%": func(c *JudgeConfig) { c.UserBps, c.BurnBps = 9500, 1000 },
+		"no ledger grace":         func(c *JudgeConfig) { c.LedgerGrace = 0 },
+		"grace not below window":  func(c *JudgeConfig) { c.LedgerGrace = c.SlashWindow },
+		"two Slasher addresses":   func(c *JudgeConfig) { c.Slasher = common.Address{2} },
+	} {
+		c := good
+		edit(&c)
+		if _, err := NewJudge(stubNode{}, stubContracts{}, c); !errors.Is(err, ErrBadConfig) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// The Slasher address may still be given beside Config (older callers).
+	legacy := good
+	legacy.Config.Slasher, legacy.Slasher = common.Address{}, common.Address{1}
+	if _, err := NewJudge(stubNode{}, stubContracts{}, legacy); err != nil {
+		t.Fatalf("Slasher set on JudgeConfig only: %v", err)
 	}
 	if _, err := NewContracts(nil, nil, nil); !errors.Is(err, ErrBadConfig) {
 		t.Fatalf("nil bindings: %v", err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
@@ -120,14 +121,46 @@ func (c *Chain) SlotTime(s uint64) uint64 {
 
 // Commit seals the pending transactions into the next slot's block.
 func (c *Chain) Commit() *types.Header {
+	AwaitPool(c.RPC)
 	c.Backend.Commit()
 	return c.Head()
+}
+
+// AwaitPool waits, up to a second, until the transaction pool of the node
+// behind client holds no queued transaction. geth moves a sent transaction
+// from its queue to the executable set on a background loop, and the
+// simulated backend's Commit does not always wait for it: a block sealed
+// meanwhile leaves out transactions sent before it (seen on a loaded machine
+// with several transactions of one sender). A transaction queued on purpose
+// (a nonce gap) costs the wait, then the block is sealed anyway.
+func AwaitPool(client *rpc.Client) {
+	awaitPool(client, func(pending, queued uint) bool { return queued == 0 })
+}
+
+// AwaitEmptyPool waits, up to a second, until the pool of the node behind
+// client is empty. The pool drops the transactions of a sealed block on a
+// background loop too, and the simulated backend's AdjustTime refuses to run
+// while it still lists them.
+func AwaitEmptyPool(client *rpc.Client) {
+	awaitPool(client, func(pending, queued uint) bool { return pending == 0 && queued == 0 })
+}
+
+func awaitPool(client *rpc.Client, done func(pending, queued uint) bool) {
+	deadline := time.Now().Add(time.Second)
+	for {
+		var st struct{ Pending, Queued hexutil.Uint }
+		if err := client.Call(&st, "txpool_status"); err != nil || done(uint(st.Pending), uint(st.Queued)) || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // SkipSlots leaves k slots without a block, then seals one block (with no
 // transactions) in the slot after them.
 func (c *Chain) SkipSlots(k uint64) *types.Header {
 	c.t.Helper()
+	AwaitEmptyPool(c.RPC)
 	if err := c.Backend.AdjustTime(time.Duration(k+1) * SecondsPerSlot * time.Second); err != nil {
 		c.t.Fatal(err)
 	}

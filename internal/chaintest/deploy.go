@@ -15,26 +15,34 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
 
-// Params are the deployment parameters; DefaultParams fits tests.
+// Params are the deployment parameters; DefaultParams fits tests. The
+// contracts require Lookahead < RotationDelay, LedgerGrace < SlashWindow <
+// UnregistrationDelay, BurnBps > 0 and UserBps + BurnBps <= 10000.
 type Params struct {
 	MinCollateral       *big.Int
+	Lookahead           uint64
 	RotationDelay       uint64
 	UnregistrationDelay uint64
 	SlashWindow         uint64
+	LedgerGrace         uint64
 	LivenessBps         uint16
 	UserBps             uint16
+	BurnBps             uint16
 }
 
-// DefaultParams are decisions v1's defaults with a short slash window, so tests
-// can run past it in a few blocks.
+// DefaultParams are decisions v1's defaults with short windows, so tests can
+// run past the ledger grace and the slash window in a few blocks.
 func DefaultParams() Params {
 	return Params{
 		MinCollateral:       big.NewInt(params.Ether),
+		Lookahead:           2,
 		RotationDelay:       4,
 		UnregistrationDelay: 64,
 		SlashWindow:         32,
+		LedgerGrace:         4,
 		LivenessBps:         5000,
 		UserBps:             8000,
+		BurnBps:             1000,
 	}
 }
 
@@ -70,7 +78,16 @@ func (c *Chain) Deploy(p Params) *Contracts {
 		nonce++
 		return o
 	}
-	k.RegistryAddr, _, k.Registry, err = bindings.DeployRegistry(next(), c.Client, p.MinCollateral, c.GenesisTime, SecondsPerSlot, p.RotationDelay, p.UnregistrationDelay)
+	k.RegistryAddr, _, k.Registry, err = bindings.DeployRegistry(next(), c.Client, bindings.RegistryConfig{
+		MinCollateral:       p.MinCollateral,
+		GenesisTime:         c.GenesisTime,
+		SecondsPerSlot:      SecondsPerSlot,
+		Lookahead:           p.Lookahead,
+		RotationDelay:       p.RotationDelay,
+		UnregistrationDelay: p.UnregistrationDelay,
+		SlashWindow:         p.SlashWindow,
+		LedgerGrace:         p.LedgerGrace,
+	})
 	if err != nil {
 		c.t.Fatalf("deploy Registry: %v", err)
 	}
@@ -84,6 +101,8 @@ func (c *Chain) Deploy(p Params) *Contracts {
 		SlashWindow:               p.SlashWindow,
 		LivenessBps:               p.LivenessBps,
 		UserBps:                   p.UserBps,
+		BurnBps:                   p.BurnBps,
+		LedgerGrace:               p.LedgerGrace,
 		BlobBaseFeeUpdateFraction: PragueBlobUpdateFraction,
 	})
 	if err != nil {
@@ -107,10 +126,18 @@ type Operator struct {
 	Key       *ecdsa.PrivateKey
 	Addr      common.Address
 	Committer *ecdsa.PrivateKey
+	// Poster is the account OpenLedger names as the poster of the slot's L2
+	// batches (RegisterOperator sets the committer's address).
+	Poster common.Address
 }
 
+// CommitterFunding is what RegisterOperator sends the committer key, for the
+// gas of its openLedger transactions.
+var CommitterFunding = new(big.Int).Mul(big.NewInt(10), big.NewInt(params.Ether))
+
 // RegisterOperator registers key ownerIdx as an operator with one fresh BLS key
-// (a real proof of possession), collateral wei and a fresh committer key.
+// (a real proof of possession), collateral wei and a fresh committer key, and
+// funds the committer with CommitterFunding from the owner, in the same block.
 func (c *Chain) RegisterOperator(k *Contracts, ownerIdx int, collateral *big.Int) *Operator {
 	c.t.Helper()
 	owner := c.Addr(ownerIdx)
@@ -126,11 +153,18 @@ func (c *Chain) RegisterOperator(k *Contracts, ownerIdx int, collateral *big.Int
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	committerAddr := crypto.PubkeyToAddress(committer.PublicKey)
+	nonce, err := c.Client.PendingNonceAt(c.t.Context(), owner)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.Send(c.Transfer(c.Keys[ownerIdx], nonce, committerAddr, CommitterFunding, big.NewInt(100*params.GWei)))
 	opts := c.Opts(ownerIdx)
 	opts.Value = collateral
-	tx, err := k.Registry.Register(opts, [][]byte{pk}, [][]byte{sig}, crypto.PubkeyToAddress(committer.PublicKey))
+	opts.Nonce = new(big.Int).SetUint64(nonce + 1)
+	tx, err := k.Registry.Register(opts, [][]byte{pk}, [][]byte{sig}, committerAddr)
 	c.Mine(tx, err)
-	return &Operator{Key: c.Keys[ownerIdx], Addr: owner, Committer: committer}
+	return &Operator{Key: c.Keys[ownerIdx], Addr: owner, Committer: committer, Poster: committerAddr}
 }
 
 // ProofOfPossession makes a fresh BLS key and returns its EIP-2537 G1 encoding

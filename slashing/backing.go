@@ -1,0 +1,179 @@
+package slashing
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/pledgeproto/pledge/contracts/bindings"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+)
+
+// LeafProof is one leaf of a slot ledger with its Merkle proof (ISlasher.Leaf).
+type LeafProof struct {
+	Leaf  protocol.LedgerLeaf
+	Index uint64
+	Proof []common.Hash
+}
+
+// Backing says where a slashed promise is paid from (ISlasher.Backing).
+// Backed: leaf Index of the slot's ledger is the promise's (digest,
+// slashAmount), Proof its Merkle proof; the ledger's reservation pays it.
+// Not backed: Neighbours prove the ledger holds no leaf with the promise's
+// digest (none when no ledger was opened); the free collateral pays it, once
+// the ledger grace is over. A nil *Backing is the zero one: not backed, no
+// neighbours.
+type Backing struct {
+	Backed     bool
+	Index      uint64
+	Proof      []common.Hash
+	Neighbours []LeafProof
+}
+
+// Binding is the backing as the Slasher binding takes it.
+func (b *Backing) Binding() bindings.ISlasherBacking {
+	out := bindings.ISlasherBacking{Index: new(big.Int), Proof: [][32]byte{}, Neighbours: []bindings.ISlasherLeaf{}}
+	if b == nil {
+		return out
+	}
+	out.Backed = b.Backed
+	out.Index.SetUint64(b.Index)
+	out.Proof = hashes32(b.Proof)
+	for _, n := range b.Neighbours {
+		amount := new(big.Int)
+		if n.Leaf.Amount != nil {
+			amount.Set(n.Leaf.Amount)
+		}
+		out.Neighbours = append(out.Neighbours, bindings.ISlasherLeaf{
+			Digest: n.Leaf.Digest, Amount: amount, Index: new(big.Int).SetUint64(n.Index), Proof: hashes32(n.Proof),
+		})
+	}
+	return out
+}
+
+func hashes32(hs []common.Hash) [][32]byte {
+	out := make([][32]byte, len(hs))
+	for i, h := range hs {
+		out[i] = h
+	}
+	return out
+}
+
+// SlotLedger is a slot's ledger as the Registry holds it, with its leaves
+// read back from the LedgerOpened event (Tree is nil when none was opened).
+type SlotLedger struct {
+	Record LedgerRecord
+	Tree   *protocol.Ledger
+}
+
+// Backing returns the backing of the promise with this digest: its leaf when
+// the ledger lists the digest (whatever the amount: the Judge tells whether
+// it is the promise's), otherwise the neighbours proving it absent.
+func (l *SlotLedger) Backing(digest common.Hash) *Backing {
+	if l == nil || l.Tree == nil {
+		return &Backing{}
+	}
+	if i, found := l.Tree.Find(digest); found {
+		return &Backing{Backed: true, Index: uint64(i), Proof: l.Tree.Proof(i)}
+	}
+	idx, err := l.Tree.Absence(digest)
+	if err != nil { // unreachable: Find said absent
+		return &Backing{}
+	}
+	bk := &Backing{}
+	for _, i := range idx {
+		bk.Neighbours = append(bk.Neighbours, LeafProof{Leaf: l.Tree.Leaves[i], Index: uint64(i), Proof: l.Tree.Proof(i)})
+	}
+	return bk
+}
+
+// Ledger reads the ledger of (operator, slot): Registry.ledgerOf, and when one
+// was opened its leaves from the LedgerOpened event, checked against the
+// stored root. Read-only.
+func (b *Builder) Ledger(ctx context.Context, operator common.Address, slot uint64) (*SlotLedger, error) {
+	rec, err := b.contracts.LedgerOf(ctx, operator, slot)
+	if err != nil {
+		return nil, err
+	}
+	l := &SlotLedger{Record: rec}
+	if rec.Count == 0 {
+		return l, nil
+	}
+	from, err := b.firstBlockFrom(ctx, b.cfg.SlotTime(slot))
+	if err != nil {
+		return nil, err
+	}
+	packed, err := b.contracts.LedgerLeaves(ctx, operator, slot, rec.Root, from)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := protocol.DecodeLedger(packed)
+	if err != nil {
+		return nil, fmt.Errorf("%w: slot %d of %s: %v", ErrLedgerUnavailable, slot, operator, err)
+	}
+	if tree.Root() != rec.Root || len(tree.Leaves) != int(rec.Count) {
+		return nil, fmt.Errorf("%w: slot %d of %s: event leaves give root %s (%d leaves), the Registry holds %s (%d)",
+			ErrLedgerUnavailable, slot, operator, tree.Root(), len(tree.Leaves), rec.Root, rec.Count)
+	}
+	l.Tree = tree
+	return l, nil
+}
+
+// Backing builds the backing of sp from its slot's ledger.
+func (b *Builder) Backing(ctx context.Context, sp SignedPromise) (*Backing, error) {
+	l, err := b.Ledger(ctx, sp.Promise.Operator, sp.Promise.Slot)
+	if err != nil {
+		return nil, err
+	}
+	return l.Backing(sp.Promise.Digest(b.domain())), nil
+}
+
+// firstBlockFrom is a lower bound on the number of the first block at or
+// after timestamp ts, without a search: timestamps strictly increase, so at
+// most head.Time - ts blocks came after it. A ledger for a slot is opened in
+// a block at or after the slot's time.
+func (b *Builder) firstBlockFrom(ctx context.Context, ts uint64) (uint64, error) {
+	head, err := b.node.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("head: %w", err)
+	}
+	n := head.Number.Uint64()
+	if head.Time <= ts {
+		return n, nil
+	}
+	if d := head.Time - ts; d < n {
+		return n - d, nil
+	}
+	return 0, nil
+}
+
+// ledgerCache keeps the ledgers read while building one piece of evidence
+// (the promise and its priors often share a slot).
+type ledgerCache struct {
+	b       *Builder
+	ledgers map[ledgerKey]*SlotLedger
+}
+
+type ledgerKey struct {
+	operator common.Address
+	slot     uint64
+}
+
+func (b *Builder) newLedgerCache() *ledgerCache {
+	return &ledgerCache{b: b, ledgers: map[ledgerKey]*SlotLedger{}}
+}
+
+func (c *ledgerCache) get(ctx context.Context, operator common.Address, slot uint64) (*SlotLedger, error) {
+	k := ledgerKey{operator, slot}
+	if l, ok := c.ledgers[k]; ok {
+		return l, nil
+	}
+	l, err := c.b.Ledger(ctx, operator, slot)
+	if err != nil {
+		return nil, err
+	}
+	c.ledgers[k] = l
+	return l, nil
+}
