@@ -199,7 +199,7 @@ func warmUp(t *testing.T, e *slEnv) {
 }
 
 // gasFaults measures one slash of each fault on the small simulated chain,
-// each promise in its slot's ledger (backed), and one unledgered safety slash.
+// each promise in its slot's ledger (backed).
 func gasFaults(t *testing.T, tab *gasTable) {
 	e := newSlEnv(t)
 	ctx := context.Background()
@@ -222,13 +222,6 @@ func gasFaults(t *testing.T, tab *gasTable) {
 	}
 	tab.add("slashSafety", fmt.Sprintf("backed by a 256-leaf ledger (8-hash proof), proofs of %d + %d nodes", wide.parentNodes, wide.blockNodes), wide.gas, "",
 		"measured; the leaf's proof adds calldata and 8 hashes")
-	// Unledgered: absent from a 16-leaf ledger, paid from the free collateral.
-	un, err := gasUnledgeredSafetySlash(e, 16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab.add("slashSafety", fmt.Sprintf("unledgered, absence from a 16-leaf ledger, proofs of %d + %d nodes", un.parentNodes, un.blockNodes), un.gas, "",
-		"measured; two neighbour leaves with their Merkle proofs, paid from the free collateral")
 
 	// Liveness: slot s has no block.
 	user := e.user(nil)
@@ -347,34 +340,6 @@ func gasSafetySlashIn(e *slEnv, others int) (safetySample, error) {
 		}
 	}
 	return s, nil
-}
-
-// gasUnledgeredSafetySlash has the operator open an n-leaf ledger for a slot
-// without one promise it sold for it, break that promise, and slashes it
-// after the ledger grace, proving it absent.
-func gasUnledgeredSafetySlash(e *slEnv, n int) (safetySample, error) {
-	user := e.user(big.NewInt(1e18))
-	slot := e.c.Slot() + 2
-	sp := e.promise(slot, slAmount, incOf(e.l1Tx(user, 0, highFee)))
-	others := make([]slashing.SignedPromise, n)
-	for i := range others {
-		others[i] = e.promise(slot, big.NewInt(params.GWei), l2Inc([]byte(fmt.Sprintf("other %d", i)), crypto.PubkeyToAddress(user.PublicKey), uint64(i)))
-	}
-	e.advanceTo(slot + 1)
-	e.ledger(slot, others...)
-	e.pastGrace(slot)
-	ev, err := e.b.Safety(context.Background(), sp, 0, nil)
-	if err != nil {
-		return safetySample{}, fmt.Errorf("build safety evidence: %w", err)
-	}
-	if ev.Backing.Backed {
-		return safetySample{}, fmt.Errorf("the unledgered promise came out backed")
-	}
-	r, rev := e.safety(sp, ev)
-	if rev != "" {
-		return safetySample{}, fmt.Errorf("unledgered slashSafety reverted: %s", rev)
-	}
-	return safetySample{parentNodes: len(ev.ParentProof), blockNodes: len(ev.BlockProof), gas: r.GasUsed}, nil
 }
 
 // newGasSlEnv is newSlEnv on a chain whose genesis holds extra funded

@@ -56,7 +56,7 @@ func registryConfig(c *chain) bindings.RegistryConfig {
 func slasherConfig(c *chain) bindings.ISlasherConfig {
 	return bindings.ISlasherConfig{
 		GenesisTime: c.genesis, SecondsPerSlot: secondsPerSlot, SlashWindow: slashWindow, LivenessBps: 5000,
-		UserBps: 8000, BurnBps: 1000, LedgerGrace: ledgerGrace, BlobBaseFeeUpdateFraction: 5007716,
+		UserBps: 8000, BurnBps: 1000, BlobBaseFeeUpdateFraction: 5007716,
 	}
 }
 
@@ -430,17 +430,27 @@ func TestInitSlasher(t *testing.T) {
 	pubkeys, sigs, _ := e.proofs(newKeys(t, 1), op)
 	e.mine(e.reg.Register(e.withValue(operatorA, minCollateral), pubkeys, sigs, e.accts[committer1].addr))
 	slash := func(from int) error {
-		_, err := e.reg.Slash(e.opts(from), op, 0, false, big.NewInt(1e15), usr, big.NewInt(8000), wat, big.NewInt(1000))
+		_, err := e.reg.Slash(e.opts(from), op, 0, big.NewInt(1e15), usr, big.NewInt(8000), wat, big.NewInt(1000))
 		return err
 	}
 	if got := revertName(t, slash(slasherEOA), regABI); got != "NotSlasher" {
 		t.Fatalf("slash before initSlasher: %s", got)
 	}
+	clock := slasherConfig(e.chain)
+	inbox, itx, _, err := bindings.DeployInbox(e.opts(deployer), e.client, clock.GenesisTime, clock.SecondsPerSlot)
+	e.mine(itx, err)
 	deploySlasher := func(registry common.Address, cfg bindings.ISlasherConfig) common.Address {
 		t.Helper()
-		addr, tx, _, err := bindings.DeploySlasher(e.opts(deployer), e.client, registry, common.Address{1}, cfg)
+		addr, tx, _, err := bindings.DeploySlasher(e.opts(deployer), e.client, registry, inbox, cfg)
 		e.mine(tx, err)
 		return addr
+	}
+	// The Slasher refuses an Inbox on another clock (#11 row 8).
+	otherClock, otx, _, err := bindings.DeployInbox(e.opts(deployer), e.client, clock.GenesisTime+1, clock.SecondsPerSlot)
+	e.mine(otx, err)
+	slABI, _ := bindings.SlasherMetaData.GetAbi()
+	if _, _, _, err := bindings.DeploySlasher(e.opts(deployer), e.client, e.addr, otherClock, clock); revertName(t, err, slABI) != "InvalidConfig" {
+		t.Fatalf("Slasher over an Inbox on another clock: %v", err)
 	}
 	good := deploySlasher(e.addr, slasherConfig(e.chain))
 	otherRegistry := deploySlasher(common.Address{2}, slasherConfig(e.chain))
@@ -465,7 +475,7 @@ func TestInitSlasher(t *testing.T) {
 		}
 	}
 	e.mine(e.reg.InitSlasher(e.opts(deployer), good))
-	_, err := e.reg.InitSlasher(e.opts(deployer), good)
+	_, err = e.reg.InitSlasher(e.opts(deployer), good)
 	if got := revertName(t, err, regABI); got != "SlasherAlreadySet" {
 		t.Fatalf("initSlasher twice: %s", got)
 	}

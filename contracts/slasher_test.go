@@ -107,12 +107,12 @@ func TestSlasherBlobBaseFee(t *testing.T) {
 // their shares and burnt the rest. Since #11 a slash burns burnBps, so the
 // beneficiary gets 10 % where the watcher got 20 % before; the user's 80 % is
 // unchanged.
-func (e *slEnv) checkPayout(r *types.Receipt, taken *big.Int, backed bool, user common.Address, userBefore, collBefore *big.Int) {
+func (e *slEnv) checkPayout(r *types.Receipt, taken *big.Int, user common.Address, userBefore, collBefore *big.Int) {
 	e.t.Helper()
 	ev := e.slashedEvent(r)
 	wantUser, wantBurnt, wantBen := e.judge.Split(taken)
-	if ev.Taken.Cmp(taken) != 0 || ev.UserPaid.Cmp(wantUser) != 0 || ev.Backed != backed {
-		e.t.Fatalf("took %s (backed %v), paid user %s; want %s (backed %v) and %s", ev.Taken, ev.Backed, ev.UserPaid, taken, backed, wantUser)
+	if ev.Taken.Cmp(taken) != 0 || ev.UserPaid.Cmp(wantUser) != 0 {
+		e.t.Fatalf("took %s, paid user %s; want %s and %s", ev.Taken, ev.UserPaid, taken, wantUser)
 	}
 	if ev.User != user || ev.Beneficiary != e.claim.Beneficiary || ev.Operator != e.op.Addr {
 		e.t.Fatalf("event parties %s %s %s", ev.User, ev.Beneficiary, ev.Operator)
@@ -144,7 +144,7 @@ func TestSlashSafety(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ev.Backing.Backed {
+	if ev.Backing == nil {
 		t.Fatal("the promise is in its ledger, the builder did not back it")
 	}
 	if err := e.judge.Safety(ctx, sp, ev); err != nil {
@@ -157,7 +157,7 @@ func TestSlashSafety(t *testing.T) {
 		t.Fatalf("slashSafety reverted: %s", rev)
 	}
 	t.Logf("slashSafety gas: %d (account proofs of %d and %d nodes)", r.GasUsed, len(ev.ParentProof), len(ev.BlockProof))
-	e.checkPayout(r, slAmount, true, addr, ub, cb)
+	e.checkPayout(r, slAmount, addr, ub, cb)
 	// Paid from the ledger's reservation: the free collateral did not move.
 	if l := e.c.LedgerOf(e.k, e.op, s); l.Left.Sign() != 0 || e.free().Cmp(freeBefore) != 0 {
 		t.Fatalf("ledger left %s, free collateral %s (was %s)", l.Left, e.free(), freeBefore)
@@ -292,7 +292,7 @@ func TestSlashLiveness(t *testing.T) {
 		t.Fatalf("slashLiveness: %s", rev)
 	}
 	t.Logf("slashLiveness gas: %d", r.GasUsed)
-	e.checkPayout(r, e.judge.Amount(slashing.FaultLiveness, sp.Promise), true, addr, ub, cb)
+	e.checkPayout(r, e.judge.Amount(slashing.FaultLiveness, sp.Promise), addr, ub, cb)
 }
 
 func TestSlashL2Inclusion(t *testing.T) {
@@ -317,8 +317,8 @@ func TestSlashL2Inclusion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ev.TxHashes) != 3 || !ev.Backing.Backed {
-		t.Fatalf("builder read %d posted txs of the poster (backed %v), want 3", len(ev.TxHashes), ev.Backing.Backed)
+	if len(ev.TxHashes) != 3 || ev.Backing == nil {
+		t.Fatalf("builder read %d posted txs of the poster (backed %v), want 3", len(ev.TxHashes), ev.Backing != nil)
 	}
 	// The L2 tx that is in the batch cannot be slashed.
 	kev, err := e.b.L2Inclusion(ctx, kept, 0)
@@ -349,7 +349,7 @@ func TestSlashL2Inclusion(t *testing.T) {
 		t.Fatalf("slashL2Inclusion: %s", rev)
 	}
 	t.Logf("slashL2Inclusion gas: %d (3 posted txs)", r.GasUsed)
-	e.checkPayout(r, slAmount, true, addr, ub, cb)
+	e.checkPayout(r, slAmount, addr, ub, cb)
 }
 
 func TestSlashEquivocation(t *testing.T) {
@@ -376,8 +376,8 @@ func TestSlashEquivocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Paid as the promise whose ledger holds more: b's (3 ETH) over a's (2 ETH).
-	if ev.A.Promise != b.Promise || !ev.BackingA.Backed {
-		t.Fatalf("builder pays as slot %d (backed %v), want b's", ev.A.Promise.Slot, ev.BackingA.Backed)
+	if ev.A.Promise != b.Promise || ev.BackingA == nil {
+		t.Fatalf("builder pays as slot %d (backed %v), want b's", ev.A.Promise.Slot, ev.BackingA != nil)
 	}
 	if err := e.judge.Equivocation(ctx, ev); err != nil {
 		t.Fatalf("judge: %v", err)
@@ -389,13 +389,29 @@ func TestSlashEquivocation(t *testing.T) {
 		t.Fatalf("slashEquivocation: %s", rev)
 	}
 	t.Logf("slashEquivocation gas: %d", r.GasUsed)
-	e.checkPayout(r, big.NewInt(3e18), true, addr, ub, cb) // the larger slash amount, once
-	if !e.settled(a) || !e.settled(b) {
-		t.Fatal("both promises must be settled")
+	e.checkPayout(r, big.NewInt(3e18), addr, ub, cb) // A's own slash amount
+	// Only A is settled: B's holder was sold the same nonce and is owed too.
+	if !e.settled(b) || e.settled(a) {
+		t.Fatalf("settled: A %v (want true), B %v (want false)", e.settled(b), e.settled(a))
 	}
 	if _, rev := e.equivocation(ev); rev != "AlreadySettled" {
 		t.Fatalf("replay: %q", rev)
 	}
+	// The other holder slashes its own promise against the settled one, for its own amount.
+	ev2 := &slashing.EquivocationEvidence{A: a, B: b}
+	if ev2.BackingA, err = e.b.Backing(ctx, a); err != nil || ev2.BackingA == nil {
+		t.Fatalf("backing of a: %+v %v", ev2.BackingA, err)
+	}
+	if err := e.judge.Equivocation(ctx, ev2); err != nil {
+		t.Fatalf("judge, second holder: %v", err)
+	}
+	e.ensureClaim(a)
+	ub, cb = e.balance(addr), e.collateral()
+	r2, rev := e.equivocation(ev2)
+	if rev != "" {
+		t.Fatalf("slashEquivocation, second holder: %s", rev)
+	}
+	e.checkPayout(r2, slAmount, addr, ub, cb)
 }
 
 // An honest operator cannot be slashed by adversarial evidence.
@@ -423,8 +439,6 @@ func TestSlasherRefusesAdversarialEvidence(t *testing.T) {
 	}
 	e.ledger(s, kept, missed, poorP, lowFee) // slot s+1
 	next := e.c.Commit()                     // slot s+2
-	// Past the ledger grace, so evidence judged unledgered is judged now, not pending.
-	e.pastGrace(s)
 
 	good, err := e.b.Safety(ctx, missed, 0, []slashing.SignedPromise{kept})
 	if err != nil {
@@ -475,16 +489,16 @@ func TestSlasherRefusesAdversarialEvidence(t *testing.T) {
 		// A tampered promise is not the leaf its backing names (#11: the
 		// ledger, not the signature alone, decides which promise is paid)...
 		{"tampered promise, backed as the original", tamperedSP, func() *slashing.SafetyEvidence { return good }, "NotInLedger", slashing.ErrNotInLedger},
-		// ...and unledgered, its signer is not the committer.
-		{"tampered promise, unledgered", tamperedSP, func() *slashing.SafetyEvidence {
+		// ...and with no backing it is in no ledger: void.
+		{"tampered promise, no backing", tamperedSP, func() *slashing.SafetyEvidence {
 			c := clone(good)
 			bk, err := e.b.Backing(ctx, tamperedSP)
-			if err != nil || bk.Backed {
+			if err != nil || bk != nil {
 				t.Fatalf("backing of the tampered promise: %+v %v", bk, err)
 			}
 			c.Backing = bk
 			return c
-		}, "WrongSigner", slashing.ErrWrongSigner},
+		}, "NotInLedger", slashing.ErrNotInLedger},
 		{"signed by another key", otherKey, func() *slashing.SafetyEvidence { return good }, "WrongSigner", slashing.ErrNotLedgerCommitter},
 		{"nonce gap without prior", missed, func() *slashing.SafetyEvidence { c := clone(good); c.Priors = nil; return c }, "NonceGap", slashing.ErrNotIncludable},
 		{"insufficient balance at parent", poorP, func() *slashing.SafetyEvidence { ev, _ := e.b.Safety(ctx, poorP, 0, nil); return ev }, "InsufficientBalance", slashing.ErrNotIncludable},
@@ -545,95 +559,87 @@ func TestSlasherRefusesAdversarialEvidence(t *testing.T) {
 	})
 }
 
-// An unledgered promise (sold but never put in its slot's ledger, or for a
-// slot without a ledger) waits for the ledger grace, needs a proof of its
-// absence from the ledger, and is paid from the free collateral.
-func TestSlashUnledgered(t *testing.T) {
+// #11 threat model row 9: a promise the operator left out of its slot's ledger,
+// one for a slot with no ledger, and one whose leaf carries another amount are
+// void: the Slasher refuses them (NotInLedger) and the judge agrees, before and
+// after the ledger grace, and no collateral moves. So a promise minted after
+// its slot (the self-slash drain, row 1) is void as well.
+func TestAttackOmittedPromise(t *testing.T) {
 	e := newSlEnv(t)
 	ctx := context.Background()
-	u1, u2, u3 := e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18))
+	u1, u2, u3, u4 := e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18))
 	s := e.c.Slot() + 2
 	listed := e.promise(s, slAmount, incOf(e.l1Tx(u1, 0, highFee)))
 	hidden := e.promise(s, big.NewInt(2e18), incOf(e.l1Tx(u2, 0, highFee)))
 	nowhere := e.promise(s+1, slAmount, incOf(e.l1Tx(u3, 0, highFee)))
-	e.commitClaims(hidden, nowhere, listed)
+	cheap := e.promise(s, slAmount, incOf(e.l1Tx(u4, 0, highFee)))
+	e.commitClaims(hidden, nowhere, listed, cheap)
 	e.advanceTo(s + 1)
-	e.ledger(s, listed)
-	e.c.Commit() // the claims are older than the head
-
-	ev, err := e.b.Safety(ctx, hidden, 0, nil)
+	// The ledger lists cheap at 1 wei instead of its 1 ETH slash amount.
+	cheapAt1 := *cheap.Promise
+	cheapAt1.SlashAmount = big.NewInt(1)
+	leaves := append(e.k.Leaves(e.c, listed.Promise), protocol.LedgerLeaf{Digest: cheap.Promise.Digest(e.dom), Amount: big.NewInt(1)})
+	lg, err := protocol.NewLedger(leaves)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ev.Backing.Backed || len(ev.Backing.Neighbours) != 1 {
-		t.Fatalf("backing of a promise outside a one-leaf ledger: %+v", ev.Backing)
-	}
+	tx, err := e.c.SendOpenLedger(e.k, e.op.Committer, e.op.Addr, s, e.op.Poster, lg.Pack())
+	e.c.Mine(tx, err)
+	e.c.Commit() // the claims are older than the head
+
 	listedEv, err := e.b.Safety(ctx, listed, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clone := func(bk *slashing.Backing) *slashing.SafetyEvidence { c := *ev; c.Backing = bk; return &c }
-	moved := func(name string, sp slashing.SignedPromise, ev *slashing.SafetyEvidence, want string, judge error) {
+	refused := func(name string, sp slashing.SignedPromise, ev *slashing.SafetyEvidence, judge error) {
 		t.Helper()
 		if err := e.judge.Safety(ctx, sp, ev); !errors.Is(err, judge) {
 			t.Fatalf("%s: judge %v, want %v", name, err, judge)
 		}
-		cb := e.collateral()
-		if _, rev := e.safety(sp, ev); rev != want {
-			t.Fatalf("%s: got %q, want %q", name, rev, want)
+		cb, fb := e.collateral(), e.free()
+		if _, rev := e.safety(sp, ev); rev != "NotInLedger" {
+			t.Fatalf("%s: got %q, want NotInLedger", name, rev)
 		}
-		if e.collateral().Cmp(cb) != 0 {
+		if e.collateral().Cmp(cb) != 0 || e.free().Cmp(fb) != 0 {
 			t.Fatalf("%s: collateral moved", name)
 		}
 	}
-	// Within the grace the ledger could still be opened with it.
-	moved("within the grace", hidden, ev, "LedgerPending", slashing.ErrLedgerPending)
-	// Claiming another promise's leaf is refused at once.
-	moved("another promise's leaf", hidden, clone(listedEv.Backing), "NotInLedger", slashing.ErrNotInLedger)
+	evOf := func(sp slashing.SignedPromise) *slashing.SafetyEvidence {
+		t.Helper()
+		ev, err := e.b.Safety(ctx, sp, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	hiddenEv := evOf(hidden)
+	if hiddenEv.Backing != nil {
+		t.Fatalf("backing of a promise outside the ledger: %+v", hiddenEv.Backing)
+	}
+	// Within the grace a slot with no ledger may still get one: the judge says try later.
+	refused("slot without a ledger, within the grace", nowhere, evOf(nowhere), slashing.ErrLedgerPending)
+	refused("left out of the ledger", hidden, hiddenEv, slashing.ErrNotInLedger)
+	borrowed := *hiddenEv
+	borrowed.Backing = listedEv.Backing
+	refused("another promise's leaf", hidden, &borrowed, slashing.ErrNotInLedger)
+	cheapEv := evOf(cheap)
+	if cheapEv.Backing == nil {
+		t.Fatal("the builder found no leaf for the 1-wei digest")
+	}
+	refused("leaf with another amount", cheap, cheapEv, slashing.ErrNotInLedger)
 
 	e.pastGrace(s + 1)
-	// Absence must be proven: no neighbours, a moved neighbour, or the promise's own leaf fail.
-	moved("no neighbours", hidden, clone(&slashing.Backing{}), "InLedger", slashing.ErrInLedger)
-	shifted := *ev.Backing
-	shifted.Neighbours = []slashing.LeafProof{ev.Backing.Neighbours[0]}
-	shifted.Neighbours[0].Index++
-	moved("neighbour at a wrong index", hidden, clone(&shifted), "InLedger", slashing.ErrInLedger)
-	own := &slashing.Backing{Neighbours: []slashing.LeafProof{{Leaf: protocol.LedgerLeaf{Digest: listed.Promise.Digest(e.dom), Amount: slAmount}, Index: 0, Proof: listedEv.Backing.Proof}}}
-	listedAsHidden := *listedEv
-	listedAsHidden.Backing = own
-	moved("a listed promise as unledgered", listed, &listedAsHidden, "InLedger", slashing.ErrInLedger)
+	refused("slot without a ledger, past the grace", nowhere, evOf(nowhere), slashing.ErrNotInLedger)
+	refused("left out, past the grace", hidden, hiddenEv, slashing.ErrNotInLedger)
 
-	addr := crypto.PubkeyToAddress(u2.PublicKey)
-	ub, cb, free := e.balance(addr), e.collateral(), e.free()
-	if err := e.judge.Safety(ctx, hidden, ev); err != nil {
-		t.Fatalf("judge: %v", err)
-	}
-	r, rev := e.safety(hidden, ev)
+	// The listed promise is paid in full from its leaf.
+	addr := crypto.PubkeyToAddress(u1.PublicKey)
+	ub, cb := e.balance(addr), e.collateral()
+	r, rev := e.safety(listed, listedEv)
 	if rev != "" {
-		t.Fatalf("slashSafety: %s", rev)
+		t.Fatalf("slashSafety of the listed promise: %s", rev)
 	}
-	e.checkPayout(r, big.NewInt(2e18), false, addr, ub, cb)
-	if got := new(big.Int).Sub(free, e.free()); got.Cmp(big.NewInt(2e18)) != 0 {
-		t.Fatalf("free collateral fell by %s, want 2 ETH", got)
-	}
-	if l := e.c.LedgerOf(e.k, e.op, s); l.Left.Cmp(slAmount) != 0 {
-		t.Fatalf("the ledger paid an unledgered promise: left %s", l.Left)
-	}
-
-	// A slot without a ledger: no neighbours needed.
-	nev, err := e.b.Safety(ctx, nowhere, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if nev.Backing.Backed || len(nev.Backing.Neighbours) != 0 {
-		t.Fatalf("backing without a ledger: %+v", nev.Backing)
-	}
-	if err := e.judge.Safety(ctx, nowhere, nev); err != nil {
-		t.Fatalf("judge: %v", err)
-	}
-	if _, rev := e.safety(nowhere, nev); rev != "" {
-		t.Fatalf("slash of a slot without ledger: %s", rev)
-	}
+	e.checkPayout(r, slAmount, addr, ub, cb)
 }
 
 // The watcher's share goes to the beneficiary committed before the slash:
@@ -689,33 +695,25 @@ func TestSlashClaims(t *testing.T) {
 	if rev != "" {
 		t.Fatalf("slash with a committed claim: %s", rev)
 	}
-	e.checkPayout(rr, slAmount, true, addr, ub, cb)
+	e.checkPayout(rr, slAmount, addr, ub, cb)
 }
 
-// Registry.slash takes at most what backs the promise: the ledger's left when
-// backed, the free collateral when not. A beneficiary that refuses ether gets
-// its share credited for claim().
-func TestSlashCapsAtSource(t *testing.T) {
+// Registry.slash takes at most the promise's own leaf, from its own ledger,
+// and a beneficiary that refuses ether gets its share credited for claim().
+func TestSlashRefusingBeneficiary(t *testing.T) {
 	e := newSlEnv(t)
 	ctx := context.Background()
 	u := e.user(nil)
-	rich := e.user(big.NewInt(1e18))
 	s := e.c.Slot() + 3
-	// An equivocation asks for the larger amount, 3 ETH; a's ledger holds 1.
+	// An equivocation asks for A's own amount (1 ETH), not B's larger one (3 ETH).
 	a := e.promise(s, slAmount, incOf(e.l1Tx(u, 4, highFee)))
 	b := e.promise(s+1, big.NewInt(3e18), incOf(e.l1Tx(u, 4, new(big.Int).Mul(highFee, big.NewInt(2)))))
-	// A ledger reserving all but half an ETH of the rest, and a 1 ETH promise outside any ledger.
-	big1 := e.promise(s+1, new(big.Int).Sub(slCollateral, big.NewInt(15e17)), incOf(e.l1Tx(e.user(nil), 0, highFee)))
-	hidden := e.promise(s, slAmount, incOf(e.l1Tx(rich, 0, highFee)))
-	e.ledger(s, a)
-	e.ledger(s+1, big1)
-	if e.free().Cmp(big.NewInt(5e17)) != 0 {
-		t.Fatalf("free collateral %s, want 0.5 ETH", e.free())
-	}
+	other := e.promise(s, big.NewInt(2e18), incOf(e.l1Tx(e.user(nil), 0, highFee)))
+	e.ledger(s, a, other)
 
 	ev := &slashing.EquivocationEvidence{A: a, B: b, IndexA: 0, IndexB: 0}
 	var err error
-	if ev.BackingA, err = e.b.Backing(ctx, a); err != nil || !ev.BackingA.Backed {
+	if ev.BackingA, err = e.b.Backing(ctx, a); err != nil || ev.BackingA == nil {
 		t.Fatalf("backing of a: %+v %v", ev.BackingA, err)
 	}
 	if err := e.judge.Equivocation(ctx, ev); err != nil {
@@ -724,9 +722,9 @@ func TestSlashCapsAtSource(t *testing.T) {
 	// The Inbox has no receive function: the beneficiary share waits for claim().
 	refuser := e.k.InboxAddr
 	e.claim = slashing.Claim{Beneficiary: refuser, Salt: e.claim.Salt}
-	want, err := e.judge.Taken(ctx, e.op.Addr, s, ev.BackingA, big.NewInt(3e18))
+	want, err := e.judge.Taken(ctx, e.op.Addr, s, e.judge.Amount(slashing.FaultEquivocation, a.Promise))
 	if err != nil || want.Cmp(slAmount) != 0 {
-		t.Fatalf("judge takes %s (%v), want the ledger's 1 ETH", want, err)
+		t.Fatalf("judge takes %s (%v), want a's own 1 ETH", want, err)
 	}
 	r, rev := e.equivocation(ev)
 	if rev != "" {
@@ -739,39 +737,18 @@ func TestSlashCapsAtSource(t *testing.T) {
 	if got := e.slashedEvent(r).Taken; got.Cmp(want) != 0 {
 		t.Fatalf("took %s, want %s", got, want)
 	}
+	if l := e.c.LedgerOf(e.k, e.op, s); l.Left.Cmp(big.NewInt(2e18)) != 0 {
+		t.Fatalf("ledger left %s, want the other promise's 2 ETH untouched", l.Left)
+	}
 	regABI, _ := bindings.RegistryMetaData.GetAbi()
 	if _, err := e.k.Registry.Claim(e.c.Opts(slFunder)); revertName(t, err, regABI) != "NothingToClaim" {
 		t.Fatalf("claim with nothing owed: %v", err)
 	}
-
-	// Unledgered: the free collateral (0.5 ETH) caps the 1 ETH promise.
-	e.claim.Beneficiary = e.c.Addr(slWatcher)
-	e.pastGrace(s)
-	hev, err := e.b.Safety(ctx, hidden, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.judge.Safety(ctx, hidden, hev); err != nil {
-		t.Fatalf("judge: %v", err)
-	}
-	taken, err := e.judge.Taken(ctx, e.op.Addr, s, hev.Backing, slAmount)
-	if err != nil || taken.Cmp(big.NewInt(5e17)) != 0 {
-		t.Fatalf("judge takes %s (%v), want the 0.5 ETH free", taken, err)
-	}
-	addr := crypto.PubkeyToAddress(rich.PublicKey)
-	ub, cb := e.balance(addr), e.collateral()
-	hr, rev := e.safety(hidden, hev)
-	if rev != "" {
-		t.Fatalf("slashSafety: %s", rev)
-	}
-	e.checkPayout(hr, taken, false, addr, ub, cb)
-	if e.free().Sign() != 0 {
-		t.Fatalf("free collateral left %s", e.free())
-	}
 }
 
-// A revoked committer key binds nothing outside the ledgers it opened before,
-// and no key binds the operator from its exit slot on.
+// A revoked committer key opens no more ledgers (its ledgers opened before
+// still pay), and no ledger, so no promise, binds the operator from its exit
+// slot on.
 func TestSlashRevokedAndExited(t *testing.T) {
 	e := newSlEnv(t)
 	ctx := context.Background()
@@ -800,7 +777,7 @@ func TestSlashRevokedAndExited(t *testing.T) {
 		judge error
 	}{
 		{"ledgered before the revocation", ledgered, "", nil},
-		{"outside any ledger", loose, "WrongSigner", slashing.ErrNoCommitter},
+		{"outside any ledger", loose, "NotInLedger", slashing.ErrNotInLedger},
 	} {
 		ev, err := e.b.Safety(ctx, tc.sp, 0, nil)
 		if err != nil {
@@ -833,8 +810,11 @@ func TestSlashRevokedAndExited(t *testing.T) {
 	before := e.promiseBy(newKey, st.ExitSlot-1, slAmount, incOf(e.l1Tx(users[2], 0, highFee)))
 	after := e.promiseBy(newKey, st.ExitSlot, slAmount, incOf(e.l1Tx(users[3], 0, highFee)))
 	e.commitClaims(before, after)
-	e.advanceTo(st.ExitSlot)
 	e.c.Fund(slFunder, crypto.PubkeyToAddress(newKey.PublicKey), big.NewInt(1e18))
+	rotated := *e.op
+	rotated.Committer = newKey
+	e.c.OpenLedger(e.k, &rotated, st.ExitSlot-1, before.Promise) // lands in slot ExitSlot-1 or later
+	e.advanceTo(st.ExitSlot)
 	_, err = e.c.SendOpenLedger(e.k, newKey, e.op.Addr, st.ExitSlot, e.op.Poster, e.k.Leaves(e.c, after.Promise)[0].Digest.Bytes())
 	if got := revertName(t, err, regABI); got != "LedgerAfterExit" {
 		t.Fatalf("ledger for the exit slot: %s", got)
@@ -847,7 +827,7 @@ func TestSlashRevokedAndExited(t *testing.T) {
 		judge error
 	}{
 		{"slot before the exit", before, "", nil},
-		{"exit slot", after, "WrongSigner", slashing.ErrNoCommitter},
+		{"exit slot", after, "NotInLedger", slashing.ErrNotInLedger},
 	} {
 		ev, err := e.b.Safety(ctx, tc.sp, 0, nil)
 		if err != nil {

@@ -11,45 +11,23 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
 
-// LeafProof is one leaf of a slot ledger with its Merkle proof (ISlasher.Leaf).
-type LeafProof struct {
-	Leaf  protocol.LedgerLeaf
+// Backing proves a promise is backed (ISlasher.Backing): leaf Index of its
+// slot's ledger is the promise's (digest, slashAmount), Proof its Merkle
+// proof. A promise with no backing is void on-chain (docs/protocol.md §9.0).
+type Backing struct {
 	Index uint64
 	Proof []common.Hash
 }
 
-// Backing says where a slashed promise is paid from (ISlasher.Backing).
-// Backed: leaf Index of the slot's ledger is the promise's (digest,
-// slashAmount), Proof its Merkle proof; the ledger's reservation pays it.
-// Not backed: Neighbours prove the ledger holds no leaf with the promise's
-// digest (none when no ledger was opened); the free collateral pays it, once
-// the ledger grace is over. A nil *Backing is the zero one: not backed, no
-// neighbours.
-type Backing struct {
-	Backed     bool
-	Index      uint64
-	Proof      []common.Hash
-	Neighbours []LeafProof
-}
-
-// Binding is the backing as the Slasher binding takes it.
+// Binding is the backing as the Slasher binding takes it; a nil backing packs
+// as leaf 0 with no proof, which the Slasher refuses (NotInLedger).
 func (b *Backing) Binding() bindings.ISlasherBacking {
-	out := bindings.ISlasherBacking{Index: new(big.Int), Proof: [][32]byte{}, Neighbours: []bindings.ISlasherLeaf{}}
+	out := bindings.ISlasherBacking{Index: new(big.Int), Proof: [][32]byte{}}
 	if b == nil {
 		return out
 	}
-	out.Backed = b.Backed
 	out.Index.SetUint64(b.Index)
 	out.Proof = hashes32(b.Proof)
-	for _, n := range b.Neighbours {
-		amount := new(big.Int)
-		if n.Leaf.Amount != nil {
-			amount.Set(n.Leaf.Amount)
-		}
-		out.Neighbours = append(out.Neighbours, bindings.ISlasherLeaf{
-			Digest: n.Leaf.Digest, Amount: amount, Index: new(big.Int).SetUint64(n.Index), Proof: hashes32(n.Proof),
-		})
-	}
 	return out
 }
 
@@ -69,24 +47,17 @@ type SlotLedger struct {
 }
 
 // Backing returns the backing of the promise with this digest: its leaf when
-// the ledger lists the digest (whatever the amount: the Judge tells whether
-// it is the promise's), otherwise the neighbours proving it absent.
+// the ledger lists the digest (whatever the amount: the Judge tells whether it
+// is the promise's), nil when it is in no ledger.
 func (l *SlotLedger) Backing(digest common.Hash) *Backing {
 	if l == nil || l.Tree == nil {
-		return &Backing{}
+		return nil
 	}
-	if i, found := l.Tree.Find(digest); found {
-		return &Backing{Backed: true, Index: uint64(i), Proof: l.Tree.Proof(i)}
+	i, found := l.Tree.Find(digest)
+	if !found {
+		return nil
 	}
-	idx, err := l.Tree.Absence(digest)
-	if err != nil { // unreachable: Find said absent
-		return &Backing{}
-	}
-	bk := &Backing{}
-	for _, i := range idx {
-		bk.Neighbours = append(bk.Neighbours, LeafProof{Leaf: l.Tree.Leaves[i], Index: uint64(i), Proof: l.Tree.Proof(i)})
-	}
-	return bk
+	return &Backing{Index: uint64(i), Proof: l.Tree.Proof(i)}
 }
 
 // Ledger reads the ledger of (operator, slot): Registry.ledgerOf, and when one

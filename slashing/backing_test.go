@@ -37,7 +37,7 @@ func ledgerOf(t *testing.T, n int) *SlotLedger {
 func digest(v int64) common.Hash { return common.BigToHash(big.NewInt(v)) }
 
 // The backing a ledger gives is a valid membership proof for a listed digest
-// and valid absence neighbours for any other, wherever it sorts.
+// and none for any other: a promise in no ledger is void.
 func TestSlotLedgerBacking(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{1, 2, 3, 7, 16} {
@@ -46,73 +46,23 @@ func TestSlotLedgerBacking(t *testing.T) {
 			d := digest(v)
 			bk := l.Backing(d)
 			listed := v%10 == 0
-			if bk.Backed != listed {
-				t.Fatalf("n=%d digest %d: backed %v", n, v, bk.Backed)
+			if (bk != nil) != listed {
+				t.Fatalf("n=%d digest %d: backing %+v, listed %v", n, v, bk, listed)
 			}
-			if listed {
-				leaf := l.Tree.Leaves[bk.Index]
-				if leaf.Digest != d || !protocol.VerifyLedgerProof(l.Record.Root, uint64(n), bk.Index, leaf.Hash(), bk.Proof) {
-					t.Fatalf("n=%d digest %d: bad membership proof", n, v)
-				}
-				if err := absent(l.Record, d, []LeafProof{{Leaf: leaf, Index: bk.Index, Proof: bk.Proof}}); !errors.Is(err, ErrInLedger) {
-					t.Fatalf("n=%d digest %d: its own leaf proves it absent: %v", n, v, err)
-				}
+			if !listed {
 				continue
 			}
-			if err := absent(l.Record, d, bk.Neighbours); err != nil {
-				t.Fatalf("n=%d digest %d: neighbours %+v refused: %v", n, v, bk.Neighbours, err)
+			leaf := l.Tree.Leaves[bk.Index]
+			if leaf.Digest != d || !protocol.VerifyLedgerProof(l.Record.Root, uint64(n), bk.Index, leaf.Hash(), bk.Proof) {
+				t.Fatalf("n=%d digest %d: bad membership proof", n, v)
 			}
 		}
 	}
-	if bk := (*SlotLedger)(nil).Backing(digest(1)); bk.Backed || len(bk.Neighbours) != 0 {
+	if bk := (*SlotLedger)(nil).Backing(digest(1)); bk != nil {
 		t.Fatalf("no ledger: %+v", bk)
 	}
 }
 
-// absent refuses every neighbour set that does not prove absence, as
-// Slasher._absent does.
-func TestAbsentRefusals(t *testing.T) {
-	t.Parallel()
-	l := ledgerOf(t, 5) // digests 10..50
-	leaf := func(i int) LeafProof {
-		return LeafProof{Leaf: l.Tree.Leaves[i], Index: uint64(i), Proof: l.Tree.Proof(i)}
-	}
-	forged := leaf(1)
-	forged.Leaf.Amount = big.NewInt(99)
-	cases := []struct {
-		name string
-		d    int64
-		nb   []LeafProof
-	}{
-		{"none", 25, nil},
-		{"three", 25, []LeafProof{leaf(0), leaf(1), leaf(2)}},
-		{"not consecutive", 25, []LeafProof{leaf(0), leaf(2)}},
-		{"wrong order", 25, []LeafProof{leaf(2), leaf(1)}},
-		{"digest outside the pair", 35, []LeafProof{leaf(0), leaf(1)}},
-		{"one, after a leaf that is not the last", 25, []LeafProof{leaf(1)}},
-		{"one, before a leaf that is not the first", 25, []LeafProof{leaf(2)}},
-		{"the digest's own leaf", 20, []LeafProof{leaf(1)}},
-		{"forged amount", 25, []LeafProof{forged, leaf(2)}},
-		{"index out of range", 55, []LeafProof{{Leaf: l.Tree.Leaves[4], Index: 5, Proof: l.Tree.Proof(4)}}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if err := absent(l.Record, digest(tc.d), tc.nb); !errors.Is(err, ErrInLedger) {
-				t.Fatalf("got %v, want ErrInLedger", err)
-			}
-		})
-	}
-	for _, ok := range []struct {
-		d  int64
-		nb []LeafProof
-	}{{5, []LeafProof{leaf(0)}}, {55, []LeafProof{leaf(4)}}, {25, []LeafProof{leaf(1), leaf(2)}}} {
-		if err := absent(l.Record, digest(ok.d), ok.nb); err != nil {
-			t.Fatalf("digest %d: %v", ok.d, err)
-		}
-	}
-}
-
-// ClaimHash is keccak256(abi.encode(bytes32, address, bytes32)).
 func TestClaimHashIsABIEncoding(t *testing.T) {
 	t.Parallel()
 	b32, _ := abi.NewType("bytes32", "", nil)

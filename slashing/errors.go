@@ -62,14 +62,11 @@ var (
 	ErrNotEquivocation = errors.New("slashing: promises do not equivocate")
 	// ErrSettled mirrors AlreadySettled.
 	ErrSettled = errors.New("slashing: promise already settled")
-	// ErrNotInLedger mirrors NotInLedger: a backing that claims a leaf the
-	// slot's ledger does not hold (no ledger, wrong proof, or another amount).
-	ErrNotInLedger = errors.New("slashing: promise not in its slot's ledger")
-	// ErrInLedger mirrors InLedger: the neighbours do not prove the promise
-	// absent from its slot's ledger (it may be in it: then it is backed).
-	ErrInLedger = errors.New("slashing: absence from the slot's ledger not proven")
-	// ErrLedgerPending mirrors LedgerPending: an unledgered promise is judged
-	// only once the ledger grace of its slot is over. Transient.
+	// ErrNotInLedger mirrors NotInLedger: the promise is not a leaf of its
+	// slot's ledger (no ledger, wrong proof, or another amount), so it is void.
+	ErrNotInLedger = errors.New("slashing: promise not in its slot's ledger (void)")
+	// ErrLedgerPending is ErrNotInLedger while the slot's ledger may still be
+	// opened (none yet, within the ledger grace). Transient.
 	ErrLedgerPending = errors.New("slashing: the slot's ledger may still be opened")
 	// ErrClaimNotCommitted mirrors ClaimNotCommitted: the claim hash was not
 	// committed with Slasher.commitClaim in a block before the slash.

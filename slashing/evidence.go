@@ -305,7 +305,7 @@ func (b *Builder) prior(ctx context.Context, lc *ledgerCache, cands []SignedProm
 				return nil, err
 			}
 			bk := l.Backing(cp.Digest(b.domain()))
-			if !bk.Backed || l.Tree.Leaves[bk.Index].Amount.Cmp(orZero(cp.SlashAmount)) != 0 {
+			if bk == nil || l.Tree.Leaves[bk.Index].Amount.Cmp(orZero(cp.SlashAmount)) != 0 {
 				break // not in its ledger: the Slasher would refuse it (BadPrior)
 			}
 			return &Prior{SignedPromise: c, Index: k, LeafIndex: bk.Index, LeafProof: bk.Proof}, nil
@@ -370,13 +370,11 @@ func (b *Builder) l2Inclusion(ctx context.Context, lc *ledgerCache, sp SignedPro
 		return nil, err
 	}
 	ev := &L2Evidence{Index: index, Backing: l.Backing(p.Digest(b.domain()))}
-	poster := l.Record.Poster
-	if !ev.Backing.Backed {
-		// A malformed signature leaves the zero poster: the judge refuses the promise anyway.
-		poster, _ = protocol.RecoverPromiseSigner(p, b.domain(), sp.Signature)
-	}
-	if ev.TxHashes, err = b.PostedL2Txs(ctx, at.Hash(), p.Inclusions[index].ChainID, poster); err != nil {
-		return nil, err
+	if ev.Backing != nil {
+		// Unbacked, the promise is void: no batch is read, the judge refuses it.
+		if ev.TxHashes, err = b.PostedL2Txs(ctx, at.Hash(), p.Inclusions[index].ChainID, l.Record.Poster); err != nil {
+			return nil, err
+		}
 	}
 	if ev.Header, err = rlp.EncodeToBytes(at); err != nil {
 		return nil, fmt.Errorf("encode header: %w", err)
@@ -473,9 +471,8 @@ func Equivocation(a, b SignedPromise) (*EquivocationEvidence, error) {
 }
 
 // Equivocation builds the equivocation evidence of a and b with the backing
-// of the promise it is paid as. Either may be A: a backed one is preferred
-// (its ledger's reservation is its own, ahead of every unledgered claim), and
-// of two backed ones the one whose ledger has more left.
+// of the promise it is paid as (A). Either may be A: it must be backed, and
+// of two backed ones the one whose ledger has more left is taken.
 func (b *Builder) Equivocation(ctx context.Context, x, y SignedPromise) (*EquivocationEvidence, error) {
 	ev, err := Equivocation(x, y)
 	if err != nil {
@@ -497,7 +494,7 @@ func (b *Builder) Equivocation(ctx context.Context, x, y SignedPromise) (*Equivo
 	if err != nil {
 		return nil, err
 	}
-	if by.Backed && (!bx.Backed || orZero(leftY).Cmp(orZero(leftX)) > 0) {
+	if by != nil && (bx == nil || orZero(leftY).Cmp(orZero(leftX)) > 0) {
 		ev = &EquivocationEvidence{A: y, B: x, IndexA: ev.IndexB, IndexB: ev.IndexA, BackingA: by}
 		return ev, nil
 	}

@@ -192,88 +192,38 @@ func (j *Judge) head(ctx context.Context) (*types.Header, error) {
 	return head, nil
 }
 
-// back mirrors Slasher._back: where the promise is paid from, and that its
-// signer binds the operator there. It returns the poster whose Inbox batches
-// hold the slot's L2 promises.
+// back mirrors Slasher._back: the promise is backed (its leaf is in its slot's
+// ledger, signed by the ledger's committer). It returns the poster whose Inbox
+// batches hold the slot's L2 promises. A promise in no ledger is void; while
+// its slot's ledger may still be opened (no ledger yet, within the grace) the
+// refusal is ErrLedgerPending, which a watcher tries again.
 func (j *Judge) back(ctx context.Context, o *opened, bk *Backing) (common.Address, error) {
-	if bk == nil {
-		bk = &Backing{}
-	}
 	p := o.p
 	l, err := j.contracts.LedgerOf(ctx, p.Operator, p.Slot)
 	if err != nil {
 		return common.Address{}, err
 	}
-	if bk.Backed {
-		amount := orZero(p.SlashAmount)
-		if l.Count == 0 || amount.Cmp(maxUint96) > 0 {
-			return common.Address{}, fmt.Errorf("%w: slot %d has no ledger or slash amount %s above 2^96-1", ErrNotInLedger, p.Slot, amount)
+	amount := orZero(p.SlashAmount)
+	if l.Count == 0 || bk == nil || amount.Cmp(maxUint96) > 0 {
+		if l.Count == 0 {
+			head, err := j.head(ctx)
+			if err != nil {
+				return common.Address{}, err
+			}
+			if now := j.slotAt(head.Time); now <= p.Slot+j.cfg.LedgerGrace {
+				return common.Address{}, fmt.Errorf("%w: slot %d, head at slot %d, grace %d", ErrLedgerPending, p.Slot, now, j.cfg.LedgerGrace)
+			}
 		}
-		leaf := protocol.LedgerLeaf{Digest: o.digest, Amount: amount}.Hash()
-		if !protocol.VerifyLedgerProof(l.Root, uint64(l.Count), bk.Index, leaf, bk.Proof) {
-			return common.Address{}, fmt.Errorf("%w: leaf %d of slot %d is not (%s, %s)", ErrNotInLedger, bk.Index, p.Slot, o.digest, amount)
-		}
-		if o.signer != l.Committer {
-			return common.Address{}, fmt.Errorf("%w: signer %s, ledger opened by %s", ErrNotLedgerCommitter, o.signer, l.Committer)
-		}
-		return l.Poster, nil
+		return common.Address{}, fmt.Errorf("%w: slot %d (ledger of %d leaves), slash amount %s", ErrNotInLedger, p.Slot, l.Count, amount)
 	}
-	head, err := j.head(ctx)
-	if err != nil {
-		return common.Address{}, err
+	leaf := protocol.LedgerLeaf{Digest: o.digest, Amount: amount}.Hash()
+	if !protocol.VerifyLedgerProof(l.Root, uint64(l.Count), bk.Index, leaf, bk.Proof) {
+		return common.Address{}, fmt.Errorf("%w: leaf %d of slot %d is not (%s, %s)", ErrNotInLedger, bk.Index, p.Slot, o.digest, amount)
 	}
-	if now := j.slotAt(head.Time); now <= p.Slot+j.cfg.LedgerGrace {
-		return common.Address{}, fmt.Errorf("%w: slot %d, head at slot %d, grace %d", ErrLedgerPending, p.Slot, now, j.cfg.LedgerGrace)
+	if o.signer != l.Committer {
+		return common.Address{}, fmt.Errorf("%w: signer %s, ledger opened by %s", ErrNotLedgerCommitter, o.signer, l.Committer)
 	}
-	if l.Count != 0 {
-		if err := absent(l, o.digest, bk.Neighbours); err != nil {
-			return common.Address{}, err
-		}
-	}
-	committer, err := j.contracts.CommitterAt(ctx, p.Operator, p.Slot)
-	if err != nil {
-		return common.Address{}, err
-	}
-	if committer == (common.Address{}) {
-		return common.Address{}, fmt.Errorf("%w: signer %s, slot %d", ErrNoCommitter, o.signer, p.Slot)
-	}
-	if o.signer != committer {
-		return common.Address{}, fmt.Errorf("%w: signer %s, committer %s", ErrWrongSigner, o.signer, committer)
-	}
-	return committer, nil
-}
-
-// absent mirrors Slasher._absent: nb are one or two consecutive leaves of the
-// ledger around where d would sort, each with a valid proof.
-func absent(l LedgerRecord, d common.Hash, nb []LeafProof) error {
-	n := len(nb)
-	if n == 0 || n > 2 {
-		return fmt.Errorf("%w: %d neighbours", ErrInLedger, n)
-	}
-	for i, x := range nb {
-		if x.Leaf.Amount == nil || x.Leaf.Amount.Sign() < 0 || x.Leaf.Amount.Cmp(maxUint96) > 0 ||
-			!protocol.VerifyLedgerProof(l.Root, uint64(l.Count), x.Index, x.Leaf.Hash(), x.Proof) {
-			return fmt.Errorf("%w: neighbour %d is not a leaf", ErrInLedger, i)
-		}
-	}
-	less := func(a, b common.Hash) bool { return bytes.Compare(a[:], b[:]) < 0 }
-	switch {
-	case n == 2:
-		if nb[1].Index != nb[0].Index+1 || !(less(nb[0].Leaf.Digest, d) && less(d, nb[1].Leaf.Digest)) {
-			return fmt.Errorf("%w: neighbours %d and %d do not enclose %s", ErrInLedger, nb[0].Index, nb[1].Index, d)
-		}
-	case less(nb[0].Leaf.Digest, d):
-		if nb[0].Index != uint64(l.Count)-1 {
-			return fmt.Errorf("%w: %s sorts after leaf %d, not the last", ErrInLedger, d, nb[0].Index)
-		}
-	case less(d, nb[0].Leaf.Digest):
-		if nb[0].Index != 0 {
-			return fmt.Errorf("%w: %s sorts before leaf %d, not the first", ErrInLedger, d, nb[0].Index)
-		}
-	default:
-		return fmt.Errorf("%w: %s is leaf %d", ErrInLedger, d, nb[0].Index)
-	}
-	return nil
+	return l.Poster, nil
 }
 
 // CheckClaim mirrors the claim check of Slasher._slash, the last before
@@ -581,39 +531,42 @@ func (j *Judge) L2Inclusion(ctx context.Context, sp SignedPromise, ev *L2Evidenc
 	return nil
 }
 
-// Equivocation judges equivocation evidence (Slasher.slashEquivocation).
+// Equivocation judges equivocation evidence (Slasher.slashEquivocation): A
+// is opened and backed like any slashed promise; B is only decoded and must be
+// signed by the operator's committer at B's slot (it is neither paid nor
+// settled, so it may be settled or past its window already).
 func (j *Judge) Equivocation(ctx context.Context, ev *EquivocationEvidence) error {
 	a, err := j.open(ctx, ev.A)
 	if err != nil {
 		return err
 	}
-	b, err := j.open(ctx, ev.B)
-	if err != nil {
+	pb := ev.B.Promise
+	if err := j.checkShape(pb); err != nil {
 		return err
 	}
-	if a.p.Operator != b.p.Operator {
+	signerB, err := protocol.RecoverPromiseSigner(pb, j.domain(), ev.B.Signature)
+	if err != nil {
+		return fmt.Errorf("%w: second promise: %v", ErrMalformedSignature, err)
+	}
+	if a.p.Operator != pb.Operator {
 		return fmt.Errorf("%w: different operators", ErrNotEquivocation)
 	}
-	if ev.IndexA < 0 || ev.IndexA >= len(a.p.Inclusions) || ev.IndexB < 0 || ev.IndexB >= len(b.p.Inclusions) {
+	if ev.IndexA < 0 || ev.IndexA >= len(a.p.Inclusions) || ev.IndexB < 0 || ev.IndexB >= len(pb.Inclusions) {
 		return fmt.Errorf("%w: inclusion index", ErrInvalidPromise)
 	}
-	x, y := a.p.Inclusions[ev.IndexA], b.p.Inclusions[ev.IndexB]
+	x, y := a.p.Inclusions[ev.IndexA], pb.Inclusions[ev.IndexB]
 	if x.ChainID != y.ChainID || x.Sender != y.Sender || x.Nonce != y.Nonce || x.TxHash == y.TxHash {
 		return ErrNotEquivocation
 	}
-	// B needs no backing, only a signer the operator answers for at B's slot.
-	committer, err := j.contracts.CommitterAt(ctx, b.p.Operator, b.p.Slot)
+	committer, err := j.contracts.CommitterAt(ctx, pb.Operator, pb.Slot)
 	if err != nil {
 		return err
 	}
-	if b.signer != committer {
-		lb, err := j.contracts.LedgerOf(ctx, b.p.Operator, b.p.Slot)
-		if err != nil {
-			return err
-		}
-		if lb.Count == 0 || b.signer != lb.Committer {
-			return fmt.Errorf("%w: second promise signed by %s, committer %s, ledger opened by %s", ErrNotLedgerCommitter, b.signer, committer, lb.Committer)
-		}
+	if committer == (common.Address{}) {
+		return fmt.Errorf("%w: second promise signed by %s, slot %d", ErrNoCommitter, signerB, pb.Slot)
+	}
+	if signerB != committer {
+		return fmt.Errorf("%w: second promise signed by %s, committer %s", ErrWrongSigner, signerB, committer)
 	}
 	_, err = j.back(ctx, a, ev.BackingA)
 	return err
@@ -637,8 +590,8 @@ type Verdict struct {
 // evidence of the fault that applies (liveness when the slot has no block,
 // otherwise safety or L2 inclusion per inclusion), with sp's backing, and
 // judges it. known are other promises of the operator, the candidates for
-// priors. A promise outside its slot's ledger is not slashable before the
-// ledger grace is over (ErrLedgerPending, transient).
+// priors. A promise in no ledger is not slashable: ErrLedgerPending while its
+// slot's ledger may still be opened (transient), ErrNotInLedger after.
 func (j *Judge) Assess(ctx context.Context, sp SignedPromise, known []SignedPromise) (*Verdict, error) {
 	if err := j.checkShape(sp.Promise); err != nil {
 		return &Verdict{Reason: err}, nil
@@ -684,8 +637,8 @@ func (j *Judge) Assess(ctx context.Context, sp SignedPromise, known []SignedProm
 }
 
 // Amount returns what the Slasher asks the Registry to take for fault f of p
-// (for an equivocation, of the pair's larger slash amount: pass that
-// promise). Registry.slash takes at most what the source holds, see Taken.
+// (for an equivocation, p is promise A). Registry.slash takes at most what the
+// ledger holds, see Taken.
 func (j *Judge) Amount(f Fault, p *protocol.Promise) *big.Int {
 	amt := new(big.Int).Set(orZero(p.SlashAmount))
 	if f == FaultLiveness {
@@ -699,23 +652,13 @@ func (j *Judge) Amount(f Fault, p *protocol.Promise) *big.Int {
 }
 
 // Taken returns what Registry.slash would take now for amount asked for a
-// promise of (operator, slot): at most its ledger's left when bk is backed,
-// at most the free collateral otherwise.
-func (j *Judge) Taken(ctx context.Context, operator common.Address, slot uint64, bk *Backing, amount *big.Int) (*big.Int, error) {
-	var have *big.Int
-	if bk != nil && bk.Backed {
-		l, err := j.contracts.LedgerOf(ctx, operator, slot)
-		if err != nil {
-			return nil, err
-		}
-		have = l.Left
-	} else {
-		free, err := j.contracts.FreeCollateral(ctx, operator)
-		if err != nil {
-			return nil, err
-		}
-		have = free
+// promise of (operator, slot): at most what its slot's ledger has left.
+func (j *Judge) Taken(ctx context.Context, operator common.Address, slot uint64, amount *big.Int) (*big.Int, error) {
+	l, err := j.contracts.LedgerOf(ctx, operator, slot)
+	if err != nil {
+		return nil, err
 	}
+	have := orZero(l.Left)
 	if amount.Cmp(have) < 0 {
 		return new(big.Int).Set(amount), nil
 	}

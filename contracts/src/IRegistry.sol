@@ -134,9 +134,9 @@ interface IRegistry {
     function setCommitter(address committer) external;
 
     /// @notice Emergency: revokes `committer` at once, for every slot. It can open no more
-    ///         ledgers, and promises it signed that are in no ledger become void; ledgers it
-    ///         opened before stay (their collateral is already reserved for their promises).
-    ///         If it is the committer now or later, the operator has none until a new
+    ///         ledgers nor stand as the second promise of an equivocation; ledgers it opened
+    ///         before stay (their collateral is already reserved for their promises). If it
+    ///         is the committer now or later, the operator has none until a new
     ///         `setCommitter` takes effect.
     function revokeCommitter(address committer) external;
 
@@ -162,14 +162,13 @@ interface IRegistry {
     /// @notice Pays out what a failed push left owed to msg.sender.
     function claim() external;
 
-    /// @notice Only the Slasher: takes up to `amount` for a promise of `slot`, from that
-    ///         slot's ledger when `backed`, else from the free collateral, and splits it:
-    ///         `userBps` to the user, `burnBps` burnt (kept here forever), the rest to the watcher.
+    /// @notice Only the Slasher: takes up to `amount` for a promise of `slot` from that slot's
+    ///         ledger reservation and splits it: `userBps` to the user, `burnBps` burnt (kept
+    ///         here forever), the rest to the watcher.
     /// @return taken wei taken from the collateral; userPaid wei paid to the user.
     function slash(
         address operator,
         uint64 slot,
-        bool backed,
         uint256 amount,
         address user,
         uint256 userBps,
@@ -195,7 +194,7 @@ interface IRegistry {
     /// @notice The ledger of `operator` for `slot` (count zero: none opened).
     function ledgerOf(address operator, uint64 slot) external view returns (Ledger memory);
 
-    /// @notice Collateral not reserved by any ledger: what unledgered promises and withdraw() see.
+    /// @notice Collateral not reserved by any ledger: what new ledgers can reserve.
     function freeCollateral(address operator) external view returns (uint256);
 
     /// @notice The collateral left to slash.

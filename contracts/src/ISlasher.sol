@@ -3,12 +3,11 @@ pragma solidity ^0.8.30;
 
 /// @title ISlasher — judges Pledge's four faults from public data and slashes through the Registry.
 /// @notice A promise is the EIP-712 struct below, signed by the operator's committer for its
-///         slot. It is *backed* when it is in the slot's ledger (Registry.openLedger, signed by
-///         the committer that opened it) and is then paid from that ledger's reservation;
-///         otherwise, once the ledger grace is over, it is paid from the free collateral, first
-///         come, if its signer is Registry.committerAt(operator, slot) (not revoked, before any
-///         exit). Every payment gives userBps to the user, burnBps is burnt, and the rest goes
-///         to the beneficiary a watcher committed to (commitClaim) in an earlier block.
+///         slot. It binds collateral only when it is *backed*: a leaf of the slot's ledger
+///         (Registry.openLedger), signed by the committer that opened the ledger; it is then
+///         paid from that ledger's reservation. A promise in no ledger is void on-chain.
+///         Every payment gives userBps to the user, burnBps is burnt, and the rest goes to
+///         the beneficiary a watcher committed to (commitClaim) in an earlier block.
 ///         Anyone may submit evidence that a promise was broken;
 ///         the Slasher decides from block headers anchored on-chain (BLOCKHASH or the EIP-2935
 ///         history contract), Merkle-Patricia account proofs against their state roots, and the
@@ -48,23 +47,11 @@ interface ISlasher {
         bytes32[] leafProof;
     }
 
-    /// @notice A leaf of a ledger with its Merkle proof (LedgerTree).
-    struct Leaf {
-        bytes32 digest;
-        uint96 amount;
-        uint256 index;
-        bytes32[] proof;
-    }
-
-    /// @notice Where a promise is paid from. backed: leaf `index` of its slot's ledger is
-    ///         (digest, slashAmount), `proof` its Merkle proof. Not backed: the ledger holds no
-    ///         leaf with its digest — `neighbours` are the leaves around where it would sort
-    ///         (one or two, consecutive, ascending; none when no ledger was opened).
+    /// @notice That a promise is backed: leaf `index` of its slot's ledger is
+    ///         (digest, uint96 slashAmount), `proof` its Merkle proof (LedgerTree).
     struct Backing {
-        bool backed;
         uint256 index;
         bytes32[] proof;
-        Leaf[] neighbours;
     }
 
     /// @notice Who receives the watcher's share: committed beforehand as
@@ -100,7 +87,6 @@ interface ISlasher {
         uint16 livenessBps; // share of slashAmount taken for a missed slot
         uint16 userBps; // share of a slash paid to the wronged user
         uint16 burnBps; // share burnt (> 0: self-slashing always costs); the rest to the watcher
-        uint64 ledgerGrace; // the Registry's
         uint64 blobBaseFeeUpdateFraction; // BLOB_BASE_FEE_UPDATE_FRACTION of the fork in force
     }
 
@@ -131,8 +117,6 @@ interface ISlasher {
     error DifferentOperators();
     error NotEquivocation();
     error NotInLedger();
-    error InLedger();
-    error LedgerPending(uint64 slot, uint64 currentSlot);
     error ClaimNotCommitted(bytes32 claimHash);
     error ZeroBeneficiary();
 
@@ -142,7 +126,6 @@ interface ISlasher {
         bytes32 indexed digest,
         address indexed operator,
         Fault fault,
-        bool backed,
         address user,
         uint256 taken,
         uint256 userPaid,
@@ -176,9 +159,8 @@ interface ISlasher {
     ) external;
 
     /// @notice L2 inclusion: the slot's block exists, and `txHashes` (the keccak of every L2
-    ///         transaction the operator's poster posted for the rollup in it, in order: the
-    ///         ledger's poster, or the signer when not backed) match the Inbox's record and do
-    ///         not hold inclusion `index`'s txHash.
+    ///         transaction the ledger's poster posted for the rollup in it, in order) match the
+    ///         Inbox's record and do not hold inclusion `index`'s txHash.
     function slashL2Inclusion(
         bytes calldata payload,
         bytes calldata signature,
@@ -190,8 +172,9 @@ interface ISlasher {
     ) external;
 
     /// @notice Equivocation: two promises by one operator hold inclusions with the same
-    ///         (chainId, sender, nonce) and different txHash.
-    ///         Paid as promise A (backingA); both promises become settled.
+    ///         (chainId, sender, nonce) and different txHash. A is paid its own slashAmount
+    ///         from its own ledger (backingA) and settled; B must be signed by
+    ///         committerAt(operator, B.slot) and is left as it was.
     function slashEquivocation(
         bytes calldata payloadA,
         bytes calldata signatureA,

@@ -27,9 +27,9 @@ interface ISlasherParams {
 ///         each slot it sold promises for, the operator's committer opens a ledger (the
 ///         promises' digests and slash amounts, at most `ledgerGrace` slots after the slot)
 ///         and the Registry reserves their total; a ledger's reservation pays only its own
-///         promises, so no one (the operator included) can take it from them. *Free*
-///         collateral pays promises that are in no ledger, first come, and is what withdraw()
-///         pays out. docs/protocol.md §9.0 argues the design.
+///         promises, each at most its leaf, so no one (the operator included) can take it
+///         from them. *Free* collateral backs the next ledgers and is what withdraw() pays
+///         out. docs/protocol.md §9.0 argues the design.
 
 contract Registry is IRegistry {
     /// @notice One committer binding: `committer` signs for slots >= `fromSlot` (until the next).
@@ -305,12 +305,11 @@ contract Registry is IRegistry {
     }
 
     /// @inheritdoc IRegistry
-    /// @dev `amount` is capped at what the source holds (< 2^96) before any product, so no
-    ///      slash can revert on arithmetic.
+    /// @dev `amount` is capped at what the ledger holds (< 2^96) before any product, so no
+    ///      slash can revert on arithmetic. The Slasher never asks more than the promise's leaf.
     function slash(
         address operator,
         uint64 slot,
-        bool backed,
         uint256 amount,
         address user,
         uint256 userBps,
@@ -319,16 +318,11 @@ contract Registry is IRegistry {
     ) external returns (uint256 taken, uint256 userPaid) {
         if (msg.sender != slasher || msg.sender == address(0)) revert NotSlasher(msg.sender);
         Operator storage op = operators[operator];
-        if (backed) {
-            Ledger storage l = ledgers[operator][slot];
-            uint96 left = l.left;
-            taken = amount < left ? amount : left;
-            l.left = left - uint96(taken);
-            op.reserved -= uint96(taken);
-        } else {
-            uint256 free = op.collateral - op.reserved;
-            taken = amount < free ? amount : free;
-        }
+        Ledger storage l = ledgers[operator][slot];
+        uint96 left = l.left;
+        taken = amount < left ? amount : left;
+        l.left = left - uint96(taken);
+        op.reserved -= uint96(taken);
         op.collateral -= uint96(taken);
         userPaid = taken * userBps / BPS;
         uint256 burnt = taken * burnBps / BPS;

@@ -13,6 +13,8 @@ import {LedgerTree} from "./lib/LedgerTree.sol";
 ///         transactions `poster` posted for (rollup chain id, slot).
 interface IBatchRecord {
     function batchOf(uint64 chainId, uint64 slot, address poster) external view returns (bytes32 acc, uint32 count);
+    function genesisTime() external view returns (uint64);
+    function secondsPerSlot() external view returns (uint64);
 }
 
 /// @title Slasher — Pledge's fault judge. See ISlasher for the rules.
@@ -49,7 +51,6 @@ contract Slasher is ISlasher {
     uint16 public immutable livenessBps;
     uint16 public immutable userBps;
     uint16 public immutable burnBps;
-    uint64 public immutable ledgerGrace;
     uint64 public immutable blobBaseFeeUpdateFraction;
 
     uint256 private immutable deployChainId;
@@ -72,8 +73,12 @@ contract Slasher is ISlasher {
             address(registry_) == address(0) || address(inbox_) == address(0) || cfg.secondsPerSlot == 0
                 || cfg.slashWindow == 0 || cfg.livenessBps > BPS || cfg.burnBps == 0
                 || uint256(cfg.userBps) + cfg.burnBps > BPS || cfg.blobBaseFeeUpdateFraction == 0
-                || cfg.ledgerGrace == 0 || cfg.ledgerGrace >= cfg.slashWindow
         ) revert InvalidConfig();
+        // One clock for all three contracts: an Inbox on another clock would file every
+        // batch under the wrong slot and make every L2 promise read as broken.
+        if (inbox_.genesisTime() != cfg.genesisTime || inbox_.secondsPerSlot() != cfg.secondsPerSlot) {
+            revert InvalidConfig();
+        }
         registry = registry_;
         inbox = inbox_;
         genesisTime = cfg.genesisTime;
@@ -82,7 +87,6 @@ contract Slasher is ISlasher {
         livenessBps = cfg.livenessBps;
         userBps = cfg.userBps;
         burnBps = cfg.burnBps;
-        ledgerGrace = cfg.ledgerGrace;
         blobBaseFeeUpdateFraction = cfg.blobBaseFeeUpdateFraction;
         deployChainId = block.chainid;
         deployDomainSeparator = _separator();
@@ -142,7 +146,7 @@ contract Slasher is ISlasher {
         if (gas > b.gasLimit) revert GasAboveBlockLimit(gas, b.gasLimit);
 
         _back(o, backing);
-        _slash(o, backing.backed, Fault.Safety, inc.sender, p.slashAmount, bytes32(0), claim);
+        _slash(o, Fault.Safety, inc.sender, p.slashAmount, bytes32(0), claim);
     }
 
     /// @inheritdoc ISlasher
@@ -160,10 +164,9 @@ contract Slasher is ISlasher {
         if (h2.parentHash != h1.hash) revert NotParent();
         uint256 ts = _slotTimestamp(o.p.slot);
         if (!(h1.timestamp < ts && ts < h2.timestamp)) revert SlotNotMissed();
-        _back(o, backing);
-        // Capped below 2^96 before the product: no amount can make this revert.
-        uint256 amount = _cap(o.p.slashAmount) * livenessBps / BPS;
-        _slash(o, backing.backed, Fault.Liveness, o.p.inclusions[0].sender, amount, bytes32(0), claim);
+        _back(o, backing); // a backed slashAmount is below 2^96: the product cannot overflow
+        uint256 amount = o.p.slashAmount * livenessBps / BPS;
+        _slash(o, Fault.Liveness, o.p.inclusions[0].sender, amount, bytes32(0), claim);
     }
 
     /// @inheritdoc ISlasher
@@ -185,9 +188,9 @@ contract Slasher is ISlasher {
         uint256 ts = _slotTimestamp(o.p.slot);
         if (b.timestamp != ts) revert NotSlotBlock(b.timestamp, ts);
 
-        // The operator's own batch: the ledger names its poster; an unledgered promise is
-        // judged against its signer's. Others' posts never lengthen this evidence, and the
-        // Inbox caps one poster's record, so it always fits one transaction.
+        // The operator's own batch, by the poster its ledger names: others' posts never
+        // lengthen this evidence, and the Inbox caps one poster's record, so it always
+        // fits one transaction.
         address poster = _back(o, backing);
         (bytes32 want, uint32 count) = inbox.batchOf(inc.chainId, o.p.slot, poster);
         if (txHashes.length != count) revert BatchMismatch();
@@ -204,7 +207,7 @@ contract Slasher is ISlasher {
         }
         if (acc != want) revert BatchMismatch();
 
-        _slash(o, backing.backed, Fault.L2Inclusion, inc.sender, o.p.slashAmount, bytes32(0), claim);
+        _slash(o, Fault.L2Inclusion, inc.sender, o.p.slashAmount, bytes32(0), claim);
     }
 
     /// @inheritdoc ISlasher
@@ -219,23 +222,23 @@ contract Slasher is ISlasher {
         Claim calldata claim
     ) external {
         Opened memory a = _open(payloadA, signatureA);
-        Opened memory b = _open(payloadB, signatureB);
-        if (a.p.operator != b.p.operator) revert DifferentOperators();
+        Promise memory pb = abi.decode(payloadB, (Promise));
+        _checkShape(pb);
+        address signerB = _recover(_digest(pb), signatureB);
+        if (a.p.operator != pb.operator) revert DifferentOperators();
         Inclusion memory ia = _inclusion(a.p, indexA);
-        Inclusion memory ib = _inclusion(b.p, indexB);
+        Inclusion memory ib = _inclusion(pb, indexB);
         if (
             ia.chainId != ib.chainId || ia.sender != ib.sender || ia.nonce != ib.nonce || ia.txHash == ib.txHash
         ) revert NotEquivocation();
-        // B needs no backing, only a signer the operator answers for at B's slot: its
-        // committer there (not revoked), or the committer that opened B's slot's ledger.
-        if (b.signer != registry.committerAt(b.p.operator, b.p.slot)) {
-            IRegistry.Ledger memory lb = registry.ledgerOf(b.p.operator, b.p.slot);
-            if (lb.count == 0 || b.signer != lb.committer) revert WrongSigner(b.signer, lb.committer);
-        }
+        // B proves only that the operator sold the nonce twice: it must be signed by the
+        // operator's committer at B's slot (not revoked, before any exit). It is neither
+        // paid nor settled here: B's own holder can still slash B, from B's own backing.
+        address committerB = registry.committerAt(pb.operator, pb.slot);
+        if (committerB == address(0) || signerB != committerB) revert WrongSigner(signerB, committerB);
         _back(a, backingA);
-        settled[b.digest] = true;
-        uint256 amount = a.p.slashAmount > b.p.slashAmount ? a.p.slashAmount : b.p.slashAmount;
-        _slash(a, backingA.backed, Fault.Equivocation, ia.sender, amount, b.digest, claim);
+        // A's own amount, from A's own reservation: never more than A's leaf.
+        _slash(a, Fault.Equivocation, ia.sender, a.p.slashAmount, _digest(pb), claim);
     }
 
     // ======================= views =======================
@@ -284,7 +287,7 @@ contract Slasher is ISlasher {
 
     /// @dev Decodes and checks a promise: its shape, a well-formed signature, that it is
     ///      unsettled and that evidence for it is still taken. Who signed it is judged by
-    ///      _back (ledger committer or committerAt), or _prior.
+    ///      _back (the ledger's committer) or _prior.
     function _open(bytes calldata payload, bytes calldata signature) private view returns (Opened memory o) {
         o.p = abi.decode(payload, (Promise));
         _checkShape(o.p);
@@ -295,50 +298,19 @@ contract Slasher is ISlasher {
         if (now_ > uint256(o.p.slot) + slashWindow) revert EvidenceExpired(o.p.slot, now_);
     }
 
-    /// @dev Decides where the promise is paid from and that its signer binds the operator
-    ///      there; returns the poster whose Inbox batches hold the slot's L2 promises.
-    ///      Backed: the promise's (digest, slashAmount) is a leaf of its slot's ledger and the
-    ///      ledger's committer signed it. Not backed: the grace for opening the ledger is over,
-    ///      the ledger (if any) holds no leaf with this digest, and the signer is the
-    ///      operator's committer at the slot now (not revoked, before any exit).
+    /// @dev Checks the promise is backed: its (digest, slashAmount) is leaf `bk.index` of its
+    ///      slot's ledger and the committer that opened the ledger signed it. Returns the
+    ///      poster the ledger names (whose Inbox batches hold the slot's L2 promises).
+    ///      A promise in no ledger is void: nothing on-chain can tell it from one minted
+    ///      after the fact (docs/protocol.md §9.0).
     function _back(Opened memory o, Backing calldata bk) private view returns (address poster) {
         Promise memory p = o.p;
         IRegistry.Ledger memory l = registry.ledgerOf(p.operator, p.slot);
-        if (bk.backed) {
-            if (l.count == 0 || p.slashAmount > type(uint96).max) revert NotInLedger();
-            bytes32 leaf = LedgerTree.leaf(o.digest, uint96(p.slashAmount));
-            if (!LedgerTree.verify(l.root, l.count, bk.index, leaf, bk.proof)) revert NotInLedger();
-            if (o.signer != l.committer) revert WrongSigner(o.signer, l.committer);
-            return l.poster;
-        }
-        uint64 now_ = currentSlot();
-        if (uint256(now_) <= uint256(p.slot) + ledgerGrace) revert LedgerPending(p.slot, now_);
-        if (l.count != 0) _absent(l, o.digest, bk.neighbours);
-        address committer = registry.committerAt(p.operator, p.slot);
-        if (committer == address(0) || o.signer != committer) revert WrongSigner(o.signer, committer);
-        return committer;
-    }
-
-    /// @dev Reverts unless `neighbours` prove no leaf of `l` has digest `d`: consecutive
-    ///      leaves of the ascending list around where `d` would sort.
-    function _absent(IRegistry.Ledger memory l, bytes32 d, Leaf[] calldata nb) private pure {
-        uint256 n = nb.length;
-        if (n == 0 || n > 2) revert InLedger();
-        for (uint256 i; i < n; i++) {
-            Leaf calldata x = nb[i];
-            if (!LedgerTree.verify(l.root, l.count, x.index, LedgerTree.leaf(x.digest, x.amount), x.proof)) {
-                revert InLedger();
-            }
-        }
-        if (n == 2) {
-            if (nb[1].index != nb[0].index + 1 || !(nb[0].digest < d && d < nb[1].digest)) revert InLedger();
-        } else if (nb[0].digest < d) {
-            if (nb[0].index != l.count - 1) revert InLedger(); // d sorts after the last leaf
-        } else if (d < nb[0].digest) {
-            if (nb[0].index != 0) revert InLedger(); // d sorts before the first leaf
-        } else {
-            revert InLedger();
-        }
+        if (l.count == 0 || p.slashAmount > type(uint96).max) revert NotInLedger();
+        bytes32 leaf = LedgerTree.leaf(o.digest, uint96(p.slashAmount));
+        if (!LedgerTree.verify(l.root, l.count, bk.index, leaf, bk.proof)) revert NotInLedger();
+        if (o.signer != l.committer) revert WrongSigner(o.signer, l.committer);
+        return l.poster;
     }
 
     /// @dev The structural rules of decisions v1: types 1 and 2 hold one inclusion on L1 or
@@ -420,31 +392,20 @@ contract Slasher is ISlasher {
         if (signer == address(0)) revert MalformedSignature();
     }
 
-    /// @dev Settles the promise and has the Registry take `amount` (capped at what backs it)
-    ///      from the ledger or the free collateral, paid to the user, the committed
-    ///      beneficiary, and burnt.
-    function _slash(
-        Opened memory o,
-        bool backed,
-        Fault fault,
-        address user,
-        uint256 amount,
-        bytes32 other,
-        Claim calldata claim
-    ) private {
+    /// @dev Settles the promise and has the Registry take `amount` (at most the promise's
+    ///      leaf) from its ledger's reservation, paid to the user, the committed beneficiary,
+    ///      and burnt.
+    function _slash(Opened memory o, Fault fault, address user, uint256 amount, bytes32 other, Claim calldata claim)
+        private
+    {
         if (claim.beneficiary == address(0)) revert ZeroBeneficiary();
         bytes32 h = claimHash(o.digest, claim.beneficiary, claim.salt);
         uint256 committedAt = claims[h];
         if (committedAt == 0 || committedAt >= block.number) revert ClaimNotCommitted(h);
         settled[o.digest] = true;
         (uint256 taken, uint256 userPaid) =
-            registry.slash(o.p.operator, o.p.slot, backed, amount, user, userBps, claim.beneficiary, burnBps);
-        emit PromiseSlashed(o.digest, o.p.operator, fault, backed, user, taken, userPaid, claim.beneficiary, other);
-    }
-
-    /// @dev Slash amounts above 2^96 wei (more than any collateral) count as 2^96 - 1.
-    function _cap(uint256 amount) private pure returns (uint256) {
-        return amount > type(uint96).max ? type(uint96).max : amount;
+            registry.slash(o.p.operator, o.p.slot, amount, user, userBps, claim.beneficiary, burnBps);
+        emit PromiseSlashed(o.digest, o.p.operator, fault, user, taken, userPaid, claim.beneficiary, other);
     }
 
     function _slotTimestamp(uint64 slot) private view returns (uint256) {

@@ -25,7 +25,6 @@ func TestHelpers(t *testing.T) {
 		{"ledgerGrace", k.Registry.LedgerGrace, k.Params.LedgerGrace},
 		{"lookahead", k.Registry.Lookahead, k.Params.Lookahead},
 		{"slashWindow", k.Registry.SlashWindow, k.Params.SlashWindow},
-		{"Slasher.ledgerGrace", k.Slasher.LedgerGrace, k.Params.LedgerGrace},
 	} {
 		if v, err := tc.read(&bind.CallOpts{}); err != nil || v != tc.want {
 			t.Fatalf("%s = %d (%v), want %d", tc.name, v, err, tc.want)

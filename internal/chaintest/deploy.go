@@ -95,14 +95,16 @@ func (c *Chain) Deploy(p Params) *Contracts {
 	if err != nil {
 		c.t.Fatalf("deploy Inbox: %v", err)
 	}
-	k.SlasherAddr, _, k.Slasher, err = bindings.DeploySlasher(next(), c.Client, k.RegistryAddr, k.InboxAddr, bindings.ISlasherConfig{
+	// The Slasher's constructor reads the Inbox's clock, not mined yet: no estimate.
+	so := next()
+	so.GasLimit = 6_000_000
+	k.SlasherAddr, _, k.Slasher, err = bindings.DeploySlasher(so, c.Client, k.RegistryAddr, k.InboxAddr, bindings.ISlasherConfig{
 		GenesisTime:               c.GenesisTime,
 		SecondsPerSlot:            SecondsPerSlot,
 		SlashWindow:               p.SlashWindow,
 		LivenessBps:               p.LivenessBps,
 		UserBps:                   p.UserBps,
 		BurnBps:                   p.BurnBps,
-		LedgerGrace:               p.LedgerGrace,
 		BlobBaseFeeUpdateFraction: PragueBlobUpdateFraction,
 	})
 	if err != nil {

@@ -52,6 +52,9 @@ type Params struct {
 	BlobBaseFeeUpdateFraction uint64
 }
 
+// slasherDeployGas covers the Slasher's creation (about 3.5 M gas).
+const slasherDeployGas = 6_000_000
+
 // Defaults for the parameters left zero.
 const (
 	DefaultLedgerGrace = 32
@@ -95,7 +98,6 @@ func (p Params) SlasherConfig() bindings.ISlasherConfig {
 		LivenessBps:               p.LivenessBps,
 		UserBps:                   p.UserBps,
 		BurnBps:                   p.BurnBps,
-		LedgerGrace:               p.LedgerGrace,
 		BlobBaseFeeUpdateFraction: p.BlobBaseFeeUpdateFraction,
 	}
 }
@@ -144,7 +146,11 @@ func All(ctx context.Context, b Backend, chainID *big.Int, deployer *ecdsa.Priva
 		return nil, fmt.Errorf("deploy Inbox: %w", err)
 	}
 	txs = append(txs, tx)
-	if k.Slasher, tx, _, err = bindings.DeploySlasher(next(), b, k.Registry, k.Inbox, p.SlasherConfig()); err != nil {
+	// The Slasher's constructor reads the Inbox's clock: the Inbox is not mined
+	// yet, so no estimate; transactions of one sender run in order.
+	so := next()
+	so.GasLimit = slasherDeployGas
+	if k.Slasher, tx, _, err = bindings.DeploySlasher(so, b, k.Registry, k.Inbox, p.SlasherConfig()); err != nil {
 		return nil, fmt.Errorf("deploy Slasher: %w", err)
 	}
 	txs = append(txs, tx)
