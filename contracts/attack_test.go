@@ -576,9 +576,18 @@ func TestRegistryConstructorInvariants(t *testing.T) {
 	}
 	for _, bad := range []chaintest.Params{
 		func() chaintest.Params { p := chaintest.DefaultParams(); p.RotationDelay = p.Lookahead; return p }(),
-		func() chaintest.Params { p := chaintest.DefaultParams(); p.UnregistrationDelay = p.SlashWindow; return p }(),
+		func() chaintest.Params {
+			p := chaintest.DefaultParams()
+			p.UnregistrationDelay = p.SlashWindow
+			return p
+		}(),
 		func() chaintest.Params { p := chaintest.DefaultParams(); p.LedgerGrace = p.SlashWindow; return p }(),
-		func() chaintest.Params { p := chaintest.DefaultParams(); p.SlashWindow = 8192; p.UnregistrationDelay = 9000; return p }(),
+		func() chaintest.Params {
+			p := chaintest.DefaultParams()
+			p.SlashWindow = 8192
+			p.UnregistrationDelay = 9000
+			return p
+		}(),
 	} {
 		cfg := bindings.RegistryConfig{
 			MinCollateral: bad.MinCollateral, GenesisTime: c.GenesisTime, SecondsPerSlot: chaintest.SecondsPerSlot,
