@@ -279,7 +279,7 @@ func gasFaults(t *testing.T, tab *gasTable) {
 	if rev != "" {
 		t.Fatalf("slashEquivocation: %s", rev)
 	}
-	tab.add("slashEquivocation", "two one-tx promises", r.GasUsed, "", "first one backed; settles both promises")
+	tab.add("slashEquivocation", "two one-tx promises", r.GasUsed, "", "A backed, paid its own amount and settled; B only checked")
 }
 
 // safetySample is one measured safety slash.
