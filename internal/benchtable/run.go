@@ -42,7 +42,7 @@ var measurements = []measurement{
 	{"throughput", "promise throughput, 64 senders (devnet)", throughputRows},
 	{"rejection", "invalid requests rejected beside valid ones (devnet)", rejectionRows},
 	{"memory", "memory of `pledge sidecar` (child process) with stored promises (devnet)", memoryRows},
-	{"gas", "gas per safety-fault proof and per registration (simulated chain)", gasRows},
+	{"gas", "gas per safety-fault proof, registration, ledger opening and claim (simulated chain)", gasRows},
 }
 
 // Measurements lists the names --only accepts, each with what it measures.
