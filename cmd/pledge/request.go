@@ -5,15 +5,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/urfave/cli/v2"
 
+	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/sidecar/keys"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
@@ -47,7 +51,7 @@ func requestCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagSlot, Usage: "slot to ask for (0: the first one on offer)", EnvVars: envVars(flagSlot)},
 			str(flagTip, "priority fee per gas", "5gwei"),
 			str(flagFeeCap, "max fee per gas (0: twice the current base fee plus the tip)", "0"),
-			&cli.BoolFlag{Name: flagWait, Usage: "wait for the receipt and check it is in the promised slot's block", EnvVars: envVars(flagWait)},
+			&cli.BoolFlag{Name: flagWait, Usage: "wait for the receipt, then for the slot's ledger, and check the promise is a leaf of it (backed by collateral)", EnvVars: envVars(flagWait)},
 		},
 		Action: runRequest,
 	}
@@ -178,11 +182,72 @@ func runRequest(c *cli.Context) error {
 		rcpt, err := el.TransactionReceipt(wctx, tx.Hash())
 		if err == nil {
 			fmt.Fprintf(w, "included  block %d, index %d, status %d\n", rcpt.BlockNumber, rcpt.TransactionIndex, rcpt.Status)
-			return nil
+			break
 		}
 		select {
 		case <-wctx.Done():
 			return fmt.Errorf("no receipt for %s yet: if slot %d has passed, the promise is broken; hand it to a watcher (pledge slash)", tx.Hash(), p.Slot)
+		case <-time.After(time.Second):
+		}
+	}
+	return waitBacked(wctx, w, el, slasher, chainID.Uint64(), p)
+}
+
+// waitBacked waits for the promise's slot ledger and checks the promise is a
+// leaf of it with its own slash amount: only then does collateral back it
+// (docs/protocol.md §9.0). A wallet that finds no leaf by the end of the
+// ledger grace holds a void promise.
+func waitBacked(ctx context.Context, w io.Writer, el *ethclient.Client, slasher common.Address, chainID uint64, p *protocol.Promise) error {
+	sl, err := bindings.NewSlasher(slasher, el)
+	if err != nil {
+		return err
+	}
+	regAddr, err := sl.Registry(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		return fmt.Errorf("Slasher.registry: %w", err)
+	}
+	reg, err := bindings.NewRegistry(regAddr, el)
+	if err != nil {
+		return err
+	}
+	grace, err := reg.LedgerGrace(&bind.CallOpts{Context: ctx})
+	if err != nil {
+		return fmt.Errorf("Registry.ledgerGrace: %w", err)
+	}
+	digest := p.Digest(protocol.Domain{ChainID: chainID, Slasher: slasher})
+	for {
+		l, err := reg.LedgerOf(&bind.CallOpts{Context: ctx}, p.Operator, p.Slot)
+		if err != nil {
+			return fmt.Errorf("Registry.ledgerOf: %w", err)
+		}
+		if l.Count > 0 {
+			it, err := reg.FilterLedgerOpened(&bind.FilterOpts{Context: ctx}, []common.Address{p.Operator}, []uint64{p.Slot})
+			if err != nil {
+				return fmt.Errorf("LedgerOpened events: %w", err)
+			}
+			var lg *protocol.Ledger
+			for it.Next() {
+				if it.Event.Root == l.Root {
+					lg, err = protocol.DecodeLedger(it.Event.Leaves)
+				}
+			}
+			if err != nil || lg == nil || lg.Root() != l.Root {
+				return fmt.Errorf("slot %d's ledger: leaves not found or not matching its root (%v)", p.Slot, err)
+			}
+			i, found := lg.Find(digest)
+			if !found || lg.Leaves[i].Amount.Cmp(p.SlashAmount) != 0 {
+				return fmt.Errorf("VOID: slot %d's ledger (%d promises) does not hold this promise with its slash amount: no collateral backs it", p.Slot, l.Count)
+			}
+			fmt.Fprintf(w, "backed    leaf %d of slot %d's ledger (%d promises, root %s)\n", i, p.Slot, l.Count, common.Hash(l.Root).Hex())
+			return nil
+		}
+		now, err := reg.CurrentSlot(&bind.CallOpts{Context: ctx})
+		if err == nil && now > p.Slot+grace {
+			return fmt.Errorf("VOID: no ledger for slot %d by slot %d (grace %d): no collateral backs this promise", p.Slot, now, grace)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("slot %d's ledger not open yet: %w", p.Slot, ctx.Err())
 		case <-time.After(time.Second):
 		}
 	}

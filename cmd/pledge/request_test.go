@@ -42,7 +42,7 @@ func TestRequestCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("request: %v\n%s", err, out)
 	}
-	for _, want := range []string{"promised  tx 0x", "request_hash 0x", "included  block", "status 1"} {
+	for _, want := range []string{"promised  tx 0x", "request_hash 0x", "included  block", "status 1", "backed    leaf "} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
 		}
