@@ -33,6 +33,7 @@ const (
 	watchFlagRegistry      = "registry"
 	watchFlagKeyFile       = "key-file"
 	watchFlagPasswordFile  = "key-password-file"
+	watchFlagBeneficiary   = "beneficiary"
 	watchFlagPromises      = "promises"
 	watchFlagPromise       = "promise"
 	watchFlagSidecarURL    = "sidecar-url"
@@ -51,8 +52,9 @@ func watchConnFlags(required bool) []cli.Flag {
 		&cli.StringFlag{Name: watchFlagRPCURL, Usage: "execution client JSON-RPC URL (http, ws or ipc)", Required: required, EnvVars: envVars(watchFlagRPCURL)},
 		&cli.StringFlag{Name: watchFlagSlasher, Usage: "address of the Slasher contract (the Registry and Inbox are read from it)", Required: required, EnvVars: envVars(watchFlagSlasher)},
 		&cli.StringFlag{Name: watchFlagRegistry, Usage: "optional: the Registry address, checked against the Slasher's", EnvVars: envVars(watchFlagRegistry)},
-		&cli.PathFlag{Name: watchFlagKeyFile, Usage: "the watcher account's secp256k1 key: a hex file or a geth keystore (it pays gas and earns the watcher's share)", EnvVars: envVars(watchFlagKeyFile)},
+		&cli.PathFlag{Name: watchFlagKeyFile, Usage: "the watcher account's secp256k1 key: a hex file or a geth keystore (it pays gas and, without --" + watchFlagBeneficiary + ", earns the watcher's share)", EnvVars: envVars(watchFlagKeyFile)},
 		&cli.PathFlag{Name: watchFlagPasswordFile, Usage: "password file of a --" + watchFlagKeyFile + " keystore", EnvVars: envVars(watchFlagPasswordFile)},
+		&cli.StringFlag{Name: watchFlagBeneficiary, Usage: "address that receives the watcher's share of each slash, committed on-chain before the evidence (default: the --" + watchFlagKeyFile + " account)", EnvVars: envVars(watchFlagBeneficiary)},
 		&cli.Uint64Flag{Name: watchFlagConfirmations, Usage: "slots to wait after a promise's slot before judging it (at least 1)", Value: 2, EnvVars: envVars(watchFlagConfirmations)},
 		&cli.DurationFlag{Name: watchFlagPoll, Usage: "how often to look at the chain head", Value: 2 * time.Second, EnvVars: envVars(watchFlagPoll)},
 	}
@@ -116,6 +118,8 @@ type watchSession struct {
 	backend watcher.Backend
 	dep     *watcher.Deployment
 	key     *ecdsa.PrivateKey
+	// beneficiary is --beneficiary; zero means the watcher's own account.
+	beneficiary common.Address
 }
 
 // openWatch checks the local inputs first, then dials the node and reads the
@@ -136,6 +140,15 @@ func openWatch(c *cli.Context) (*watchSession, error) {
 	}
 	if c.Uint64(watchFlagConfirmations) == 0 {
 		return nil, fmt.Errorf("--%s must be at least 1: the Slasher refuses the head block as evidence", watchFlagConfirmations)
+	}
+	var beneficiary common.Address
+	if v := c.String(watchFlagBeneficiary); v != "" {
+		if beneficiary, err = parseAddress(watchFlagBeneficiary, v); err != nil {
+			return nil, err
+		}
+		if beneficiary == (common.Address{}) {
+			return nil, fmt.Errorf("--%s is the zero address: the Slasher pays no one there", watchFlagBeneficiary)
+		}
 	}
 	key, err := watchKey(c)
 	if err != nil {
@@ -164,15 +177,19 @@ func openWatch(c *cli.Context) (*watchSession, error) {
 		eth.Close()
 		return nil, fmt.Errorf("--%s %s is not the Slasher's Registry (%s)", watchFlagRegistry, registry, dep.Registry)
 	}
-	return &watchSession{eth: eth, backend: backend, dep: dep, key: key}, nil
+	return &watchSession{eth: eth, backend: backend, dep: dep, key: key, beneficiary: beneficiary}, nil
 }
 
 func (s *watchSession) options(c *cli.Context) []watcher.Option {
-	return []watcher.Option{
+	opts := []watcher.Option{
 		watcher.WithLogger(appFrom(c).log.With().Str("service", "watcher").Logger()),
 		watcher.WithConfirmations(c.Uint64(watchFlagConfirmations)),
 		watcher.WithPollInterval(c.Duration(watchFlagPoll)),
 	}
+	if s.beneficiary != (common.Address{}) {
+		opts = append(opts, watcher.WithBeneficiary(s.beneficiary))
+	}
+	return opts
 }
 
 func runWatch(c *cli.Context) error {
@@ -241,7 +258,7 @@ func runWatch(c *cli.Context) error {
 		}()
 		fmt.Fprintf(c.App.Writer, "watcher API on http://%s (POST /promises)\n", ln.Addr())
 	}
-	log.Info().Msgf("watching Slasher %s as %s", s.dep.Slasher.Hex(), w.Address().Hex())
+	log.Info().Msgf("watching Slasher %s as %s, paying the watcher's share to %s", s.dep.Slasher.Hex(), w.Address().Hex(), w.Beneficiary().Hex())
 	return w.Run(ctx)
 }
 
@@ -258,8 +275,10 @@ func printReport(c *cli.Context) error {
 	for _, line := range watcher.ReportLines(recs) {
 		fmt.Fprintln(c.App.Writer, line)
 	}
+	// Pending: a claim's commitment or the evidence is out, or the claim waits for its evidence.
+	pending := counts[watcher.StateCommitting] + counts[watcher.StateCommitted] + counts[watcher.StatePending]
 	fmt.Fprintf(c.App.Writer, "%d promises: %d slashed, %d kept, %d refused, %d pending, %d waiting\n",
-		len(recs), counts[watcher.StateSlashed], counts[watcher.StateKept], counts[watcher.StateRefused], counts[watcher.StatePending], counts[watcher.StateSeen])
+		len(recs), counts[watcher.StateSlashed], counts[watcher.StateKept], counts[watcher.StateRefused], pending, counts[watcher.StateSeen])
 	return nil
 }
 
@@ -314,6 +333,8 @@ func outcomeLine(r watcher.Record) string {
 	id := fmt.Sprintf("promise %s (slot %d)", r.Digest.Hex(), r.Slot)
 	reason := strings.ReplaceAll(r.Reason, "\n", "; ")
 	switch {
+	case r.State == watcher.StateSlashed && r.Other != nil:
+		return fmt.Sprintf("slashed: %s was broken (%s fault, with promise %s); evidence tx %s mined", id, r.Fault, r.Other.Hex(), r.Tx.Hex())
 	case r.State == watcher.StateSlashed:
 		return fmt.Sprintf("slashed: %s was broken (%s fault); evidence tx %s mined", id, r.Fault, r.Tx.Hex())
 	case r.State == watcher.StateKept:
@@ -322,10 +343,14 @@ func outcomeLine(r watcher.Record) string {
 		return fmt.Sprintf("not slashable: %s is outside the slash window: %s", id, reason)
 	case strings.Contains(reason, slashing.ErrSettled.Error()):
 		return fmt.Sprintf("not slashable: %s is already settled (slashed before)", id)
+	case r.State == watcher.StateRefused && strings.Contains(reason, slashing.ErrNotInLedger.Error()):
+		return fmt.Sprintf("void: %s is not in its slot's ledger, so the operator never backed it: %s", id, reason)
 	case r.State == watcher.StateRefused:
 		return fmt.Sprintf("not slashable: %s: %s", id, reason)
 	case strings.HasPrefix(reason, "not yet judgeable"):
 		return fmt.Sprintf("not yet judgeable: %s: %s", id, strings.TrimPrefix(reason, "not yet judgeable: "))
+	case strings.Contains(reason, slashing.ErrLedgerPending.Error()):
+		return fmt.Sprintf("not yet judgeable: %s: its slot's ledger is not open yet and may still be: %s", id, reason)
 	}
 	return fmt.Sprintf("undecided: %s: %s", id, reason)
 }

@@ -200,7 +200,26 @@ func (e *watchEnv) promiseFile(name string, slot uint64, txs ...*types.Transacti
 	return path, p.Digest(e.k.Domain(e.c)), sc
 }
 
-// mineWhilePending seals a block whenever the pool holds a transaction, until stop is closed.
+// ledger has the operator's committer open its ledger for slot listing scs
+// (sealing empty blocks until slot first).
+func (e *watchEnv) ledger(slot uint64, scs ...*protocol.SignedCommitment) {
+	e.t.Helper()
+	ps := make([]*protocol.Promise, len(scs))
+	for i, sc := range scs {
+		p, err := sc.Open(e.c.ChainID.Uint64())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		ps[i] = p
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.c.OpenLedger(e.k, e.op, slot, ps...)
+}
+
+// mineWhilePending seals a block whenever the pool holds a transaction, and
+// one more after it (the evidence naming a claim waits until the claim's
+// commitment is below the head), until stop is closed.
 func (e *watchEnv) mineWhilePending(stop <-chan struct{}) {
 	for {
 		select {
@@ -212,6 +231,7 @@ func (e *watchEnv) mineWhilePending(stop <-chan struct{}) {
 			Pending hexutil.Uint `json:"pending"`
 		}
 		if err := e.c.RPC.CallContext(context.Background(), &st, "txpool_status"); err == nil && st.Pending > 0 {
+			e.commit()
 			e.commit()
 		}
 	}
@@ -242,14 +262,17 @@ func (e *watchEnv) slash(promise string, extra ...string) (string, error) {
 }
 
 // `pledge slash` against a chain through a real JSON-RPC URL: too early, broken
-// (slashed once), again (already settled), kept; and refusals of bad input.
+// (its claim committed, then slashed once), again (already settled), kept,
+// void (in no ledger); and refusals of bad input.
 func TestSlashCommand(t *testing.T) {
 	e := newWatchEnv(t)
 	_, broken := e.userTx(0)
 	_, kept := e.userTx(0)
+	_, unbacked := e.userTx(0)
 	s := e.slot() + 3
-	brokenFile, brokenDigest, _ := e.promiseFile("broken.json", s, broken)
-	keptFile, _, _ := e.promiseFile("kept.json", s, kept)
+	brokenFile, brokenDigest, brokenSC := e.promiseFile("broken.json", s, broken)
+	keptFile, _, keptSC := e.promiseFile("kept.json", s, kept)
+	voidFile, _, _ := e.promiseFile("void.json", s, unbacked)
 
 	out, err := e.slash(brokenFile)
 	if err != nil || !strings.HasPrefix(out, "not yet judgeable: promise "+brokenDigest.Hex()) {
@@ -259,7 +282,8 @@ func TestSlashCommand(t *testing.T) {
 	e.mu.Lock()
 	e.c.Send(kept)
 	e.mu.Unlock()
-	e.commit() // slot s: kept is in, broken is not
+	e.commit()                    // slot s: kept is in, broken is not
+	e.ledger(s, brokenSC, keptSC) // in slot s+1; the third promise is left out
 	e.advanceTo(s + 2)
 
 	out, err = e.slash(brokenFile)
@@ -277,8 +301,12 @@ func TestSlashCommand(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "kept: promise ") {
 		t.Fatalf("kept promise: %q, %v", out, err)
 	}
-	if n, _ := e.c.Client.NonceAt(t.Context(), e.c.Addr(watchKeyIdx), nil); n != 1 {
-		t.Fatalf("watcher sent %d transactions, want 1", n)
+	out, err = e.slash(voidFile)
+	if err != nil || !strings.HasPrefix(out, "void: promise ") || !strings.Contains(out, "not in its slot's ledger") {
+		t.Fatalf("promise in no ledger: %q, %v", out, err)
+	}
+	if n, _ := e.c.Client.NonceAt(t.Context(), e.c.Addr(watchKeyIdx), nil); n != 2 {
+		t.Fatalf("watcher sent %d transactions, want 2 (the claim's commitment and the evidence)", n)
 	}
 
 	_, _, sc := e.promiseFile("foreign.json", s, broken)
@@ -304,6 +332,8 @@ func TestSlashCommand(t *testing.T) {
 		{"no contract", []string{"slash", "--promise", brokenFile, "--rpc-url", e.url, "--slasher", e.c.Addr(0).Hex(), "--key-file", e.keyFile}, "no contract at --slasher"},
 		{"wrong registry", []string{"slash", "--promise", brokenFile, "--rpc-url", e.url, "--slasher", e.k.SlasherAddr.Hex(), "--registry", e.k.InboxAddr.Hex(), "--key-file", e.keyFile}, "is not the Slasher's Registry"},
 		{"zero confirmations", []string{"slash", "--promise", brokenFile, "--rpc-url", e.url, "--slasher", e.k.SlasherAddr.Hex(), "--key-file", e.keyFile, "--confirmations", "0"}, "at least 1"},
+		{"bad beneficiary", []string{"slash", "--promise", brokenFile, "--rpc-url", e.url, "--slasher", e.k.SlasherAddr.Hex(), "--key-file", e.keyFile, "--beneficiary", "0x12"}, "--beneficiary"},
+		{"zero beneficiary", []string{"slash", "--promise", brokenFile, "--rpc-url", e.url, "--slasher", e.k.SlasherAddr.Hex(), "--key-file", e.keyFile, "--beneficiary", common.Address{}.Hex()}, "zero address"},
 		{"promise for another slasher", []string{"slash", "--promise", foreign, "--rpc-url", e.url, "--slasher", e.k.SlasherAddr.Hex(), "--key-file", e.keyFile}, "this watcher judges"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -334,15 +364,18 @@ func (s *watchOutput) String() string {
 }
 
 // `pledge watch` follows a promise file and promises posted to its API,
-// slashes both broken ones, and `--report` prints the outcomes.
+// slashes both broken ones paying --beneficiary, and `--report` prints the
+// outcomes.
 func TestWatchCommand(t *testing.T) {
 	e := newWatchEnv(t)
 	_, fromFile := e.userTx(0)
 	_, fromPost := e.userTx(0)
 	s := e.slot() + 3
-	promises, fileDigest, _ := e.promiseFile("promises.jsonl", s, fromFile)
+	promises, fileDigest, fileSC := e.promiseFile("promises.jsonl", s, fromFile)
 	_, postDigest, posted := e.promiseFile("posted.json", s, fromPost)
 	journal := filepath.Join(e.dir, "journal.jsonl")
+	e.ledger(s, fileSC, posted)
+	beneficiary := common.HexToAddress("0x00000000000000000000000000000000000b0b0b")
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -352,7 +385,7 @@ func TestWatchCommand(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- app.RunContext(ctx, []string{"pledge", "watch", "--rpc-url", e.url, "--slasher", e.k.SlasherAddr.Hex(), "--key-file", e.keyFile,
-			"--journal", journal, "--promises", promises, "--listen", "127.0.0.1:0", "--poll-interval", "20ms"})
+			"--journal", journal, "--promises", promises, "--listen", "127.0.0.1:0", "--poll-interval", "20ms", "--beneficiary", beneficiary.Hex()})
 	}()
 	addrRe := regexp.MustCompile(`watcher API on (http://\S+)`)
 	var api string
@@ -406,7 +439,8 @@ func TestWatchCommand(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	m := metrics()
-	for _, want := range []string{"pledge_watcher_promises_total 2", `pledge_watcher_faults_total{fault="safety"} 2`, `pledge_watcher_submissions_total{result="mined"} 2`} {
+	for _, want := range []string{"pledge_watcher_promises_total 2", `pledge_watcher_faults_total{fault="safety"} 2`,
+		`pledge_watcher_claim_commits_total{result="mined"} 2`, `pledge_watcher_submissions_total{result="mined"} 2`} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q", want)
 		}
@@ -417,6 +451,11 @@ func TestWatchCommand(t *testing.T) {
 	}
 	if !e.settled(fileDigest) || !e.settled(postDigest) {
 		t.Fatal("not settled on-chain")
+	}
+	// Each slash paid the beneficiary its share: 10 % of the 1 ETH taken.
+	share := new(big.Int).Div(big.NewInt(params.Ether), big.NewInt(10))
+	if bal, err := e.c.Client.BalanceAt(t.Context(), beneficiary, nil); err != nil || bal.Cmp(new(big.Int).Mul(share, big.NewInt(2))) != 0 {
+		t.Fatalf("beneficiary balance %s (%v), want two shares of %s", bal, err, share)
 	}
 
 	report, _, err := run(t, watchApp(), "watch", "--report", "--journal", journal)

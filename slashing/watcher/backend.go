@@ -46,8 +46,9 @@ type Deployment struct {
 	Judge     *slashing.Judge
 }
 
-// LoadDeployment reads the Slasher's parameters through caller and builds a
-// Judge reading evidence from node. chainID is the L1's.
+// LoadDeployment reads the Slasher's parameters (and the Registry's ledger
+// grace) through caller and builds a Judge reading evidence from node.
+// chainID is the L1's.
 func LoadDeployment(ctx context.Context, node slashing.Node, caller bind.ContractBackend, chainID uint64, slasher common.Address) (*Deployment, error) {
 	if node == nil || caller == nil {
 		return nil, fmt.Errorf("%w: no node", ErrBadConfig)
@@ -66,8 +67,8 @@ func LoadDeployment(ctx context.Context, node slashing.Node, caller bind.Contrac
 	opts := &bind.CallOpts{Context: ctx}
 	d := &Deployment{Slasher: slasher}
 	var (
-		genesis, secs, window, frac uint64
-		live, user                  uint16
+		genesis, secs, window, frac, grace uint64
+		live, user, burn                   uint16
 	)
 	for _, read := range []func() error{
 		func() (e error) { d.Registry, e = s.Registry(opts); return },
@@ -78,6 +79,7 @@ func LoadDeployment(ctx context.Context, node slashing.Node, caller bind.Contrac
 		func() (e error) { frac, e = s.BlobBaseFeeUpdateFraction(opts); return },
 		func() (e error) { live, e = s.LivenessBps(opts); return },
 		func() (e error) { user, e = s.UserBps(opts); return },
+		func() (e error) { burn, e = s.BurnBps(opts); return },
 	} {
 		if err := read(); err != nil {
 			return nil, fmt.Errorf("read Slasher %s parameters (is it a Pledge Slasher?): %w", slasher, err)
@@ -86,6 +88,9 @@ func LoadDeployment(ctx context.Context, node slashing.Node, caller bind.Contrac
 	reg, err := bindings.NewRegistry(d.Registry, caller)
 	if err != nil {
 		return nil, fmt.Errorf("bind Registry: %w", err)
+	}
+	if grace, err = reg.LedgerGrace(opts); err != nil {
+		return nil, fmt.Errorf("read the ledger grace of Registry %s (the Slasher's): %w", d.Registry, err)
 	}
 	inbox, err := bindings.NewInbox(d.Inbox, caller)
 	if err != nil {
@@ -100,6 +105,8 @@ func LoadDeployment(ctx context.Context, node slashing.Node, caller bind.Contrac
 		SlashWindow:               window,
 		LivenessBps:               uint64(live),
 		UserBps:                   uint64(user),
+		BurnBps:                   uint64(burn),
+		LedgerGrace:               grace,
 		BlobBaseFeeUpdateFraction: frac,
 	}
 	if d.Judge, err = slashing.NewJudge(node, d.Contracts, d.Config); err != nil {

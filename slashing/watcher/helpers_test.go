@@ -1,10 +1,12 @@
 package watcher_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
 	"math/big"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/internal/chaintest"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 	"github.com/pledgeproto/pledge/slashing/watcher"
@@ -153,11 +156,28 @@ func (e *env) promiseBy(key *ecdsa.PrivateKey, slot uint64, amount *big.Int, txs
 
 func (e *env) digest(sc *protocol.SignedCommitment) common.Hash {
 	e.t.Helper()
+	return e.open(sc).Digest(e.k.Domain(e.c))
+}
+
+func (e *env) open(sc *protocol.SignedCommitment) *protocol.Promise {
+	e.t.Helper()
 	p, err := sc.Open(e.c.ChainID.Uint64())
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return p.Digest(e.k.Domain(e.c))
+	return p
+}
+
+// ledger has the operator's committer open its ledger for slot listing scs,
+// sealing empty blocks until slot first (a ledger opens at its slot at the
+// earliest), so the chain is at slot or later afterwards.
+func (e *env) ledger(slot uint64, scs ...*protocol.SignedCommitment) {
+	e.t.Helper()
+	ps := make([]*protocol.Promise, len(scs))
+	for i, sc := range scs {
+		ps[i] = e.open(sc)
+	}
+	e.c.OpenLedger(e.k, e.op, slot, ps...)
 }
 
 // step runs one watcher step and fails the test on an error.
@@ -184,6 +204,16 @@ func (e *env) runUntil(w *watcher.Watcher, d common.Hash, n int) watcher.Record 
 	return r
 }
 
+// journalLines is how many records the journal file holds.
+func (e *env) journalLines() int {
+	e.t.Helper()
+	b, err := os.ReadFile(e.journal)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return bytes.Count(b, []byte("\n"))
+}
+
 // sentByWatcher is how many transactions the watcher account has had mined.
 func (e *env) sentByWatcher() uint64 {
 	e.t.Helper()
@@ -194,19 +224,58 @@ func (e *env) sentByWatcher() uint64 {
 	return n
 }
 
-// slashEvents counts PromiseSlashed events of digest.
-func (e *env) slashEvents(d common.Hash) int {
+// slashEvents returns the PromiseSlashed events of digest.
+func (e *env) slashEvents(d common.Hash) []*bindings.SlasherPromiseSlashed {
 	e.t.Helper()
 	it, err := e.k.Slasher.FilterPromiseSlashed(&bind.FilterOpts{Context: e.t.Context()}, [][32]byte{d}, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer it.Close()
-	n := 0
+	var out []*bindings.SlasherPromiseSlashed
 	for it.Next() {
-		n++
+		out = append(out, it.Event)
 	}
-	return n
+	return out
+}
+
+// commits returns the claim hashes committed by account by.
+func (e *env) commits(by common.Address) []common.Hash {
+	e.t.Helper()
+	it, err := e.k.Slasher.FilterClaimCommitted(&bind.FilterOpts{Context: e.t.Context()}, nil, []common.Address{by})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer it.Close()
+	var out []common.Hash
+	for it.Next() {
+		out = append(out, it.Event.ClaimHash)
+	}
+	return out
+}
+
+// checkClaimPaid checks that d was slashed once, naming the claim journaled
+// for d, whose beneficiary is want, and that the claim was committed once.
+func (e *env) checkClaimPaid(w *watcher.Watcher, d common.Hash, want common.Address) {
+	e.t.Helper()
+	evs := e.slashEvents(d)
+	if len(evs) != 1 {
+		e.t.Fatalf("%d PromiseSlashed events of %s, want 1", len(evs), d)
+	}
+	c, ok := w.Journal().Claim(d)
+	if !ok || c.Beneficiary != want || evs[0].Beneficiary != want {
+		e.t.Fatalf("journaled claim %+v (%v), paid %s, want %s", c, ok, evs[0].Beneficiary, want)
+	}
+	h := c.Claim().Hash(d)
+	n := 0
+	for _, got := range e.commits(w.Address()) {
+		if got == h {
+			n++
+		}
+	}
+	if n != 1 {
+		e.t.Fatalf("the journaled claim %s was committed %d times, want once", h, n)
+	}
 }
 
 func (e *env) settled(d common.Hash) bool {

@@ -21,6 +21,7 @@ type PromiseStatus struct {
 	Slot     uint64          `json:"slot"`
 	Operator *common.Address `json:"operator,omitempty"`
 	Fault    string          `json:"fault,omitempty"`
+	Other    *common.Hash    `json:"other,omitempty"`
 	Tx       *common.Hash    `json:"tx,omitempty"`
 	Reason   string          `json:"reason,omitempty"`
 }
@@ -32,7 +33,7 @@ type errorBody struct {
 // Handler serves the watcher's HTTP API:
 //
 //	POST /promises            a SignedCommitment JSON a user holds: the watcher follows it
-//	GET  /promises/{digest}   where a promise stands (seen, pending, kept, slashed, refused)
+//	GET  /promises/{digest}   where a promise stands (seen, committing, committed, pending, kept, slashed, refused)
 //	POST /requests            {"request_hash": "0x…"}: fetch it from the sidecar (when tracker is set)
 //	GET  /livez
 func (w *Watcher) Handler(tracker *RPCSource) http.Handler {
@@ -106,7 +107,7 @@ func (w *Watcher) status(d common.Hash, st State) PromiseStatus {
 	out := PromiseStatus{Digest: d, State: st}
 	if rec, ok := w.journal.Latest(d); ok {
 		op := rec.Operator
-		out.Slot, out.Operator, out.Fault, out.Tx, out.Reason = rec.Slot, &op, rec.Fault, rec.Tx, rec.Reason
+		out.Slot, out.Operator, out.Fault, out.Other, out.Tx, out.Reason = rec.Slot, &op, rec.Fault, rec.Other, rec.Tx, rec.Reason
 	}
 	return out
 }

@@ -15,15 +15,25 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/slashing"
 )
 
 // State is where a promise stands in the journal.
 type State string
 
-// The states of a promise. Kept, slashed and refused are final.
+// The states of a promise. Kept, slashed and refused are final. A broken
+// promise goes seen → committing → committed → pending → slashed: the
+// watcher's claim on the share is committed on-chain in a block before the
+// evidence that names it (docs/protocol.md §9.5).
 const (
 	// StateSeen: the promise is known and waits for its judgement.
 	StateSeen State = "seen"
+	// StateCommitting: the promise was found broken; Claim was drawn and the
+	// commitClaim transaction Tx signed, both journaled before it was sent.
+	StateCommitting State = "committing"
+	// StateCommitted: the claim's commitment was mined in CommitBlock; the
+	// evidence naming it can land from the next block on.
+	StateCommitted State = "committed"
 	// StatePending: evidence was signed and sent in Tx; not yet mined.
 	StatePending State = "pending"
 	// StateKept: the promise was kept (or its transaction's nonce was used in the slot).
@@ -37,19 +47,45 @@ const (
 // Final says whether nothing more will be done for a promise in state s.
 func (s State) Final() bool { return s == StateKept || s == StateSlashed || s == StateRefused }
 
+// inFlight says whether a transaction of the watcher is out for a promise in
+// state s (its commitClaim or its evidence).
+func (s State) inFlight() bool { return s == StateCommitting || s == StatePending }
+
+// ClaimRecord is a claim as the journal keeps it: who the watcher's share of
+// slashing the record's digest goes to, and the salt of its commitment. The
+// first claim journaled for a digest is its claim for good: once its
+// commitment may have been sent, a new salt would be a second commitment.
+type ClaimRecord struct {
+	Beneficiary common.Address `json:"beneficiary"`
+	Salt        common.Hash    `json:"salt"`
+}
+
+// Claim returns the claim as the slashing package takes it.
+func (c ClaimRecord) Claim() slashing.Claim {
+	return slashing.Claim{Beneficiary: c.Beneficiary, Salt: c.Salt}
+}
+
 // Record is one line of the journal. The latest record of a digest is its state.
 type Record struct {
 	Digest   common.Hash    `json:"digest"`
 	State    State          `json:"state"`
 	Slot     uint64         `json:"slot"`
 	Operator common.Address `json:"operator"`
-	// Fault is the rule the evidence invokes (pending, slashed).
+	// Fault is the rule the evidence invokes (committing, committed, pending, slashed).
 	Fault string `json:"fault,omitempty"`
-	// Tx is the evidence transaction (pending, slashed).
+	// Other is, for an equivocation, the digest of the second promise (B):
+	// it proves the fault but is neither paid nor settled by it.
+	Other *common.Hash `json:"other,omitempty"`
+	// Tx is the commitClaim transaction (committing, committed) or the
+	// evidence transaction (pending, slashed).
 	Tx *common.Hash `json:"tx,omitempty"`
-	// RawTx is the signed evidence transaction, written before it is sent, so a
+	// RawTx is the signed transaction of Tx, written before it is sent, so a
 	// restarted watcher re-sends the very same transaction instead of a new one.
 	RawTx hexutil.Bytes `json:"raw_tx,omitempty"`
+	// Claim is the digest's claim (committing; later records may repeat it).
+	Claim *ClaimRecord `json:"claim,omitempty"`
+	// CommitBlock is the block the claim's commitment was mined in (committed).
+	CommitBlock uint64 `json:"commit_block,omitempty"`
 	// Reason says why a promise is not slashable (refused) or why it is judged again (seen).
 	Reason string `json:"reason,omitempty"`
 	// Promise is the signed promise, carried by the first record of a digest so
@@ -59,11 +95,14 @@ type Record struct {
 	Time int64 `json:"time"`
 }
 
-// PendingTx is an evidence transaction sent for a promise and not yet resolved.
+// PendingTx is a transaction sent for a promise and not yet resolved: its
+// claim's commitment (State committing) or its evidence (State pending).
 type PendingTx struct {
 	Hash  common.Hash
 	Raw   []byte
 	Fault string
+	State State
+	Other *common.Hash
 }
 
 // Journal is an append-only, fsynced JSON-lines file of Records. Each Append is
@@ -74,6 +113,7 @@ type Journal struct {
 	f        *os.File
 	latest   map[common.Hash]Record
 	promises map[common.Hash]*protocol.SignedCommitment
+	claims   map[common.Hash]ClaimRecord
 	pending  map[common.Hash][]PendingTx
 	order    []common.Hash
 	now      func() time.Time
@@ -83,6 +123,7 @@ func newJournal() *Journal {
 	return &Journal{
 		latest:   map[common.Hash]Record{},
 		promises: map[common.Hash]*protocol.SignedCommitment{},
+		claims:   map[common.Hash]ClaimRecord{},
 		pending:  map[common.Hash][]PendingTx{},
 		now:      time.Now,
 	}
@@ -168,15 +209,24 @@ func (j *Journal) apply(rec Record) {
 	if rec.Promise != nil {
 		j.promises[rec.Digest] = rec.Promise
 	}
-	prev := j.latest[rec.Digest]
+	if rec.Claim != nil {
+		if _, ok := j.claims[rec.Digest]; !ok {
+			j.claims[rec.Digest] = *rec.Claim
+		}
+	}
+	prev, seen := j.latest[rec.Digest]
 	if rec.Promise == nil && prev.Promise != nil {
 		rec.Promise = prev.Promise
 	}
 	j.latest[rec.Digest] = rec
 	switch {
-	case rec.State == StatePending && rec.Tx != nil:
-		j.pending[rec.Digest] = append(j.pending[rec.Digest], PendingTx{Hash: *rec.Tx, Raw: rec.RawTx, Fault: rec.Fault})
-	case rec.State != StatePending:
+	case rec.State.inFlight() && rec.Tx != nil:
+		// Replacements of one transaction pile up; a new phase starts a new list.
+		if !seen || prev.State != rec.State {
+			delete(j.pending, rec.Digest)
+		}
+		j.pending[rec.Digest] = append(j.pending[rec.Digest], PendingTx{Hash: *rec.Tx, Raw: rec.RawTx, Fault: rec.Fault, State: rec.State, Other: rec.Other})
+	case !rec.State.inFlight():
 		delete(j.pending, rec.Digest)
 	}
 }
@@ -220,7 +270,16 @@ func (j *Journal) Latest(d common.Hash) (Record, bool) {
 	return r, ok
 }
 
-// Pending returns the unresolved evidence transactions of d, oldest first.
+// Claim returns the claim journaled for d, if any.
+func (j *Journal) Claim(d common.Hash) (ClaimRecord, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	c, ok := j.claims[d]
+	return c, ok
+}
+
+// Pending returns the unresolved transactions of d (its claim's commitment,
+// or its evidence), oldest first.
 func (j *Journal) Pending(d common.Hash) []PendingTx {
 	j.mu.Lock()
 	defer j.mu.Unlock()

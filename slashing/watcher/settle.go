@@ -11,8 +11,8 @@ import (
 )
 
 // Settle judges the given promises now (and equivocation among them) and
-// waits until each is resolved: kept, refused, or slashed once its evidence is
-// mined. A promise whose slot is not final enough yet comes back in state seen
+// waits until each is resolved: kept, refused, or slashed once its claim's
+// commitment and then its evidence are mined. A promise whose slot is not final enough yet comes back in state seen
 // with the reason; so does one whose judgement failed attempts times.
 func (w *Watcher) Settle(ctx context.Context, scs []*protocol.SignedCommitment, attempts int) ([]Record, error) {
 	if attempts < 1 {
@@ -56,7 +56,7 @@ func (w *Watcher) Settle(ctx context.Context, scs []*protocol.SignedCommitment, 
 			if out == nil {
 				break
 			}
-			rec.Promise, rec.RawTx = nil, nil
+			rec.Promise, rec.RawTx, rec.Claim = nil, nil, nil
 			out = append(out, rec)
 		}
 		if out != nil {
@@ -71,7 +71,8 @@ func (w *Watcher) Settle(ctx context.Context, scs []*protocol.SignedCommitment, 
 }
 
 // ReportLines returns one line per promise of the journal: digest, slot,
-// operator, state, and the fault and transaction or the reason.
+// operator, state, and the fault (with the other promise of an
+// equivocation), the transaction, the claim's commitment block, or the reason.
 func ReportLines(recs []Record) []string {
 	out := make([]string, 0, len(recs))
 	for _, r := range recs {
@@ -79,8 +80,14 @@ func ReportLines(recs []Record) []string {
 		if r.Fault != "" {
 			line += " " + r.Fault
 		}
+		if r.Other != nil {
+			line += " with " + r.Other.Hex()
+		}
 		if r.Tx != nil {
 			line += " tx " + r.Tx.Hex()
+		}
+		if r.CommitBlock != 0 {
+			line += fmt.Sprintf(" claim committed in block %d", r.CommitBlock)
 		}
 		if r.Reason != "" {
 			line += ": " + r.Reason

@@ -6,87 +6,77 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
-	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
-	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/slashing"
 )
 
-var slasherABI = func() *abi.ABI {
-	a, err := bindings.SlasherMetaData.GetAbi()
-	if err != nil {
-		panic(fmt.Sprintf("watcher: Slasher ABI: %v", err))
-	}
-	return a
-}()
-
-// callData encodes the Slasher call that slashes sp with the verdict's evidence.
-func callData(sp slashing.SignedPromise, v *slashing.Verdict) ([]byte, error) {
-	payload, err := sp.Promise.MarshalABI()
-	if err != nil {
-		return nil, err
-	}
-	switch ev := v.Evidence.(type) {
-	case *slashing.SafetyEvidence:
-		b, err := ev.Binding()
-		if err != nil {
-			return nil, err
-		}
-		return slasherABI.Pack("slashSafety", payload, sp.Signature, big.NewInt(int64(ev.Index)), b)
-	case *slashing.LivenessEvidence:
-		return slasherABI.Pack("slashLiveness", payload, sp.Signature, ev.Header1, ev.Header2)
-	case *slashing.L2Evidence:
-		hs := make([][32]byte, len(ev.TxHashes))
-		for i, h := range ev.TxHashes {
-			hs[i] = h
-		}
-		return slasherABI.Pack("slashL2Inclusion", payload, sp.Signature, big.NewInt(int64(ev.Index)), ev.Header, hs)
-	}
-	return nil, fmt.Errorf("%w: no evidence for fault %s", ErrBadConfig, v.Fault)
+// submission is one transaction of the watcher (and its fee-bumped
+// replacements) for one promise: the commitment of its claim, or its evidence.
+type submission struct {
+	digest common.Hash
+	// kind is the state the promise is in while the transaction is out:
+	// StateCommitting (Slasher.commitClaim) or StatePending (the evidence).
+	kind  State
+	fault string
+	other *common.Hash // equivocation: promise B
+	claim *ClaimRecord // the claim committed (kind committing)
+	txs   []PendingTx  // every hash sent for this nonce; the last is current
+	tx    *types.Transaction
+	sent  bool // the node accepted it (or already knew it)
+	fresh bool // never offered to a node: its nonce may still be changed
+	// sentAt is the head when it was last offered.
+	sentAt  uint64
+	tries   int
+	nextTry time.Time
 }
 
-// equivocationData encodes Slasher.slashEquivocation.
-func equivocationData(ev *slashing.EquivocationEvidence) ([]byte, error) {
-	a, err := ev.A.Promise.MarshalABI()
-	if err != nil {
-		return nil, err
+func (s *submission) what() string {
+	if s.kind == StateCommitting {
+		return "claim commitment"
 	}
-	b, err := ev.B.Promise.MarshalABI()
-	if err != nil {
-		return nil, err
-	}
-	return slasherABI.Pack("slashEquivocation", a, ev.A.Signature, big.NewInt(int64(ev.IndexA)), b, ev.B.Signature, big.NewInt(int64(ev.IndexB)))
+	return s.fault + " evidence"
 }
 
 // errSettled reports evidence not sent because a promise is settled already.
 var errSettled = errors.New("already settled on-chain")
 
-// submit signs the evidence call, journals it, then sends it. Before anything
-// it asks the Slasher whether a promise is settled, so a watcher that lost its
-// journal still does not pay for evidence that would revert.
-func (w *Watcher) submit(ctx context.Context, head *types.Header, digests []common.Hash, fault string, data []byte) error {
-	for _, d := range digests {
-		settled, err := w.dep.Contracts.Settled(ctx, d)
-		if err != nil {
+// submitEvidence sends the evidence call for e. Before anything it asks the
+// Slasher whether e is settled, so a watcher that lost its journal still does
+// not pay for evidence that would revert.
+func (w *Watcher) submitEvidence(ctx context.Context, head *types.Header, e *entry, fault string, other *common.Hash, data []byte) error {
+	settled, err := w.dep.Contracts.Settled(ctx, e.digest)
+	if err != nil {
+		return err
+	}
+	if settled {
+		if err := w.record(e, Record{State: StateRefused, Reason: slashing.ErrSettled.Error()}); err != nil {
 			return err
 		}
-		if settled {
-			e := w.entry(d)
-			p := e.sp.Promise
-			if err := w.journal.Append(Record{Digest: d, State: StateRefused, Slot: p.Slot, Operator: p.Operator, Reason: slashing.ErrSettled.Error()}); err != nil {
-				return err
-			}
-			w.setState(d, StateRefused)
-			return fmt.Errorf("%s: %w", d, errSettled)
-		}
+		return fmt.Errorf("%s: %w", e.digest, errSettled)
 	}
+	return w.submit(ctx, head, &submission{digest: e.digest, kind: StatePending, fault: fault, other: other, fresh: true}, data)
+}
+
+// submitCommit sends Slasher.commitClaim for e's claim c. The claim is
+// journaled with the signed transaction before it is sent.
+func (w *Watcher) submitCommit(ctx context.Context, head *types.Header, e *entry, c ClaimRecord, fault string, other *common.Hash) error {
+	data, err := slashing.CommitClaimCall(c.Claim().Hash(e.digest))
+	if err != nil {
+		return err
+	}
+	return w.submit(ctx, head, &submission{digest: e.digest, kind: StateCommitting, fault: fault, other: other, claim: &c, fresh: true}, data)
+}
+
+// submit estimates, signs and journals the call data of s, then sends it.
+func (w *Watcher) submit(ctx context.Context, head *types.Header, s *submission, data []byte) error {
 	gas, err := w.backend.EstimateGas(ctx, ethereum.CallMsg{From: w.addr, To: &w.dep.Slasher, Data: data})
 	if err != nil {
-		return fmt.Errorf("estimate gas of the evidence: %w", err)
+		return fmt.Errorf("estimate gas of the %s: %w", s.what(), err)
 	}
 	tip, feeCap, err := w.fees(ctx, head, nil)
 	if err != nil {
@@ -96,7 +86,6 @@ func (w *Watcher) submit(ctx context.Context, head *types.Header, digests []comm
 	if err != nil {
 		return err
 	}
-	s := &submission{digests: digests, fault: fault, fresh: true}
 	if err := w.sign(s, &types.DynamicFeeTx{
 		ChainID: w.chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
 		Gas: gas + gas/4, To: &w.dep.Slasher, Data: data,
@@ -109,37 +98,29 @@ func (w *Watcher) submit(ctx context.Context, head *types.Header, digests []comm
 	return nil
 }
 
-// sign signs tx for s and journals it as the pending evidence of every digest
-// of s, before it is sent: a crash after this re-sends this very transaction.
+// sign signs tx for s and journals it (with the claim, for a commitment)
+// before it is sent: a crash after this re-sends this very transaction.
 func (w *Watcher) sign(s *submission, tx *types.DynamicFeeTx) error {
 	signed, err := types.SignNewTx(w.key, types.LatestSignerForChainID(w.chainID), tx)
 	if err != nil {
-		return fmt.Errorf("sign evidence: %w", err)
+		return fmt.Errorf("sign the %s: %w", s.what(), err)
 	}
 	raw, err := signed.MarshalBinary()
 	if err != nil {
-		return fmt.Errorf("encode evidence: %w", err)
+		return fmt.Errorf("encode the %s: %w", s.what(), err)
 	}
 	h := signed.Hash()
-	recs := make([]Record, 0, len(s.digests))
-	for _, d := range s.digests {
-		p := w.entry(d).sp.Promise
-		recs = append(recs, Record{Digest: d, State: StatePending, Slot: p.Slot, Operator: p.Operator, Fault: s.fault, Tx: &h, RawTx: raw})
-	}
-	if err := w.journal.Append(recs...); err != nil {
+	if err := w.record(w.entry(s.digest), Record{State: s.kind, Fault: s.fault, Other: s.other, Tx: &h, RawTx: raw, Claim: s.claim}); err != nil {
 		return err
 	}
-	for _, d := range s.digests {
-		w.setState(d, StatePending)
-	}
 	s.tx = signed
-	s.txs = append(s.txs, PendingTx{Hash: h, Raw: raw, Fault: s.fault})
+	s.txs = append(s.txs, PendingTx{Hash: h, Raw: raw, Fault: s.fault, State: s.kind, Other: s.other})
 	return nil
 }
 
-// fees returns the tip and fee cap for an evidence transaction: the node's
-// suggested tip and room for the base fee to double; at least 25 % above prev
-// (a replacement must outbid the transaction it replaces).
+// fees returns the tip and fee cap for a transaction: the node's suggested
+// tip and room for the base fee to double; at least 25 % above prev (a
+// replacement must outbid the transaction it replaces).
 func (w *Watcher) fees(ctx context.Context, head *types.Header, prev *types.Transaction) (tip, feeCap *big.Int, err error) {
 	tip, err = w.backend.SuggestGasTipCap(ctx)
 	if err != nil {
@@ -239,8 +220,8 @@ func (w *Watcher) send(ctx context.Context, s *submission, head *types.Header) {
 	switch {
 	case err == nil || nodeSaid(err, "already known", "known transaction"):
 		s.sent, s.sentAt, s.tries = true, head.Number.Uint64(), 0
-		w.m.submissions.WithLabelValues(resultSent).Inc()
-		w.opts.log.Info().Str("tx_hash", s.tx.Hash().Hex()).Str("commitment", s.digests[0].Hex()).Msgf("%s evidence sent", s.fault)
+		w.m.count(s, resultSent)
+		w.opts.log.Info().Str("tx_hash", s.tx.Hash().Hex()).Str("commitment", s.digest.Hex()).Msgf("%s sent", s.what())
 		return
 	case nodeSaid(err, "nonce too low") && !fresh:
 		// The nonce is used: by this transaction (an earlier send whose
@@ -252,14 +233,14 @@ func (w *Watcher) send(ctx context.Context, s *submission, head *types.Header) {
 		w.nonceOK = false
 		s.fresh = true
 	}
-	w.m.submissions.WithLabelValues(resultError).Inc()
+	w.m.count(s, resultError)
 	s.tries++
 	s.nextTry = w.opts.now().Add(w.backoff(s.tries))
-	w.opts.log.Warn().Err(err).Str("tx_hash", s.tx.Hash().Hex()).Msg("sending evidence failed; will retry")
+	w.opts.log.Warn().Err(err).Str("tx_hash", s.tx.Hash().Hex()).Msgf("sending the %s failed; will retry", s.what())
 }
 
-// followSubmissions resolves the evidence transactions in flight: mined
-// (slashed or reverted), lost (their nonce used by another transaction),
+// followSubmissions resolves the transactions in flight: mined (committed,
+// slashed or reverted), lost (their nonce used by another transaction),
 // unsent (sent again), or waiting too long (replaced with higher fees).
 func (w *Watcher) followSubmissions(ctx context.Context, head *types.Header) error {
 	if len(w.subs) == 0 {
@@ -303,7 +284,7 @@ func (w *Watcher) follow(ctx context.Context, s *submission, head *types.Header,
 	}
 	nonce := s.tx.Nonce()
 	if used > nonce {
-		// Our nonce went to a transaction we did not send for this evidence.
+		// Our nonce went to a transaction we did not send for this.
 		return true, w.lost(ctx, s, "its nonce was used by another transaction")
 	}
 	now := w.opts.now()
@@ -327,7 +308,7 @@ func (w *Watcher) follow(ctx context.Context, s *submission, head *types.Header,
 		if err := w.resign(ctx, s, head, nonce, true); err != nil {
 			return false, err
 		}
-		w.m.submissions.WithLabelValues(resultReplaced).Inc()
+		w.m.count(s, resultReplaced)
 		w.send(ctx, s, head)
 	}
 	return false, nil
@@ -349,65 +330,64 @@ func (w *Watcher) resign(ctx context.Context, s *submission, head *types.Header,
 	})
 }
 
-// mined records the outcome of a mined evidence transaction.
+// mined records the outcome of a mined transaction of s.
 func (w *Watcher) mined(ctx context.Context, s *submission, r *types.Receipt) error {
-	if r.Status == types.ReceiptStatusSuccessful {
-		h := r.TxHash
-		recs := make([]Record, 0, len(s.digests))
-		for _, d := range s.digests {
-			p := w.entry(d).sp.Promise
-			recs = append(recs, Record{Digest: d, State: StateSlashed, Slot: p.Slot, Operator: p.Operator, Fault: s.fault, Tx: &h})
-		}
-		if err := w.journal.Append(recs...); err != nil {
+	if r.Status != types.ReceiptStatusSuccessful {
+		w.m.count(s, resultReverted)
+		return w.lost(ctx, s, fmt.Sprintf("%s tx %s reverted", s.what(), r.TxHash.Hex()))
+	}
+	e := w.entry(s.digest)
+	h := r.TxHash
+	if s.kind == StateCommitting {
+		if err := w.record(e, Record{State: StateCommitted, Fault: s.fault, Other: s.other, Tx: &h, CommitBlock: r.BlockNumber.Uint64()}); err != nil {
 			return err
 		}
-		for _, d := range s.digests {
-			w.setState(d, StateSlashed)
-		}
-		w.m.submissions.WithLabelValues(resultMined).Inc()
-		w.opts.log.Info().Str("tx_hash", h.Hex()).Str("commitment", s.digests[0].Hex()).Uint64("slot", w.entry(s.digests[0]).sp.Promise.Slot).Msgf("slashed: %s", s.fault)
+		w.m.count(s, resultMined)
+		w.opts.log.Info().Str("tx_hash", h.Hex()).Str("commitment", s.digest.Hex()).Uint64("block", r.BlockNumber.Uint64()).Msg("claim committed")
 		return nil
 	}
-	w.m.submissions.WithLabelValues(resultReverted).Inc()
-	return w.lost(ctx, s, fmt.Sprintf("evidence tx %s reverted", r.TxHash.Hex()))
+	if err := w.record(e, Record{State: StateSlashed, Fault: s.fault, Other: s.other, Tx: &h}); err != nil {
+		return err
+	}
+	w.m.count(s, resultMined)
+	w.opts.log.Info().Str("tx_hash", h.Hex()).Str("commitment", s.digest.Hex()).Uint64("slot", e.sp.Promise.Slot).Msgf("slashed: %s", s.fault)
+	return nil
 }
 
-// lost resolves a submission whose transaction will not slash: a promise
-// settled meanwhile (by another watcher) is refused; the others are judged again.
+// lost resolves a submission whose transaction did not do what it was for.
+// A commitment found on-chain anyway (a replacement we lost track of) counts
+// as mined; evidence of a promise settled meanwhile (by another watcher) is
+// refused; otherwise the promise is judged again, with the same claim.
 func (w *Watcher) lost(ctx context.Context, s *submission, why string) error {
+	e := w.entry(s.digest)
+	rec := Record{State: StateSeen, Reason: why + "; judging again"}
 	var errs []error
-	for _, d := range s.digests {
-		settled, err := w.dep.Contracts.Settled(ctx, d)
-		if err != nil {
-			// Judged again; the judge reads settled itself before any new evidence.
-			settled = false
-			errs = append(errs, err)
+	if s.kind == StateCommitting && s.claim != nil {
+		at, err := w.dep.Contracts.ClaimBlock(ctx, s.claim.Claim().Hash(s.digest))
+		switch {
+		case err != nil:
+			errs = append(errs, err) // judged again; the claim is looked up again then
+		case at != 0:
+			rec = Record{State: StateCommitted, Fault: s.fault, Other: s.other, CommitBlock: at}
 		}
-		e := w.entry(d)
-		p := e.sp.Promise
-		rec := Record{Digest: d, State: StateSeen, Slot: p.Slot, Operator: p.Operator, Reason: why + "; judging again"}
-		if settled {
-			rec.State, rec.Reason = StateRefused, slashing.ErrSettled.Error()+" ("+why+")"
-		}
-		if err := w.journal.Append(rec); err != nil {
-			return errors.Join(append(errs, err)...)
-		}
-		w.setState(d, rec.State)
-		if rec.State == StateSeen {
-			w.mu.Lock()
-			e.attempts++
-			e.nextTry = w.opts.now().Add(w.backoff(e.attempts))
-			w.mu.Unlock()
+	} else {
+		settled, err := w.dep.Contracts.Settled(ctx, s.digest)
+		switch {
+		case err != nil:
+			errs = append(errs, err) // judged again; the judge reads settled itself
+		case settled:
+			rec = Record{State: StateRefused, Reason: slashing.ErrSettled.Error() + " (" + why + ")"}
 		}
 	}
-	if len(s.digests) == 2 {
-		// An equivocation pair is tried again as a pair (equivocations skips it if settled).
-		pair := [2]common.Hash{s.digests[0], s.digests[1]}
+	if err := w.record(e, rec); err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	if rec.State == StateSeen {
 		w.mu.Lock()
-		w.eqPairs = append(w.eqPairs, pair)
+		e.attempts++
+		e.nextTry = w.opts.now().Add(w.backoff(e.attempts))
 		w.mu.Unlock()
-		delete(w.eqDone, pair)
 	}
-	w.opts.log.Warn().Str("commitment", s.digests[0].Hex()).Msg(why)
+	w.opts.log.Warn().Str("commitment", s.digest.Hex()).Msg(why)
 	return errors.Join(errs...)
 }

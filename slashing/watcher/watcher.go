@@ -30,6 +30,7 @@ type options struct {
 	backoffMax    time.Duration
 	bumpAfter     uint64
 	callTimeout   time.Duration
+	beneficiary   *common.Address
 	now           func() time.Time
 }
 
@@ -68,6 +69,11 @@ func WithBumpAfter(blocks uint64) Option { return func(o *options) { o.bumpAfter
 // WithCallTimeout bounds each round of node calls (default 30 s).
 func WithCallTimeout(d time.Duration) Option { return func(o *options) { o.callTimeout = d } }
 
+// WithBeneficiary sets who receives the watcher's share of its slashes
+// (default: the watcher's own account). It is bound to each slash by a claim
+// committed before it, so a copy of the evidence pays the same beneficiary.
+func WithBeneficiary(a common.Address) Option { return func(o *options) { o.beneficiary = &a } }
+
 // entry is one promise the watcher follows.
 type entry struct {
 	digest   common.Hash
@@ -76,20 +82,8 @@ type entry struct {
 	attempts int
 	nextTry  time.Time
 	reason   string // last transient failure, for Settle's report
-}
-
-// submission is one evidence transaction (and its fee-bumped replacements),
-// for one promise or, for equivocation, two.
-type submission struct {
-	digests []common.Hash
-	fault   string
-	txs     []PendingTx // every hash sent for this nonce; the last is current
-	tx      *types.Transaction
-	sent    bool // the node accepted it (or already knew it)
-	fresh   bool // never offered to a node: its nonce may still be changed
-	sentAt  uint64
-	tries   int
-	nextTry time.Time
+	// commitBlock is the block its claim's commitment was mined in (state committed).
+	commitBlock uint64
 }
 
 // eqKey identifies a nonce of a sender on a chain, as promised by an operator.
@@ -105,29 +99,44 @@ type eqRef struct {
 	txHash common.Hash
 }
 
+// eqPair is an equivocation to slash: a is paid and settled (promise A of
+// Slasher.slashEquivocation), b proves the fault. Each pair is followed both
+// ways: B is not settled by it, and its holder is owed its own amount (its
+// nonce may be spent by A, so it may have no other fault to prove).
+type eqPair struct{ a, b common.Hash }
+
+// retryAt is the backoff of a pair whose judgement failed for a while.
+type retryAt struct {
+	tries int
+	next  time.Time
+}
+
 // Watcher follows promises and L1, and slashes the broken ones.
 type Watcher struct {
 	backend Backend
 	dep     *Deployment
 	key     *ecdsa.PrivateKey
 	addr    common.Address
-	chainID *big.Int
-	journal *Journal
-	opts    options
-	m       *metrics
-	domain  protocol.Domain
+	// beneficiary receives the watcher's share of each slash.
+	beneficiary common.Address
+	chainID     *big.Int
+	journal     *Journal
+	opts        options
+	m           *metrics
+	domain      protocol.Domain
 
 	mu      sync.Mutex
 	entries map[common.Hash]*entry
 	byOp    map[common.Address][]common.Hash
 	eqIndex map[eqKey][]eqRef
-	eqPairs [][2]common.Hash
-	eqDone  map[[2]common.Hash]bool
+	eqPairs []eqPair
 	// rejected caches promises whose signer is not the committer, so a source
 	// that offers them on every step does not cost a Registry call each time.
 	rejected map[common.Hash]error
 
 	// Only the step goroutine touches these.
+	eqDone    map[eqPair]bool
+	eqRetry   map[eqPair]*retryAt
 	subs      []*submission
 	nextNonce uint64
 	nonceOK   bool
@@ -167,24 +176,34 @@ func New(backend Backend, dep *Deployment, key *ecdsa.PrivateKey, journal *Journ
 	if o.poll <= 0 || o.backoffMin < 0 || o.backoffMax < o.backoffMin || o.bumpAfter == 0 {
 		return nil, fmt.Errorf("%w: poll interval, backoff or bump-after out of range", ErrBadConfig)
 	}
+	addr := crypto.PubkeyToAddress(key.PublicKey)
+	beneficiary := addr
+	if o.beneficiary != nil {
+		if *o.beneficiary == (common.Address{}) {
+			return nil, fmt.Errorf("%w: the zero address cannot be the beneficiary (the Slasher refuses it)", ErrBadConfig)
+		}
+		beneficiary = *o.beneficiary
+	}
 	m, err := newMetrics(o.reg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: metrics: %w", ErrBadConfig, err)
 	}
 	w := &Watcher{
-		backend: backend,
-		dep:     dep,
-		key:     key,
-		addr:    crypto.PubkeyToAddress(key.PublicKey),
-		chainID: new(big.Int).SetUint64(dep.Config.L1ChainID),
-		journal: journal,
-		opts:    o,
-		m:       m,
-		domain:  protocol.Domain{ChainID: dep.Config.L1ChainID, Slasher: dep.Slasher},
-		entries: map[common.Hash]*entry{},
-		byOp:    map[common.Address][]common.Hash{},
-		eqIndex: map[eqKey][]eqRef{},
-		eqDone:  map[[2]common.Hash]bool{},
+		backend:     backend,
+		dep:         dep,
+		key:         key,
+		addr:        addr,
+		beneficiary: beneficiary,
+		chainID:     new(big.Int).SetUint64(dep.Config.L1ChainID),
+		journal:     journal,
+		opts:        o,
+		m:           m,
+		domain:      protocol.Domain{ChainID: dep.Config.L1ChainID, Slasher: dep.Slasher},
+		entries:     map[common.Hash]*entry{},
+		byOp:        map[common.Address][]common.Hash{},
+		eqIndex:     map[eqKey][]eqRef{},
+		eqDone:      map[eqPair]bool{},
+		eqRetry:     map[eqPair]*retryAt{},
 
 		rejected: map[common.Hash]error{},
 	}
@@ -194,15 +213,18 @@ func New(backend Backend, dep *Deployment, key *ecdsa.PrivateKey, journal *Journ
 	return w, nil
 }
 
-// Address is the account the watcher submits evidence from (it receives the watcher's share).
+// Address is the account the watcher sends its transactions from.
 func (w *Watcher) Address() common.Address { return w.addr }
+
+// Beneficiary is who the watcher's claims name: it receives the watcher's share.
+func (w *Watcher) Beneficiary() common.Address { return w.beneficiary }
 
 // Journal returns the watcher's journal.
 func (w *Watcher) Journal() *Journal { return w.journal }
 
-// resume rebuilds the followed promises and the unresolved submissions from the journal.
+// resume rebuilds the followed promises and the unresolved transactions
+// (commitments and evidence) from the journal.
 func (w *Watcher) resume() error {
-	byTx := map[common.Hash]*submission{}
 	for _, rec := range w.journal.Outcomes() {
 		sc := w.journal.Promise(rec.Digest)
 		if sc == nil {
@@ -213,8 +235,9 @@ func (w *Watcher) resume() error {
 			// It was accepted once, so this is a different deployment's journal.
 			return fmt.Errorf("%w: promise %s in the journal: %w", ErrBadConfig, rec.Digest, err)
 		}
-		w.insert(rec.Digest, sp, rec.State)
-		if rec.State != StatePending {
+		e := w.insert(rec.Digest, sp, rec.State)
+		e.commitBlock = rec.CommitBlock
+		if !rec.State.inFlight() {
 			continue
 		}
 		txs := w.journal.Pending(rec.Digest)
@@ -222,18 +245,20 @@ func (w *Watcher) resume() error {
 			continue
 		}
 		last := txs[len(txs)-1]
-		if s, ok := byTx[last.Hash]; ok {
-			s.digests = append(s.digests, rec.Digest)
-			continue
-		}
 		tx := new(types.Transaction)
 		if err := tx.UnmarshalBinary(last.Raw); err != nil {
-			return fmt.Errorf("%w: pending tx %s of %s does not decode: %w", ErrJournal, last.Hash, rec.Digest, err)
+			return fmt.Errorf("%w: %s tx %s of %s does not decode: %w", ErrJournal, rec.State, last.Hash, rec.Digest, err)
 		}
 		// Not known to be sent: the first check offers it to the node again,
 		// which is harmless for a transaction the node already has.
-		s := &submission{digests: []common.Hash{rec.Digest}, fault: last.Fault, txs: txs, tx: tx}
-		byTx[last.Hash] = s
+		s := &submission{digest: rec.Digest, kind: rec.State, fault: last.Fault, other: last.Other, txs: txs, tx: tx}
+		if rec.State == StateCommitting {
+			c, ok := w.journal.Claim(rec.Digest)
+			if !ok {
+				return fmt.Errorf("%w: commitment tx %s of %s has no claim", ErrJournal, last.Hash, rec.Digest)
+			}
+			s.claim = &c
+		}
 		w.subs = append(w.subs, s)
 	}
 	return nil
@@ -256,19 +281,21 @@ func (w *Watcher) open(sc *protocol.SignedCommitment) (slashing.SignedPromise, e
 
 // insert adds a promise to the in-memory state and indexes its nonces for
 // equivocation. The caller holds w.mu or is the constructor.
-func (w *Watcher) insert(d common.Hash, sp slashing.SignedPromise, st State) {
-	w.entries[d] = &entry{digest: d, sp: sp, state: st}
+func (w *Watcher) insert(d common.Hash, sp slashing.SignedPromise, st State) *entry {
+	e := &entry{digest: d, sp: sp, state: st}
+	w.entries[d] = e
 	op := sp.Promise.Operator
 	w.byOp[op] = append(w.byOp[op], d)
 	for _, inc := range sp.Promise.Inclusions {
 		k := eqKey{operator: op, chainID: inc.ChainID, sender: inc.Sender, nonce: inc.Nonce}
 		for _, r := range w.eqIndex[k] {
 			if r.digest != d && r.txHash != inc.TxHash {
-				w.eqPairs = append(w.eqPairs, [2]common.Hash{r.digest, d})
+				w.eqPairs = append(w.eqPairs, eqPair{a: r.digest, b: d}, eqPair{a: d, b: r.digest})
 			}
 		}
 		w.eqIndex[k] = append(w.eqIndex[k], eqRef{digest: d, txHash: inc.TxHash})
 	}
+	return e
 }
 
 // Add starts following a signed promise. It checks that the promise is for
@@ -329,12 +356,28 @@ func (w *Watcher) state(d common.Hash) (State, bool) {
 	return e.state, true
 }
 
-func (w *Watcher) setState(d common.Hash, st State) {
+// stateOf returns e's state and the block its claim was committed in.
+func (w *Watcher) stateOf(e *entry) (State, uint64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if e, ok := w.entries[d]; ok {
-		e.state = st
+	return e.state, e.commitBlock
+}
+
+// record journals rec for e (filling in its digest, slot and operator) and
+// moves e to rec's state.
+func (w *Watcher) record(e *entry, rec Record) error {
+	p := e.sp.Promise
+	rec.Digest, rec.Slot, rec.Operator = e.digest, p.Slot, p.Operator
+	if err := w.journal.Append(rec); err != nil {
+		return err
 	}
+	w.mu.Lock()
+	e.state = rec.State
+	if rec.State == StateCommitted {
+		e.commitBlock = rec.CommitBlock
+	}
+	w.mu.Unlock()
+	return nil
 }
 
 // Run steps on every poll until ctx ends. Errors of one step are logged and
@@ -355,8 +398,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 }
 
 // Step does one round: reads the head, takes new promises from the sources,
-// follows the evidence transactions in flight, slashes equivocations, and
-// judges every promise whose slot is final enough.
+// follows the transactions in flight, slashes equivocations, and judges every
+// promise whose slot is final enough.
 func (w *Watcher) Step(ctx context.Context) error {
 	w.stepMu.Lock()
 	defer w.stepMu.Unlock()
@@ -420,14 +463,17 @@ func (w *Watcher) retry(e *entry, err error) {
 	w.opts.log.Warn().Err(err).Str("commitment", e.digest.Hex()).Uint64("slot", e.sp.Promise.Slot).Msg("judgement failed; will retry")
 }
 
-// due returns the promises to judge now, oldest slot first.
+// due returns the promises to judge now, oldest slot first: those waiting
+// for their judgement, and those whose claim's commitment is below the head
+// (judged again, then slashed naming the claim).
 func (w *Watcher) due(head *types.Header) []*entry {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.opts.now()
 	var out []*entry
 	for _, e := range w.entries {
-		if e.state == StateSeen && w.judgeable(e.sp.Promise.Slot, head) && !now.Before(e.nextTry) {
+		waiting := e.state == StateSeen || (e.state == StateCommitted && e.commitBlock < head.Number.Uint64())
+		if waiting && w.judgeable(e.sp.Promise.Slot, head) && !now.Before(e.nextTry) {
 			out = append(out, e)
 		}
 	}
@@ -457,8 +503,15 @@ func (w *Watcher) judgeDue(ctx context.Context, head *types.Header) {
 	}
 }
 
-// transient are the judge's refusals that may change with time or another node.
-var transient = []error{slashing.ErrNotAnchored, slashing.ErrSlotNotReached, slashing.ErrBadProof, slashing.ErrNoProof, slashing.ErrBatchMismatch, slashing.ErrInboxPosts}
+// transient are the judge's refusals that may change with time or another
+// node. ErrLedgerPending is among them (the slot's ledger may still be
+// opened); ErrNotInLedger is not: a promise in no ledger after the grace is
+// void for good.
+var transient = []error{
+	slashing.ErrNotAnchored, slashing.ErrSlotNotReached, slashing.ErrBadProof, slashing.ErrNoProof,
+	slashing.ErrBatchMismatch, slashing.ErrInboxPosts, slashing.ErrLedgerPending, slashing.ErrLedgerUnavailable,
+	slashing.ErrClaimNotCommitted,
+}
 
 // classify turns a refusal of the judge into a final state, or reports it transient.
 func classify(reason error) (State, bool) {
@@ -486,7 +539,8 @@ func allKept(err error) bool {
 	return errors.Is(err, slashing.ErrPromiseKept)
 }
 
-// judge assesses one promise and submits its evidence when it is broken.
+// judge assesses one promise and, when it is broken, commits its claim and
+// then submits its evidence naming the claim (two steps, see claimFor).
 func (w *Watcher) judge(ctx context.Context, e *entry, head *types.Header) {
 	v, err := w.dep.Judge.Assess(ctx, e.sp, w.known(e.sp.Promise.Operator, e.digest))
 	if err != nil {
@@ -504,83 +558,122 @@ func (w *Watcher) judge(ctx context.Context, e *entry, head *types.Header) {
 		if v.Reason != nil {
 			reason = v.Reason.Error()
 		}
-		if err := w.journal.Append(Record{Digest: e.digest, State: st, Slot: p.Slot, Operator: p.Operator, Reason: reason}); err != nil {
+		if err := w.record(e, Record{State: st, Reason: reason}); err != nil {
 			w.retry(e, err)
 			return
 		}
-		w.setState(e.digest, st)
 		w.opts.log.Info().Str("commitment", e.digest.Hex()).Uint64("slot", p.Slot).Msgf("promise %s: %s", st, reason)
 		return
 	}
-	w.m.faults.WithLabelValues(v.Fault.String()).Inc()
-	data, err := callData(e.sp, v)
+	fault := v.Fault.String()
+	claim, ready, err := w.claimFor(ctx, head, e, fault, nil)
 	if err != nil {
 		w.retry(e, err)
 		return
 	}
-	w.opts.log.Warn().Str("commitment", e.digest.Hex()).Uint64("slot", p.Slot).Msgf("broken promise: %s fault; submitting evidence", v.Fault)
-	if err := w.submit(ctx, head, []common.Hash{e.digest}, v.Fault.String(), data); err != nil {
+	if !ready {
+		return
+	}
+	data, err := slashing.CallData(e.sp, v, claim)
+	if err != nil {
+		w.retry(e, err)
+		return
+	}
+	w.opts.log.Warn().Str("commitment", e.digest.Hex()).Uint64("slot", p.Slot).Msgf("broken promise: %s fault; submitting evidence", fault)
+	if err := w.submitEvidence(ctx, head, e, fault, nil, data); err != nil {
 		w.retry(e, err)
 	}
 }
 
-// equivocations submits evidence for every pair of promises seen selling one
-// nonce twice, unless either is already settled.
+// equivocations tries every pair of promises seen selling one nonce twice,
+// each way, and keeps the pairs not done with.
 func (w *Watcher) equivocations(ctx context.Context, head *types.Header) {
 	w.mu.Lock()
 	pairs := w.eqPairs
 	w.eqPairs = nil
 	w.mu.Unlock()
-	var keep [][2]common.Hash
-	for _, pair := range pairs {
-		if w.eqDone[pair] {
+	var keep []eqPair
+	for _, pr := range pairs {
+		if w.eqDone[pr] {
 			continue
 		}
-		a, b := w.entry(pair[0]), w.entry(pair[1])
-		if a == nil || b == nil {
+		if ctx.Err() != nil || !w.equivocation(ctx, head, pr) {
+			keep = append(keep, pr)
 			continue
 		}
-		if busy(a.state) || busy(b.state) {
-			if a.state == StatePending || b.state == StatePending {
-				keep = append(keep, pair) // decide once the other submission resolves
-			}
-			continue
-		}
-		ev, err := slashing.Equivocation(a.sp, b.sp)
-		if err != nil {
-			w.eqDone[pair] = true
-			continue
-		}
-		if err := w.dep.Judge.Equivocation(ctx, ev); err != nil {
-			if _, final := classify(err); final {
-				w.eqDone[pair] = true
-				w.opts.log.Info().Err(err).Str("commitment", a.digest.Hex()).Msg("equivocation not slashable")
-			} else {
-				keep = append(keep, pair)
-			}
-			continue
-		}
-		w.m.faults.WithLabelValues(slashing.FaultEquivocation.String()).Inc()
-		data, err := equivocationData(ev)
-		if err == nil {
-			w.opts.log.Warn().Str("commitment", a.digest.Hex()).Msgf("equivocation with %s; submitting evidence", b.digest.Hex())
-			err = w.submit(ctx, head, []common.Hash{a.digest, b.digest}, slashing.FaultEquivocation.String(), data)
-		}
-		if err != nil {
-			w.opts.log.Warn().Err(err).Str("commitment", a.digest.Hex()).Msg("equivocation submission failed; will retry")
-			keep = append(keep, pair)
-			continue
-		}
-		w.eqDone[pair] = true
+		w.eqDone[pr] = true
+		delete(w.eqRetry, pr)
 	}
 	w.mu.Lock()
 	w.eqPairs = append(keep, w.eqPairs...)
 	w.mu.Unlock()
 }
 
-// busy says whether a promise can no longer be part of new evidence: it is
-// settled by us, or evidence for it is in flight.
-func busy(s State) bool { return s == StateSlashed || s == StatePending }
+// equivocation slashes pr.a for selling pr.b's nonce again, as soon as pr.a
+// is backed (its slot's ledger is open), without waiting for its slot to be
+// judged; it says whether the pair is done with: pr.a slashed (for this or
+// any fault), or the evidence refused for good.
+func (w *Watcher) equivocation(ctx context.Context, head *types.Header, pr eqPair) bool {
+	a, b := w.entry(pr.a), w.entry(pr.b)
+	if a == nil || b == nil {
+		return true
+	}
+	st, commitBlock := w.stateOf(a)
+	switch {
+	case st == StateSlashed:
+		return true
+	case st.inFlight(), st == StateCommitted && commitBlock >= head.Number.Uint64():
+		return false // decided once the transaction out for a resolves
+	}
+	if r := w.eqRetry[pr]; r != nil && w.opts.now().Before(r.next) {
+		return false
+	}
+	ev, err := slashing.Equivocation(a.sp, b.sp)
+	if err != nil {
+		return true
+	}
+	if ev.BackingA, err = w.dep.Judge.Builder().Backing(ctx, a.sp); err != nil {
+		w.eqBackoff(pr, err)
+		return false
+	}
+	if err := w.dep.Judge.Equivocation(ctx, ev); err != nil {
+		if _, final := classify(err); final {
+			w.opts.log.Info().Err(err).Str("commitment", a.digest.Hex()).Msgf("equivocation with %s not slashable", b.digest.Hex())
+			return true
+		}
+		w.eqBackoff(pr, err)
+		return false
+	}
+	fault := slashing.FaultEquivocation.String()
+	claim, ready, err := w.claimFor(ctx, head, a, fault, &b.digest)
+	if err != nil {
+		w.eqBackoff(pr, err)
+		return false
+	}
+	if !ready {
+		return false
+	}
+	data, err := slashing.EquivocationCall(ev, claim)
+	if err == nil {
+		w.opts.log.Warn().Str("commitment", a.digest.Hex()).Msgf("equivocation with %s; submitting evidence", b.digest.Hex())
+		err = w.submitEvidence(ctx, head, a, fault, &b.digest, data)
+	}
+	if err != nil {
+		w.eqBackoff(pr, err)
+	}
+	return false
+}
+
+func (w *Watcher) eqBackoff(pr eqPair, err error) {
+	r := w.eqRetry[pr]
+	if r == nil {
+		r = &retryAt{}
+		w.eqRetry[pr] = r
+	}
+	r.tries++
+	r.next = w.opts.now().Add(w.backoff(r.tries))
+	w.opts.log.Debug().Err(err).Str("commitment", pr.a.Hex()).Msg("equivocation not slashable yet; will retry")
+}
 
 func (w *Watcher) entry(d common.Hash) *entry {
 	w.mu.Lock()

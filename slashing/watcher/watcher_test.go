@@ -17,8 +17,10 @@ import (
 	"github.com/pledgeproto/pledge/slashing/watcher"
 )
 
-// A broken promise is slashed exactly once whatever goes wrong on the way:
-// sends that fail, answers that are lost, restarts before and after sending.
+// A broken promise is slashed exactly once, in two transactions (its claim's
+// commitment, then the evidence naming the claim), whatever goes wrong on the
+// way: sends that fail, answers that are lost, restarts before and after each
+// send and between the two. The claim paid is the one journaled first.
 func TestBrokenPromiseSlashedOnce(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -33,8 +35,15 @@ func TestBrokenPromiseSlashedOnce(t *testing.T) {
 		}},
 		{"answer of the send lost", 2, func(e *env, w *watcher.Watcher, d [32]byte) watcher.Record {
 			e.backend.loseAnswers.Store(1)
+			stepUntilState(e, w, d, watcher.StateCommitting)
+			e.step(w) // sends the same commitment again before any block: the pool already knows it
+			return e.runUntil(w, d, 12)
+		}},
+		{"answer of the evidence send lost", 2, func(e *env, w *watcher.Watcher, d [32]byte) watcher.Record {
+			stepUntilState(e, w, d, watcher.StateCommitted)
+			e.backend.loseAnswers.Store(1)
 			stepUntilState(e, w, d, watcher.StatePending)
-			e.step(w) // sends the same tx again before any block: the pool already knows it
+			e.step(w)
 			return e.runUntil(w, d, 12)
 		}},
 		{"restart after sending", 1, func(e *env, w *watcher.Watcher, d [32]byte) watcher.Record {
@@ -46,9 +55,29 @@ func TestBrokenPromiseSlashedOnce(t *testing.T) {
 		}},
 		{"restart between journal and send", 2, func(e *env, w *watcher.Watcher, d [32]byte) watcher.Record {
 			e.backend.dropSends.Store(1)
-			stepUntilState(e, w, d, watcher.StatePending)
+			stepUntilState(e, w, d, watcher.StateCommitting)
 			if got, _ := e.c.Client.PendingNonceAt(t.Context(), e.c.Addr(keyWatcher)); got != 0 {
 				t.Fatalf("the failed send reached the pool (pending nonce %d)", got)
+			}
+			_ = w.Journal().Close()
+			return e.runUntil(e.watcher(), d, 12)
+		}},
+		{"restart after the commitment was sent", 1, func(e *env, w *watcher.Watcher, d [32]byte) watcher.Record {
+			stepUntilState(e, w, d, watcher.StateCommitting)
+			_ = w.Journal().Close()
+			return e.runUntil(e.watcher(), d, 12)
+		}},
+		{"restart between commitment and evidence", 1, func(e *env, w *watcher.Watcher, d [32]byte) watcher.Record {
+			stepUntilState(e, w, d, watcher.StateCommitted)
+			_ = w.Journal().Close()
+			return e.runUntil(e.watcher(), d, 12)
+		}},
+		{"evidence lost after the commitment", 1, func(e *env, w *watcher.Watcher, d [32]byte) watcher.Record {
+			// The journal forgets that the claim was committed (as when its
+			// evidence is lost): the claim on-chain is used, not committed again.
+			stepUntilState(e, w, d, watcher.StateCommitted)
+			if err := w.Journal().Append(watcher.Record{Digest: d, State: watcher.StateSeen, Reason: "test: evidence lost"}); err != nil {
+				t.Fatal(err)
 			}
 			_ = w.Journal().Close()
 			return e.runUntil(e.watcher(), d, 12)
@@ -61,6 +90,7 @@ func TestBrokenPromiseSlashedOnce(t *testing.T) {
 			user := e.user(big.NewInt(1e18))
 			s := e.c.Slot() + 2
 			sc := e.promise(s, slashAmt, e.tx(user, 0, highFee)) // the operator never includes it
+			e.ledger(s, sc)
 			w := e.watcher()
 			d, st, err := w.Add(t.Context(), sc)
 			if err != nil || st != watcher.StateSeen {
@@ -83,11 +113,9 @@ func TestBrokenPromiseSlashedOnce(t *testing.T) {
 				e.step(w2)
 				e.c.Commit()
 			}
-			if n := e.slashEvents(d); n != 1 {
-				t.Fatalf("%d PromiseSlashed events, want 1", n)
-			}
-			if n := e.sentByWatcher(); n != 1 {
-				t.Fatalf("watcher sent %d transactions, want 1", n)
+			e.checkClaimPaid(w2, d, e.c.Addr(keyWatcher))
+			if n := e.sentByWatcher(); n != 2 {
+				t.Fatalf("watcher sent %d transactions, want 2 (the claim's commitment and the evidence)", n)
 			}
 		})
 	}
@@ -112,7 +140,9 @@ func TestLostJournalDoesNotResubmit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	user := e.user(big.NewInt(1e18))
-	sc := e.promise(e.c.Slot()+2, slashAmt, e.tx(user, 0, highFee))
+	s := e.c.Slot() + 2
+	sc := e.promise(s, slashAmt, e.tx(user, 0, highFee))
+	e.ledger(s, sc)
 	w := e.watcher()
 	d, _, err := w.Add(t.Context(), sc)
 	if err != nil {
@@ -129,12 +159,12 @@ func TestLostJournalDoesNotResubmit(t *testing.T) {
 	if rec.State != watcher.StateRefused || !strings.Contains(rec.Reason, "settled") {
 		t.Fatalf("outcome %+v, want refused as settled", rec)
 	}
-	if n := e.sentByWatcher(); n != 1 {
-		t.Fatalf("watcher sent %d transactions, want 1", n)
+	if n := e.sentByWatcher(); n != 2 {
+		t.Fatalf("watcher sent %d transactions, want 2", n)
 	}
 }
 
-// Kept and unslashable promises are never submitted.
+// Kept and unslashable promises are never submitted, nor their claims committed.
 func TestNoSubmissionForKeptPromises(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -171,6 +201,11 @@ func TestNoSubmissionForKeptPromises(t *testing.T) {
 	if e.c.Slot() != s {
 		t.Fatalf("at slot %d, want %d", e.c.Slot(), s)
 	}
+	scs := make([]*protocol.SignedCommitment, len(cases))
+	for i, tc := range cases {
+		scs[i] = tc.sc
+	}
+	e.ledger(s, scs...) // in slot s+1, within the grace
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := e.runUntil(w, digests[i], 6)
@@ -188,17 +223,21 @@ func TestNoSubmissionForKeptPromises(t *testing.T) {
 	}
 }
 
-// Two promises selling one nonce twice are slashed as an equivocation at once,
-// without waiting for their slot, and neither is judged again afterwards.
+// Two promises selling one nonce twice are each slashed as equivocation, A
+// paid its own amount and B left unsettled by it (so B, paid as the A of the
+// pair the other way, is slashed too), as soon as their ledgers are open,
+// without waiting for their slots to be judged.
 func TestEquivocationSlashed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	user := e.user(big.NewInt(1e18))
-	s := e.c.Slot() + 20
+	s := e.c.Slot() + 3
+	bAmt := big.NewInt(3e18)
 	a := e.promise(s, slashAmt, e.tx(user, 0, highFee))
-	b := e.promise(s+1, big.NewInt(3e18), e.tx(user, 0, new(big.Int).Mul(highFee, big.NewInt(2))))
+	b := e.promise(s+1, bAmt, e.tx(user, 0, new(big.Int).Mul(highFee, big.NewInt(2))))
 	other := e.promise(s, slashAmt, e.tx(user, 1, highFee)) // next nonce: no equivocation
-	w := e.watcher()
+	const confirmations = 10
+	w := e.watcher(watcher.WithConfirmations(confirmations))
 	var ds []common.Hash
 	for _, sc := range []*protocol.SignedCommitment{a, other, b} {
 		d, _, err := w.Add(t.Context(), sc)
@@ -207,25 +246,42 @@ func TestEquivocationSlashed(t *testing.T) {
 		}
 		ds = append(ds, d)
 	}
-	ra := e.runUntil(w, ds[0], 4)
-	rb, _ := w.Journal().Latest(ds[2])
-	if ra.State != watcher.StateSlashed || ra.Fault != "equivocation" || rb.State != watcher.StateSlashed || *ra.Tx != *rb.Tx {
-		t.Fatalf("outcomes %+v and %+v, want both slashed by one equivocation tx", ra, rb)
+	da, dOther, db := ds[0], ds[1], ds[2]
+	e.ledger(s, a, other)
+	e.ledger(s+1, b)
+	ra := e.runUntil(w, da, 8)
+	rb := e.runUntil(w, db, 4)
+	for _, c := range []struct {
+		name       string
+		rec        watcher.Record
+		d, against common.Hash
+		amount     *big.Int
+	}{{"A", ra, da, db, slashAmt}, {"B", rb, db, da, bAmt}} {
+		if c.rec.State != watcher.StateSlashed || c.rec.Fault != "equivocation" || c.rec.Other == nil || *c.rec.Other != c.against {
+			t.Fatalf("%s: outcome %+v, want slashed for equivocation with %s", c.name, c.rec, c.against)
+		}
+		evs := e.slashEvents(c.d)
+		if len(evs) != 1 || common.Hash(evs[0].OtherDigest) != c.against || evs[0].Taken.Cmp(c.amount) != 0 || evs[0].Beneficiary != w.Beneficiary() {
+			t.Fatalf("%s: PromiseSlashed %+v, want its own amount %s against %s", c.name, evs, c.amount, c.against)
+		}
 	}
-	if e.c.Slot() >= s {
-		t.Fatalf("equivocation waited for the slot (now %d, slot %d)", e.c.Slot(), s)
+	if *ra.Tx == *rb.Tx {
+		t.Fatal("one transaction slashed both")
 	}
-	if !e.settled(ds[0]) || !e.settled(ds[2]) {
-		t.Fatal("both promises must be settled")
+	if e.c.Slot() >= s+confirmations {
+		t.Fatalf("equivocation waited for the slot's judgement (now %d, slot %d)", e.c.Slot(), s)
 	}
-	if r, _ := w.Journal().Latest(ds[1]); r.State != watcher.StateSeen {
-		t.Fatalf("the promise of the next nonce is %s, want still seen", r.State)
+	if r, _ := w.Journal().Latest(dOther); r.State == watcher.StateSlashed || r.State.Final() {
+		t.Fatalf("the promise of the next nonce is %s, want still undecided", r.State)
 	}
-	// Past the slots, the slashed pair is not judged again: one transaction in all
-	// (the third promise is slashed for safety on its own: two in all).
-	e.runUntil(w, ds[1], 30)
-	if n := e.sentByWatcher(); n != 2 {
-		t.Fatalf("watcher sent %d transactions, want 2 (equivocation, then safety of the other)", n)
+	// Past the slots, the slashed pair is not judged again; the third promise
+	// is slashed for safety on its own (a, backed, is its prior): three
+	// commitments and three pieces of evidence in all.
+	if r := e.runUntil(w, dOther, 30); r.State != watcher.StateSlashed || r.Fault != "safety" {
+		t.Fatalf("third promise: %+v", r)
+	}
+	if n := e.sentByWatcher(); n != 6 {
+		t.Fatalf("watcher sent %d transactions, want 6", n)
 	}
 }
 
@@ -239,6 +295,7 @@ func TestPostPromises(t *testing.T) {
 	user := e.user(big.NewInt(1e18))
 	s := e.c.Slot() + 2
 	good := e.promise(s, slashAmt, e.tx(user, 0, highFee))
+	e.ledger(s, good)
 	forged := e.promiseBy(e.user(nil), s, slashAmt, e.tx(user, 1, highFee))
 	wrongSlasher := e.promise(s, slashAmt, e.tx(user, 2, highFee))
 	wrongSlasher.Commitment.Slasher[0] ^= 1
@@ -326,6 +383,7 @@ func TestMissedSlotSlashedForLiveness(t *testing.T) {
 		e.c.Commit()
 	}
 	e.c.SkipSlots(1) // slot s has no block
+	e.ledger(s, sc)  // in slot s+2, within the grace
 	rec := e.runUntil(w, d, 8)
 	if rec.State != watcher.StateSlashed || rec.Fault != "liveness" {
 		t.Fatalf("outcome %+v, want slashed for liveness", rec)
@@ -347,6 +405,9 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"no journal", func() (*watcher.Watcher, error) { return watcher.New(e.backend, e.dep, key, nil) }},
 		{"zero confirmations", func() (*watcher.Watcher, error) {
 			return watcher.New(e.backend, e.dep, key, j, watcher.WithConfirmations(0))
+		}},
+		{"zero beneficiary", func() (*watcher.Watcher, error) {
+			return watcher.New(e.backend, e.dep, key, j, watcher.WithBeneficiary(common.Address{}))
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
