@@ -272,7 +272,8 @@ contract Registry is IRegistry {
             uint96 left = l.left;
             l.released = true;
             l.left = 0;
-            op.reserved -= left;
+            // withdraw() already zeroed the reservation and paid the collateral out.
+            if (op.state != State.Withdrawn) op.reserved -= left;
             emit LedgerReleased(operator, slot, left);
         }
     }
