@@ -4,13 +4,11 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
-	"errors"
 	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
@@ -370,26 +368,9 @@ func (e *slEnv) advanceTo(s uint64) {
 // slRevert names the Slasher custom error carried by a failed call.
 func slRevert(t *testing.T, err error) string {
 	t.Helper()
-	var de interface{ ErrorData() any }
-	if !errors.As(err, &de) {
-		return "error: " + err.Error()
-	}
-	s, ok := de.ErrorData().(string)
-	if !ok {
-		return "error: " + err.Error()
-	}
-	data, derr := hexutil.Decode(s)
-	if derr != nil || len(data) < 4 {
-		return "error: " + err.Error()
-	}
 	a, aerr := bindings.SlasherMetaData.GetAbi()
 	if aerr != nil {
 		t.Fatal(aerr)
 	}
-	for name, e := range a.Errors {
-		if string(e.ID[:4]) == string(data[:4]) {
-			return name
-		}
-	}
-	return "unknown " + hexutil.Encode(data[:4])
+	return ecRevert(err, a)
 }
