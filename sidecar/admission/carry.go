@@ -49,6 +49,7 @@ var errNotStored = errors.New("promise no longer in the store")
 
 // carryCtx is what the re-check of one head needs to carry txs.
 type carryCtx struct {
+	head         *types.Header
 	headSlot     uint64
 	headGasLimit uint64
 	// stored are the trimmed promised txs read from the store for this
@@ -56,8 +57,10 @@ type carryCtx struct {
 	// error, not an absence).
 	stored map[common.Hash]missedTx
 	unread map[common.Hash]error
-	// baseFees caches the projected base fee per slot.
+	// baseFees caches the projected base fee per slot, targets the
+	// projected block (nil when the chain's rules are not known).
 	baseFees map[uint64]*big.Int
+	targets  map[uint64]*targetBlock
 	// carried are the slots that received carries in this pass.
 	carried []uint64
 }
@@ -110,6 +113,7 @@ func (e *Engine) planCarry(s common.Address, a chainstate.Account, from uint64, 
 		return carryPlan{kind: kind, reason: fmt.Sprintf("nonce %d of %s follows the missed nonce %d, not carried into slot %d: ", lt.nonce, s, from, slot) + fmt.Sprintf(format, args...)}
 	}
 	var gas, blobs uint64
+	maxBlobs := e.cfg.MaxBlobsPerSlot
 	for n := from; n < lt.nonce; n++ {
 		m, ok, err := e.missedOf(s, n, cc)
 		if errors.Is(err, errNotStored) {
@@ -137,6 +141,14 @@ func (e *Engine) planCarry(s common.Address, a chainstate.Account, from uint64, 
 		if fee := cc.baseFee(e, slot); fee == nil || m.inc.MaxFeePerGas.Cmp(fee) < 0 {
 			return fail(dropNonceGap, "the max fee %v of its tx %s is below the base fee %v slot %d may reach", m.inc.MaxFeePerGas, m.inc.TxHash, fee, slot)
 		}
+		// The block it moves to may have other rules than its own slot's
+		// (a fork between them) and a higher blob base fee.
+		if b := cc.target(e, slot); b != nil {
+			if err := protocol.CheckIncludable(&protocol.Tx{Raw: m.raw, Tx: tx, Inclusion: m.inc}, b.config, b.header); err != nil {
+				return fail(dropNonceGap, "its tx %s could not be in the block of slot %d: %v", m.inc.TxHash, slot, err)
+			}
+			maxBlobs = min(maxBlobs, b.maxBlobs())
+		}
 		gas += m.inc.GasLimit
 		nb := uint64(len(tx.BlobHashes()))
 		blobs += nb
@@ -148,8 +160,8 @@ func (e *Engine) planCarry(s common.Address, a chainstate.Account, from uint64, 
 	if need := t.gas + t.carriedGas + post + gas; need > cc.headGasLimit {
 		return fail(dropNonceGap, "slot %d would need %d gas with the carried %d, the block gas limit is %d", slot, need, gas, cc.headGasLimit)
 	}
-	if need := t.blobs + t.carriedBlobs + blobs; need > e.cfg.MaxBlobsPerSlot {
-		return fail(dropNonceGap, "slot %d would need %d blobs with the carried %d, the limit is %d", slot, need, blobs, e.cfg.MaxBlobsPerSlot)
+	if need := t.blobs + t.carriedBlobs + blobs; need > maxBlobs {
+		return fail(dropNonceGap, "slot %d would need %d blobs with the carried %d, the limit is %d", slot, need, blobs, maxBlobs)
 	}
 	total := new(big.Int).Add(cost, plan.cost)
 	if total.Add(total, lt.cost).Cmp(a.Balance) > 0 {
@@ -166,6 +178,25 @@ func (cc *carryCtx) baseFee(e *Engine, slot uint64) *big.Int {
 	f := e.state.ProjectedBaseFee(max(slot-min(cc.headSlot, slot), 1))
 	cc.baseFees[slot] = f
 	return f
+}
+
+// target is the projected block of slot, computed once per head; nil when
+// the chain's rules are not known (the carried txs met them when promised,
+// and a rule read failing is no reason to drop promises).
+func (cc *carryCtx) target(e *Engine, slot uint64) *targetBlock {
+	if b, ok := cc.targets[slot]; ok {
+		return b
+	}
+	b, err := e.target(cc.head, cc.headSlot, slot, true)
+	if err != nil {
+		e.log.Warn().Err(err).Uint64("slot", slot).Msg("rules of the slot's block unknown; carried txs are not re-checked against them")
+		b = nil
+	}
+	if cc.targets == nil {
+		cc.targets = make(map[uint64]*targetBlock)
+	}
+	cc.targets[slot] = b
+	return b
 }
 
 // addCarries places a plan's txs at the top of slot. Called with mu held.

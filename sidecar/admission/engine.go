@@ -1,9 +1,11 @@
 // Package admission decides which promises the sidecar signs. It keeps a
 // template per slot of the transactions already promised, validates every
-// request against it and against the chain (nonces stacked across earlier
-// promises, balance for their summed max cost, projected base fee, price, gas
-// and blob budgets, deadline, ownership of the slot, exposure of the
-// operator's collateral), signs the promise and persists it, synced, before
+// request against it and against the chain (go-ethereum's own rules of the
+// slot's block as the head projects it — fork, intrinsic gas and calldata
+// floor, initcode, gas cap, blob count and blob fee —, nonces stacked across
+// earlier promises, balance for their summed max cost, projected base fee,
+// price, gas and blob budgets, deadline, ownership of the slot, exposure of
+// the operator's collateral), signs the promise and persists it, synced, before
 // answering. On each new head it re-checks the templates and drops promised
 // transactions the user made impossible, recording why.
 //
@@ -26,6 +28,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
@@ -47,6 +50,9 @@ type State interface {
 	Account(ctx context.Context, addr common.Address) (chainstate.Account, error)
 	ProjectedBaseFee(blocksAhead uint64) *big.Int
 	Head() *types.Header
+	// ChainConfig is the chain's rules (forks, blob schedules), which decide
+	// what the block of a slot can hold.
+	ChainConfig() (*params.ChainConfig, error)
 }
 
 // Registry is the operator's standing in the Registry, read through a cache:
@@ -133,6 +139,8 @@ type Engine struct {
 	log      zerolog.Logger
 	now      func() time.Time
 	metrics  *metrics
+	// targets caches the slots' blocks projected on the current head.
+	targets targetCache
 
 	// mu guards everything below; it is held only for map and counter work.
 	mu sync.Mutex

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"sync"
 	"testing"
@@ -150,6 +151,8 @@ type harness struct {
 	// wantPoster builds a real one over the simulated L1.
 	poster     Poster
 	wantPoster bool
+	// alloc holds accounts added to the genesis (withAlloc).
+	alloc types.GenesisAlloc
 }
 
 type harnessOpt func(*harness)
@@ -157,6 +160,9 @@ type harnessOpt func(*harness)
 func withConfig(f func(*Config)) harnessOpt { return func(h *harness) { f(&h.cfg) } }
 
 func withBlockGasLimit(n uint64) harnessOpt { return func(h *harness) { h.blockGasLimit = n } }
+
+// withAlloc adds accounts to the simulated chain's genesis.
+func withAlloc(a types.GenesisAlloc) harnessOpt { return func(h *harness) { h.alloc = a } }
 
 // withPoster gives the engine a real batch poster over the simulated L1, so
 // the rollups are offered.
@@ -246,6 +252,7 @@ func newHarness(t testing.TB, nUsers int, opts ...harnessOpt) *harness {
 			l2.set(addr(k), 0, rich)
 		}
 	}
+	maps.Copy(alloc, h.alloc)
 	alloc[addr(h.posterKey)] = types.Account{Balance: rich}
 	alloc[addr(h.deployer)] = types.Account{Balance: rich}
 	h.poor, h.coded = mustKey(t), mustKey(t)

@@ -65,7 +65,7 @@ func (e *Engine) OnHead(ctx context.Context) error {
 		return err
 	}
 	stored, unread := e.readMissed(accounts)
-	cc := &carryCtx{headSlot: headSlot, headGasLimit: head.GasLimit, stored: stored, unread: unread, baseFees: make(map[uint64]*big.Int)}
+	cc := &carryCtx{head: head, headSlot: headSlot, headGasLimit: head.GasLimit, stored: stored, unread: unread, baseFees: make(map[uint64]*big.Int)}
 	// Senders in address order: carries compete for a slot's gas, and the
 	// same state must give the same carries (after a restart too).
 	slices.SortFunc(senders, func(a, b common.Address) int { return a.Cmp(b) })

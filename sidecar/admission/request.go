@@ -36,6 +36,9 @@ type parsed struct {
 	slot  uint64
 	txs   []*protocol.Tx
 	hash  common.Hash
+	// maxBlobs is the most blobs the slot may hold: the operator's limit,
+	// within what the slot's block can hold. Set by admit.
+	maxBlobs uint64
 }
 
 func (e *Engine) request(ctx context.Context, req protocol.CommitmentRequest) (*protocol.SignedCommitment, bool, error) {
@@ -242,22 +245,23 @@ func (e *Engine) wait(ctx context.Context, en *entry, done <-chan struct{}) (*pr
 
 // admit validates p against state and templates, reserves, signs, persists.
 func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitment, bool, error) {
-	// Per-tx checks that need chain data but no template: fee against the
-	// projected base fee, and the EIP-7702 authorities.
+	// Per-tx checks that need chain data but no template: go-ethereum's
+	// rules of the slot's block as the head projects it (the fee against
+	// its highest base fee among them), and the EIP-7702 authorities.
 	head := e.state.Head()
 	if head == nil {
 		return nil, false, fmt.Errorf("%w: no execution head yet", ErrUnavailable)
 	}
-	clock := e.duties.Clock()
-	headSlot := clock.SlotAt(time.Unix(int64(head.Time), 0))
-	ahead := uint64(1)
-	if p.slot > headSlot {
-		ahead = p.slot - headSlot
-	}
-	baseFee := e.state.ProjectedBaseFee(ahead)
-	if baseFee == nil {
+	if head.BaseFee == nil {
 		return nil, false, fmt.Errorf("%w: execution head has no base fee", ErrUnavailable)
 	}
+	headSlot := e.duties.Clock().SlotAt(time.Unix(int64(head.Time), 0))
+	block, err := e.target(head, headSlot, p.slot, hasBlobs(p.txs))
+	if err != nil {
+		return nil, false, err
+	}
+	baseFee := block.header.BaseFee
+	p.maxBlobs = min(e.cfg.MaxBlobsPerSlot, block.maxBlobs())
 	en := &entry{hash: p.hash, slot: p.slot, done: make(chan struct{}),
 		entryBody: &entryBody{ctype: p.ctype, txs: p.txs}}
 	maxCost := new(big.Int)
@@ -290,8 +294,8 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 			sum.Add(sum, tip.Mul(tip, new(big.Int).SetUint64(inc.GasLimit)))
 			continue
 		}
-		if inc.MaxFeePerGas.Cmp(baseFee) < 0 {
-			return nil, false, fmt.Errorf("%w: transaction %d: max fee %v, slot %d may reach %v", ErrFeeBelowBase, i, inc.MaxFeePerGas, p.slot, baseFee)
+		if err := block.check(t, p.slot); err != nil {
+			return nil, false, fmt.Errorf("transaction %d: %w", i, err)
 		}
 		en.gas += inc.GasLimit
 		en.blobs += uint64(len(t.Tx.BlobHashes()))
@@ -524,8 +528,8 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 		left := budget - min(usedGas+rollup.ShapeGas(postShape(t, nil)), budget)
 		return fmt.Errorf("%w: %d gas asked (with the batch post's %d), %d of %d left in slot %d", ErrSlotFull, en.gas, postGas, left, budget, p.slot)
 	}
-	if usedBlobs+en.blobs > e.cfg.MaxBlobsPerSlot {
-		return fmt.Errorf("%w: %d blobs asked, %d of %d left in slot %d", ErrSlotFull, en.blobs, e.cfg.MaxBlobsPerSlot-min(usedBlobs, e.cfg.MaxBlobsPerSlot), e.cfg.MaxBlobsPerSlot, p.slot)
+	if usedBlobs+en.blobs > p.maxBlobs {
+		return fmt.Errorf("%w: %d blobs asked, %d of %d left in slot %d", ErrSlotFull, en.blobs, p.maxBlobs-min(usedBlobs, p.maxBlobs), p.maxBlobs, p.slot)
 	}
 	if en.gas > 0 {
 		floor := e.cfg.Pricing.Floor(usedGas, en.gas)

@@ -27,7 +27,9 @@ func stackedHarness(b *testing.B, stacked int) (*harness, *ecdsa.PrivateKey) {
 // BenchmarkRequestStacked is a valid request of a sender that already has
 // `stacked` promised txs: its cost should not grow with them (the nonce
 // chain is read from the cached run, the pending entries from their own
-// list). Each iteration stacks one more, so run it with a fixed count:
+// list). Each iteration stacks one more, in the slot after the stacked ones
+// (one slot holds at most MaxPromisesPerSlot), so run it with a fixed count
+// of at most MaxPromisesPerSlot:
 //
 //	go test ./sidecar/admission -run '^$' -bench RequestStacked -benchtime 1000x
 func BenchmarkRequestStacked(b *testing.B) {
@@ -42,7 +44,7 @@ func BenchmarkRequestStacked(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := range b.N {
-				if _, err := h.eng.Request(ctx, h.l1(headSlot+2, reqs[i])); err != nil {
+				if _, err := h.eng.Request(ctx, h.l1(headSlot+3, reqs[i])); err != nil {
 					b.Fatalf("request %d: %v", i, err)
 				}
 			}

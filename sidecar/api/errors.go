@@ -39,6 +39,8 @@ const (
 	CodeUnknownType    = -32020
 	CodeBadBundle      = -32021
 	CodeNotBacked      = -32022
+	CodeIntrinsicGas   = -32023
+	CodeBlobFeeTooLow  = -32024
 )
 
 // codeInfo is the HTTP status (used by the REST form and by whole-body
@@ -75,6 +77,8 @@ var codeInfo = map[int]struct {
 	CodeUnknownType:    {http.StatusBadRequest, "unknown commitment type or wrong slasher"},
 	CodeBadBundle:      {http.StatusBadRequest, "bad bundle"},
 	CodeNotBacked:      {http.StatusServiceUnavailable, "the registry does not back a promise for this slot"},
+	CodeIntrinsicGas:   {http.StatusBadRequest, "gas limit below the intrinsic gas"},
+	CodeBlobFeeTooLow:  {http.StatusBadRequest, "max fee per blob gas below the projected blob base fee"},
 }
 
 // HTTPStatus returns the HTTP status §4 gives a code, or 500 for a code not
@@ -178,6 +182,8 @@ func DefaultCodes() *Codes {
 	c.Register(protocol.ErrTxType, CodeTxMalformed)
 	c.Register(protocol.ErrTxUnprotected, CodeTxMalformed)
 	c.Register(protocol.ErrTxInvalid, CodeTxMalformed)
+	c.Register(protocol.ErrIntrinsicGas, CodeIntrinsicGas)
+	c.Register(protocol.ErrBlobFeeTooLow, CodeBlobFeeTooLow)
 	c.Register(protocol.ErrTxSignature, CodeTxSignature)
 	c.Register(protocol.ErrWrongChain, CodeWrongChain)
 	c.Register(protocol.ErrBlobSidecar, CodeBlobSidecar)

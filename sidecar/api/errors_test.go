@@ -56,6 +56,8 @@ func TestBackendErrorsMapToCodeAndStatus(t *testing.T) {
 		{protocol.ErrTxType, CodeTxMalformed, 400},
 		{protocol.ErrTxUnprotected, CodeTxMalformed, 400},
 		{protocol.ErrTxInvalid, CodeTxMalformed, 400},
+		{protocol.ErrIntrinsicGas, CodeIntrinsicGas, 400},
+		{protocol.ErrBlobFeeTooLow, CodeBlobFeeTooLow, 400},
 		{protocol.ErrTxTooLarge, CodeTooLarge, 413},
 		{protocol.ErrTxSignature, CodeTxSignature, 400},
 		{protocol.ErrWrongChain, CodeWrongChain, 400},

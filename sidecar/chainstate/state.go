@@ -1,7 +1,8 @@
 // Package chainstate is the sidecar's view of the execution layer: the head
 // block, the accounts that requests touch (nonce, balance, code), cached per
 // head so a burst of requests from one sender costs one round of RPC calls,
-// and the highest base fee a future slot's block can have.
+// the chain's rules (forks and blob schedules, from the client's eth_config),
+// and the highest base fee and blob base fee a future slot's block can have.
 package chainstate
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/rs/zerolog"
 	"golang.org/x/sync/singleflight"
@@ -31,7 +33,9 @@ var (
 )
 
 // EL is what the state reads from the execution client. *ethclient.Client and
-// the client of go-ethereum's ethclient/simulated satisfy it.
+// the client of go-ethereum's ethclient/simulated satisfy it. A client that
+// also has Client() *rpc.Client (an *ethclient.Client) is asked for the
+// chain's rules (eth_config) and gets its prefetches batched.
 type EL interface {
 	ChainID(ctx context.Context) (*big.Int, error)
 	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
@@ -80,6 +84,10 @@ type State struct {
 	subs    []chan *types.Header
 
 	flight singleflight.Group
+
+	// rules are the chain's rules and where they came from; see rules.go.
+	rules      rules
+	rulesEvery time.Duration
 }
 
 // Option configures a State.
@@ -99,6 +107,17 @@ func WithFetchTimeout(d time.Duration) Option { return func(s *State) { s.timeou
 // WithNow replaces the wall clock (tests).
 func WithNow(now func() time.Time) Option { return func(s *State) { s.now = now } }
 
+// WithChainConfig fixes the chain's rules instead of reading them from the
+// execution client (eth_config) or go-ethereum's built-in configs.
+func WithChainConfig(c *params.ChainConfig) Option {
+	return func(s *State) { s.rules.fixed = c }
+}
+
+// WithRulesRefresh sets how often the chain's rules are read again from the
+// execution client (default 5 minutes; they are also read again once the
+// next fork the client announced is active).
+func WithRulesRefresh(d time.Duration) Option { return func(s *State) { s.rulesEvery = d } }
+
 // New returns a State reading from el. It does no I/O; call Refresh or Run.
 func New(el EL, log zerolog.Logger, opts ...Option) (*State, error) {
 	if el == nil {
@@ -111,12 +130,26 @@ func New(el EL, log zerolog.Logger, opts ...Option) (*State, error) {
 		timeout:  5 * time.Second,
 		now:      time.Now,
 		cache:    make(map[common.Address]Account),
+
+		rulesEvery: defaultRulesEvery,
 	}
 	for _, o := range opts {
 		o(s)
 	}
 	if s.interval <= 0 {
 		return nil, fmt.Errorf("chainstate: poll interval %v must be positive", s.interval)
+	}
+	if s.rulesEvery <= 0 {
+		return nil, fmt.Errorf("chainstate: rules refresh %v must be positive", s.rulesEvery)
+	}
+	if c := s.rules.fixed; c != nil {
+		if c.ChainID == nil {
+			return nil, errors.New("chainstate: the given chain config has no chain id")
+		}
+		if err := c.CheckConfigForkOrder(); err != nil {
+			return nil, fmt.Errorf("chainstate: the given chain config: %w", err)
+		}
+		s.rules.config, s.rules.source = c, SourceFixed
 	}
 	if s.ttl == 0 {
 		s.ttl = max(3*s.interval, 3*time.Second)
@@ -157,6 +190,9 @@ func (s *State) Refresh(ctx context.Context) (*types.Header, error) {
 	h, err := s.el.HeaderByNumber(ctx, nil)
 	if err == nil && (h == nil || h.Number == nil) {
 		err = errors.New("empty header")
+	}
+	if err == nil {
+		s.loadRules(ctx, h)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -36,4 +36,11 @@ var (
 	ErrBlobSidecar = errors.New("invalid blob sidecar")
 	// ErrTxInvalid is returned for a transaction that no block could hold (e.g. gas above the cap).
 	ErrTxInvalid = errors.New("invalid transaction")
+	// ErrIntrinsicGas is returned when a transaction's gas limit is below its
+	// intrinsic gas (base cost, calldata, initcode, access list,
+	// authorizations) or the EIP-7623 calldata floor.
+	ErrIntrinsicGas = errors.New("gas limit below the intrinsic gas")
+	// ErrBlobFeeTooLow is returned when a blob transaction's max fee per blob
+	// gas is below the blob base fee its block may reach.
+	ErrBlobFeeTooLow = errors.New("max fee per blob gas below the projected blob base fee")
 )

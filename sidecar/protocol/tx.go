@@ -3,9 +3,13 @@ package protocol
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/txpool"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto/kzg4844"
 	"github.com/ethereum/go-ethereum/params"
@@ -47,8 +51,9 @@ func (t *Tx) Canonical() ([]byte, error) {
 // DecodeTransaction decodes a raw signed transaction of type 0 (EIP-155 only),
 // 1, 2, 3 (network form, with a blob sidecar whose commitments and KZG proofs
 // verify) or 4, checks that it is for chainID, recovers its sender and derives
-// the inclusion fields. It does no state lookup: nonce, balance and fee rules
-// against the chain belong to the sidecar's validation.
+// the inclusion fields. It knows neither the chain's forks nor its state: the
+// rules of the block that is to hold the transaction are CheckIncludable's,
+// and nonce, balance and base fee belong to the sidecar's validation.
 func DecodeTransaction(raw []byte, chainID uint64) (*Tx, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("%w: empty", ErrTxMalformed)
@@ -165,4 +170,87 @@ func checkBlobs(tx *types.Transaction) error {
 		return fmt.Errorf("%w: unknown sidecar version %d", ErrBlobSidecar, sc.Version)
 	}
 	return nil
+}
+
+// Accepted transaction types, as go-ethereum's txpool.ValidationOptions
+// takes them: the fork active at the block decides which of them it may hold.
+const acceptedTypes = 1<<types.LegacyTxType | 1<<types.AccessListTxType | 1<<types.DynamicFeeTxType |
+	1<<types.BlobTxType | 1<<types.SetCodeTxType
+
+// CheckIncludable reports whether a block with header h on the chain config
+// describes could hold the decoded transaction t, as far as the transaction
+// itself decides. It runs go-ethereum's own validation of a transaction
+// against a block's rules (txpool.ValidateTransaction, at h's number and
+// time): the transaction type enabled by the fork, the EIP-3860 initcode
+// limit, the EIP-7825 gas cap, gas within h.GasLimit, the intrinsic gas with
+// its access list and authorizations and the EIP-7623 calldata floor, the blob
+// count and sidecar shape; then it holds a blob transaction's max fee per
+// blob gas to the blob base fee of h.ExcessBlobGas (which the caller projects
+// as the highest the block can have).
+//
+// What depends on state (nonce, balance, sender code) and the max fee against
+// the base fee are the caller's. A refusal wraps ErrIntrinsicGas,
+// ErrBlobFeeTooLow, ErrTxType, ErrTxSignature, ErrBlobSidecar or ErrTxInvalid,
+// with go-ethereum's reason.
+func CheckIncludable(t *Tx, config *params.ChainConfig, h *types.Header) error {
+	tx := t.Tx
+	if sc := tx.BlobTxSidecar(); sc != nil && sc.Version == types.BlobSidecarVersion0 {
+		// go-ethereum's pools take cell proofs only (its RPC converts a
+		// version 0 sidecar first); DecodeTransaction verified these proofs
+		// and a block carries no sidecar, so the tx is judged in the shape
+		// the pool checks. The proofs' count is all that shape asks of them.
+		tx = tx.WithBlobTxSidecar(&types.BlobTxSidecar{
+			Version: types.BlobSidecarVersion1, Blobs: sc.Blobs, Commitments: sc.Commitments,
+			Proofs: make([]kzg4844.Proof, len(sc.Blobs)*kzg4844.CellProofsPerBlob),
+		})
+	}
+	opts := &txpool.ValidationOptions{
+		Config: config,
+		Accept: acceptedTypes,
+		// DecodeTransaction applied the size limits: the pools' are theirs.
+		MaxSize:      math.MaxUint64,
+		MaxBlobCount: MaxBlobsPerTx,
+		// The price is the operator's pricing rule, not a pool's floor.
+		MinTip: new(big.Int),
+	}
+	if err := txpool.ValidateTransaction(tx, h, types.LatestSignerForChainID(config.ChainID), opts); err != nil {
+		return includabilityError(err)
+	}
+	if tx.Type() != types.BlobTxType {
+		return nil
+	}
+	if h.ExcessBlobGas == nil {
+		return fmt.Errorf("%w: no blob base fee is known for the block", ErrBlobFeeTooLow)
+	}
+	if fee := eip4844.CalcBlobFee(config, h); tx.BlobGasFeeCapIntCmp(fee) < 0 {
+		return fmt.Errorf("%w: max fee per blob gas %v, the block's blob base fee may reach %v", ErrBlobFeeTooLow, tx.BlobGasFeeCap(), fee)
+	}
+	return nil
+}
+
+// includabilityError wraps go-ethereum's reason for refusing a transaction
+// in the sentinel of its JSON-RPC code.
+func includabilityError(err error) error {
+	var sentinel error
+	switch {
+	case errors.Is(err, core.ErrIntrinsicGas), errors.Is(err, core.ErrFloorDataGas):
+		sentinel = ErrIntrinsicGas
+	case errors.Is(err, txpool.ErrTxGasPriceTooLow):
+		// With no tip floor given, only the blob fee cap's 1 wei minimum.
+		sentinel = ErrBlobFeeTooLow
+	case errors.Is(err, core.ErrTxTypeNotSupported):
+		sentinel = ErrTxType
+	case errors.Is(err, txpool.ErrInvalidSender):
+		sentinel = ErrTxSignature
+	case errors.Is(err, txpool.ErrTxBlobLimitExceeded), errors.Is(err, txpool.ErrSidecarFormatError):
+		sentinel = ErrBlobSidecar
+	case errors.Is(err, txpool.ErrOversizedData):
+		sentinel = ErrTxTooLarge
+	default:
+		// The EIP-3860 initcode limit (vm.ErrMaxInitCodeSizeExceeded), the
+		// EIP-7825 gas cap (core.ErrGasLimitTooHigh), gas above the block's
+		// limit, the tip above the fee cap, the nonce at 2^64-1…
+		sentinel = ErrTxInvalid
+	}
+	return fmt.Errorf("%w: %v", sentinel, err)
 }
