@@ -101,7 +101,9 @@ func startWorld(ctx context.Context) (w *world, err error) {
 	defer dcancel()
 	k, err := deploy.All(dctx, w.el, w.chainID, accounts[0], deploy.Params{
 		MinCollateral: big.NewInt(1e18), GenesisTime: uint64(n.GenesisTime().Unix()), SecondsPerSlot: uint64(worldSlot / time.Second),
-		RotationDelay: 4, UnregistrationDelay: 16000, SlashWindow: 8000, LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
+		// Promises are sold over the current and next epoch: the lookahead covers them.
+		Lookahead: 2 * worldSlotsPerEpoch, RotationDelay: 2*worldSlotsPerEpoch + 4,
+		UnregistrationDelay: 16000, SlashWindow: 8000, LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
 	})
 	if err != nil {
 		return w, fmt.Errorf("deploy contracts: %w", err)
@@ -122,6 +124,10 @@ func startWorld(ctx context.Context) (w *world, err error) {
 		return w, fmt.Errorf("register operator: %w", err)
 	}
 
+	// The committer opens each slot's ledger: it needs gas.
+	if err := deploy.Fund(dctx, w.el, w.chainID, accounts[0], crypto.PubkeyToAddress(committer.PublicKey), new(big.Int).Mul(big.NewInt(100), big.NewInt(1e18))); err != nil {
+		return w, fmt.Errorf("fund the committer: %w", err)
+	}
 	if w.dataDir, err = os.MkdirTemp("", "pledge-bench-"); err != nil {
 		return w, err
 	}

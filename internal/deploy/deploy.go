@@ -195,3 +195,37 @@ func RegisterOperator(ctx context.Context, b Backend, chainID *big.Int, registry
 	_, err = client.Wait(ctx, tx)
 	return err
 }
+
+// Fund sends value wei from key to addr and waits until it is mined: the
+// devnet and the bench give the committer the gas its ledger transactions
+// need (docs/protocol.md §9.0).
+func Fund(ctx context.Context, b Backend, chainID *big.Int, key *ecdsa.PrivateKey, to common.Address, value *big.Int) error {
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	nonce, err := b.PendingNonceAt(ctx, from)
+	if err != nil {
+		return fmt.Errorf("fund %s: nonce of %s: %w", to, from, err)
+	}
+	head, err := b.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("fund %s: head: %w", to, err)
+	}
+	tip := big.NewInt(1e9)
+	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(chainID), &types.DynamicFeeTx{
+		ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: 21_000, To: &to, Value: value,
+	})
+	if err != nil {
+		return err
+	}
+	if err := b.SendTransaction(ctx, tx); err != nil {
+		return fmt.Errorf("fund %s: %w", to, err)
+	}
+	rcpt, err := bind.WaitMined(ctx, b, tx.Hash())
+	if err != nil {
+		return fmt.Errorf("fund %s: wait for %s: %w", to, tx.Hash(), err)
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		return fmt.Errorf("fund %s: transfer %s failed", to, tx.Hash())
+	}
+	return nil
+}

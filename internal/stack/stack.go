@@ -22,7 +22,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -363,7 +362,7 @@ func (s *Stack) deployContracts(ctx context.Context) error {
 	s.committerKey = committer
 	s.committer = crypto.PubkeyToAddress(committer.PublicKey)
 	// The committer opens the slot ledgers: its account pays their gas.
-	if err := s.fund(dctx, accounts[accDeployer], s.committer, ether(committerETH)); err != nil {
+	if err := deploy.Fund(dctx, s.el, s.chainID, accounts[accDeployer], s.committer, ether(committerETH)); err != nil {
 		return fmt.Errorf("%w: fund the committer: %w", ErrStart, err)
 	}
 	s.operator = crypto.PubkeyToAddress(accounts[accOperator].PublicKey)
@@ -673,38 +672,6 @@ func (s *Stack) collateral(ctx context.Context) (*big.Int, error) {
 		return nil, fmt.Errorf("read the operator's collateral: %w", err)
 	}
 	return v, nil
-}
-
-// fund sends value wei from key to addr and waits for it.
-func (s *Stack) fund(ctx context.Context, key *ecdsa.PrivateKey, to common.Address, value *big.Int) error {
-	from := crypto.PubkeyToAddress(key.PublicKey)
-	nonce, err := s.el.PendingNonceAt(ctx, from)
-	if err != nil {
-		return err
-	}
-	head, err := s.el.HeaderByNumber(ctx, nil)
-	if err != nil {
-		return err
-	}
-	tip := big.NewInt(1e9)
-	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
-	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(s.chainID), &types.DynamicFeeTx{
-		ChainID: s.chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: 21_000, To: &to, Value: value,
-	})
-	if err != nil {
-		return err
-	}
-	if err := s.el.SendTransaction(ctx, tx); err != nil {
-		return err
-	}
-	rcpt, err := bind.WaitMined(ctx, s.el, tx.Hash())
-	if err != nil {
-		return err
-	}
-	if rcpt.Status != types.ReceiptStatusSuccessful {
-		return fmt.Errorf("transfer %s failed", tx.Hash())
-	}
-	return nil
 }
 
 func (s *Stack) partErrs() []error {
