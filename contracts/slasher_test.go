@@ -746,12 +746,39 @@ func TestSlashRefusingBeneficiary(t *testing.T) {
 	}
 }
 
+// safetyCase is a promise, the Slasher's revert for its safety evidence
+// ("" when it slashes) and the judge's sentinel (nil when it slashes).
+type safetyCase struct {
+	name  string
+	sp    slashing.SignedPromise
+	want  string
+	judge error
+}
+
+// expectSafety builds each case's safety evidence, and checks the judge and
+// the Slasher answer as the case says.
+func (e *slEnv) expectSafety(cases []safetyCase) {
+	e.t.Helper()
+	ctx := context.Background()
+	for _, tc := range cases {
+		ev, err := e.b.Safety(ctx, tc.sp, 0, nil)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if err := e.judge.Safety(ctx, tc.sp, ev); !errors.Is(err, tc.judge) && !(tc.judge == nil && err == nil) {
+			e.t.Fatalf("%s: judge %v, want %v", tc.name, err, tc.judge)
+		}
+		if _, rev := e.safety(tc.sp, ev); rev != tc.want {
+			e.t.Fatalf("%s: got %q, want %q", tc.name, rev, tc.want)
+		}
+	}
+}
+
 // A revoked committer key opens no more ledgers (its ledgers opened before
 // still pay), and no ledger, so no promise, binds the operator from its exit
 // slot on.
 func TestSlashRevokedAndExited(t *testing.T) {
 	e := newSlEnv(t)
-	ctx := context.Background()
 	regABI, _ := bindings.RegistryMetaData.GetAbi()
 	users := []*ecdsa.PrivateKey{e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18)), e.user(big.NewInt(1e18))}
 	s := e.c.Slot() + 2
@@ -770,26 +797,10 @@ func TestSlashRevokedAndExited(t *testing.T) {
 		t.Fatalf("openLedger by a revoked key: %s", got)
 	}
 	e.pastGrace(s)
-	for _, tc := range []struct {
-		name  string
-		sp    slashing.SignedPromise
-		want  string
-		judge error
-	}{
+	e.expectSafety([]safetyCase{
 		{"ledgered before the revocation", ledgered, "", nil},
 		{"outside any ledger", loose, "NotInLedger", slashing.ErrNotInLedger},
-	} {
-		ev, err := e.b.Safety(ctx, tc.sp, 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.judge.Safety(ctx, tc.sp, ev); !errors.Is(err, tc.judge) && !(tc.judge == nil && err == nil) {
-			t.Fatalf("%s: judge %v, want %v", tc.name, err, tc.judge)
-		}
-		if _, rev := e.safety(tc.sp, ev); rev != tc.want {
-			t.Fatalf("%s: got %q, want %q", tc.name, rev, tc.want)
-		}
-	}
+	})
 
 	// A new committer, then the exit: promises before the exit slot bind, from it on none.
 	newKey, err := crypto.GenerateKey()
@@ -820,24 +831,8 @@ func TestSlashRevokedAndExited(t *testing.T) {
 		t.Fatalf("ledger for the exit slot: %s", got)
 	}
 	e.pastGrace(st.ExitSlot)
-	for _, tc := range []struct {
-		name  string
-		sp    slashing.SignedPromise
-		want  string
-		judge error
-	}{
+	e.expectSafety([]safetyCase{
 		{"slot before the exit", before, "", nil},
 		{"exit slot", after, "NotInLedger", slashing.ErrNotInLedger},
-	} {
-		ev, err := e.b.Safety(ctx, tc.sp, 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.judge.Safety(ctx, tc.sp, ev); !errors.Is(err, tc.judge) && !(tc.judge == nil && err == nil) {
-			t.Fatalf("%s: judge %v, want %v", tc.name, err, tc.judge)
-		}
-		if _, rev := e.safety(tc.sp, ev); rev != tc.want {
-			t.Fatalf("%s: got %q, want %q", tc.name, rev, tc.want)
-		}
-	}
+	})
 }
