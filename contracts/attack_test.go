@@ -640,3 +640,62 @@ func TestAttackForgedPrior(t *testing.T) {
 		t.Fatal("collateral moved")
 	}
 }
+
+// Review finding M2 (open item (a) of §9.8 before this fix). A promise for
+// nonce 0 in slot S1 and one for nonce 1 in a later slot S2, both in their
+// ledgers. S1 is missed (the sidecar was down, or the next proposer orphaned
+// its block); at S2 the sidecar may be unable to carry the missed tx to the top
+// (fees, gas, 7702), so it leaves both out. Before, the S1 promise counted as
+// S2's prior and the operator was slashed in full for S2 as well as for S1.
+// Now priors are of the same slot: S2's promise reads NonceGap / BadPrior, and
+// S1's own promise is still slashed (here for the missed slot).
+func TestAttackMissedPriorSlot(t *testing.T) {
+	e := newSlEnv(t)
+	ctx := context.Background()
+	user := e.user(big.NewInt(1e18))
+	s1 := e.c.Slot() + 2
+	s2 := s1 + 2
+	first := e.promise(s1, slAmount, incOf(e.l1Tx(user, 0, highFee)))
+	second := e.promise(s2, slAmount, incOf(e.l1Tx(user, 1, highFee)))
+	e.advanceTo(s1 - 1)
+	e.c.SkipSlots(1) // no block at s1
+	e.ledger(s1, first)
+	e.advanceTo(s2)
+	e.ledger(s2, second)
+	e.advanceTo(s2 + 1)
+
+	ev := e.safetyEv(second, first)
+	if len(ev.Priors) != 0 {
+		t.Fatalf("the builder took a prior of slot %d for slot %d", ev.Priors[0].Promise.Slot, s2)
+	}
+	if err := e.judge.Safety(ctx, second, ev); !errors.Is(err, slashing.ErrNotIncludable) {
+		t.Fatalf("judge without prior: %v", err)
+	}
+	if _, rev := e.safety(second, ev); rev != "NonceGap" {
+		t.Fatalf("stacked promise without prior: %q, want NonceGap", rev)
+	}
+	// The earlier slot's promise, forced in as the prior, is refused.
+	bk, err := e.b.Backing(ctx, first)
+	if err != nil || bk == nil {
+		t.Fatalf("backing of the first promise: %+v %v", bk, err)
+	}
+	ev.Priors = []slashing.Prior{{SignedPromise: first, Index: 0, LeafIndex: bk.Index, LeafProof: bk.Proof}}
+	if err := e.judge.Safety(ctx, second, ev); !errors.Is(err, slashing.ErrBadPrior) {
+		t.Fatalf("judge with an earlier slot's prior: %v", err)
+	}
+	if _, rev := e.safety(second, ev); rev != "BadPrior" {
+		t.Fatalf("earlier slot's prior: %q, want BadPrior", rev)
+	}
+	// The first promise itself is broken and paid, for the missed slot.
+	lev, err := e.b.Liveness(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := crypto.PubkeyToAddress(user.PublicKey)
+	ub, cb := e.balance(addr), e.collateral()
+	r, rev := e.liveness(first, lev)
+	if rev != "" {
+		t.Fatalf("liveness of the first promise: %s", rev)
+	}
+	e.checkPayout(r, e.judge.Amount(slashing.FaultLiveness, first.Promise), addr, ub, cb)
+}

@@ -293,7 +293,7 @@ func (b *Builder) safety(ctx context.Context, lc *ledgerCache, sp SignedPromise,
 func (b *Builder) prior(ctx context.Context, lc *ledgerCache, cands []SignedPromise, p *protocol.Promise, sender common.Address, nonce uint64) (*Prior, error) {
 	for _, c := range cands {
 		cp := c.Promise
-		if cp.Operator != p.Operator || cp.Slot > p.Slot {
+		if cp.Operator != p.Operator || cp.Slot != p.Slot { // priors are of the same slot (Slasher._prior)
 			continue
 		}
 		for k, ci := range cp.Inclusions {

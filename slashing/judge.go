@@ -421,8 +421,8 @@ func (j *Judge) prior(ctx context.Context, pr Prior, p *protocol.Promise, sender
 	if err != nil {
 		return protocol.Inclusion{}, fmt.Errorf("prior %d: %w: %v", k, ErrMalformedSignature, err)
 	}
-	if pp.Operator != p.Operator || pp.Slot > p.Slot || pr.Index < 0 || pr.Index >= len(pp.Inclusions) {
-		return protocol.Inclusion{}, fmt.Errorf("%w %d: another operator, a later slot or no inclusion %d", ErrBadPrior, k, pr.Index)
+	if pp.Operator != p.Operator || pp.Slot != p.Slot || pr.Index < 0 || pr.Index >= len(pp.Inclusions) {
+		return protocol.Inclusion{}, fmt.Errorf("%w %d: another operator, another slot or no inclusion %d", ErrBadPrior, k, pr.Index)
 	}
 	amount := orZero(pp.SlashAmount)
 	if amount.Cmp(maxUint96) > 0 {

@@ -37,8 +37,9 @@ interface ISlasher {
         bytes32 requestHash;
     }
 
-    /// @notice An earlier promise to the same sender, covering one nonce below the slashed one.
-    ///         It must be backed: in its slot's ledger, signed by that ledger's committer.
+    /// @notice A promise to the same sender for the same slot, covering one nonce below the
+    ///         slashed one. It must be backed: in its slot's ledger, signed by that ledger's
+    ///         committer.
     struct Prior {
         bytes payload; // abi.encode(Promise)
         bytes signature; // 65 bytes r ‖ s ‖ v

@@ -332,9 +332,9 @@ contract Slasher is ISlasher {
         return p.inclusions[index];
     }
 
-    /// @dev Checks prior j of a safety claim: a backed promise of the same operator for a
-    ///      slot no later than the slashed one, whose inclusion is the same sender's L1
-    ///      transaction with nonce `nonce`.
+    /// @dev Checks prior j of a safety claim: a backed promise of the same operator for the
+    ///      slashed promise's slot, whose inclusion is the same sender's L1 transaction with
+    ///      nonce `nonce`.
     function _prior(Prior calldata prior, Promise memory p, address sender, uint256 nonce, uint256 j)
         private
         view
@@ -347,7 +347,10 @@ contract Slasher is ISlasher {
         _checkShape(pp);
         bytes32 d = _digest(pp);
         address signer = _recover(d, prior.signature);
-        if (pp.operator != p.operator || pp.slot > p.slot || prior.index >= pp.inclusions.length) revert BadPrior(j);
+        // Same slot only: a promise stacked on a nonce promised for an earlier slot that
+        // broke is not the operator's to keep (that earlier promise is slashed instead),
+        // so carrying the missed transaction forward stays best effort, never a liability.
+        if (pp.operator != p.operator || pp.slot != p.slot || prior.index >= pp.inclusions.length) revert BadPrior(j);
         if (pp.slashAmount > type(uint96).max) revert BadPrior(j);
         IRegistry.Ledger memory l = registry.ledgerOf(pp.operator, pp.slot);
         if (
