@@ -309,7 +309,7 @@ func check(ctx context.Context, c checkConfig) error {
 		fmt.Printf("check: %d promises stacked on a nonce promised for a down slot landed in their own slot (the missed transactions carried forward)\n", carried)
 	}
 	if crashed > 0 {
-		fmt.Printf("check: NOTE %d promises broken by the outage — %d for slots proposed while the sidecar was down, %d stacked on a nonce promised for one and not carried (slashable; not counted as failures)\n",
+		fmt.Printf("check: NOTE %d promises broken by the outage — %d for slots proposed while the sidecar was down (slashable), %d stacked on a nonce promised for one and not carried (not slashable: priors are of the same slot); not counted as failures\n",
 			crashed, crashed-notCarried, notCarried)
 	}
 	if late > 0 && !c.strict {
