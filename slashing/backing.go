@@ -72,11 +72,11 @@ func (b *Builder) Ledger(ctx context.Context, operator common.Address, slot uint
 	if rec.Count == 0 {
 		return l, nil
 	}
-	from, err := b.firstBlockFrom(ctx, b.cfg.SlotTime(slot))
+	from, to, err := b.blockRange(ctx, b.cfg.SlotTime(slot))
 	if err != nil {
 		return nil, err
 	}
-	packed, err := b.contracts.LedgerLeaves(ctx, operator, slot, rec.Root, from)
+	packed, err := b.contracts.LedgerLeaves(ctx, operator, slot, rec.Root, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -101,23 +101,27 @@ func (b *Builder) Backing(ctx context.Context, sp SignedPromise) (*Backing, erro
 	return l.Backing(sp.Promise.Digest(b.domain())), nil
 }
 
-// firstBlockFrom is a lower bound on the number of the first block at or
-// after timestamp ts, without a search: timestamps strictly increase, so at
-// most head.Time - ts blocks came after it. A ledger for a slot is opened in
-// a block at or after the slot's time.
-func (b *Builder) firstBlockFrom(ctx context.Context, ts uint64) (uint64, error) {
+// blockRange bounds the blocks a ledger for the slot starting at ts can be
+// in: from a lower bound on the first block at or after ts (a beacon chain
+// has at most one block a slot, so at most (head.Time - ts) / T blocks came
+// after it) to the head.
+func (b *Builder) blockRange(ctx context.Context, ts uint64) (from, to uint64, err error) {
 	head, err := b.node.HeaderByNumber(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("head: %w", err)
+		return 0, 0, fmt.Errorf("head: %w", err)
 	}
 	n := head.Number.Uint64()
 	if head.Time <= ts {
-		return n, nil
+		return n, n, nil
 	}
-	if d := head.Time - ts; d < n {
-		return n - d, nil
+	d := head.Time - ts
+	if b.cfg.SecondsPerSlot > 0 {
+		d = d/b.cfg.SecondsPerSlot + 1
 	}
-	return 0, nil
+	if d < n {
+		return n - d, n, nil
+	}
+	return 0, n, nil
 }
 
 // ledgerCache keeps the ledgers read while building one piece of evidence

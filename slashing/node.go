@@ -49,7 +49,7 @@ type Contracts interface {
 	// LedgerLeaves returns the packed leaves (Registry.openLedger's argument)
 	// of the LedgerOpened event of (operator, slot) whose root is root, looking
 	// at blocks from fromBlock on; ErrLedgerUnavailable when there is none.
-	LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock uint64) ([]byte, error)
+	LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock, toBlock uint64) ([]byte, error)
 	// FreeCollateral is Registry.freeCollateral: what unledgered promises are paid from.
 	FreeCollateral(ctx context.Context, operator common.Address) (*big.Int, error)
 	// BatchOf is Inbox.batchOf: poster's record for (chainID, slot).
@@ -94,10 +94,28 @@ func (b boundContracts) LedgerOf(ctx context.Context, operator common.Address, s
 	return LedgerRecord{Root: l.Root, Committer: l.Committer, Count: l.Count, Released: l.Released, Poster: l.Poster, Left: left}, nil
 }
 
-func (b boundContracts) LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock uint64) ([]byte, error) {
-	it, err := b.registry.FilterLedgerOpened(&bind.FilterOpts{Start: fromBlock, Context: ctx}, []common.Address{operator}, []uint64{slot})
+// ledgerLogChunk is the most blocks one eth_getLogs call spans: providers
+// refuse wide ranges, and a ledger lands within ledgerGrace slots of its slot,
+// so the first chunk nearly always holds it.
+const ledgerLogChunk = 2048
+
+func (b boundContracts) LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock, toBlock uint64) ([]byte, error) {
+	for start := fromBlock; start <= toBlock; start += ledgerLogChunk {
+		end := min(start+ledgerLogChunk-1, toBlock)
+		packed, err := b.ledgerLeavesIn(ctx, operator, slot, root, start, end)
+		if err != nil || packed != nil {
+			return packed, err
+		}
+	}
+	return nil, fmt.Errorf("%w: no LedgerOpened event of %s for slot %d with root %s in blocks %d-%d", ErrLedgerUnavailable, operator, slot, root, fromBlock, toBlock)
+}
+
+// ledgerLeavesIn reads the leaves of the canonical LedgerOpened event with
+// root in blocks [start, end], or nil when there is none.
+func (b boundContracts) ledgerLeavesIn(ctx context.Context, operator common.Address, slot uint64, root common.Hash, start, end uint64) ([]byte, error) {
+	it, err := b.registry.FilterLedgerOpened(&bind.FilterOpts{Start: start, End: &end, Context: ctx}, []common.Address{operator}, []uint64{slot})
 	if err != nil {
-		return nil, fmt.Errorf("LedgerOpened(%s, %d) logs: %w", operator, slot, err)
+		return nil, fmt.Errorf("LedgerOpened(%s, %d) logs in blocks %d-%d: %w", operator, slot, start, end, err)
 	}
 	defer it.Close()
 	for it.Next() {
@@ -107,9 +125,9 @@ func (b boundContracts) LedgerLeaves(ctx context.Context, operator common.Addres
 		}
 	}
 	if err := it.Error(); err != nil {
-		return nil, fmt.Errorf("LedgerOpened(%s, %d) logs: %w", operator, slot, err)
+		return nil, fmt.Errorf("LedgerOpened(%s, %d) logs in blocks %d-%d: %w", operator, slot, start, end, err)
 	}
-	return nil, fmt.Errorf("%w: no LedgerOpened event of %s for slot %d with root %s from block %d", ErrLedgerUnavailable, operator, slot, root, fromBlock)
+	return nil, nil
 }
 
 func (b boundContracts) FreeCollateral(ctx context.Context, operator common.Address) (*big.Int, error) {
