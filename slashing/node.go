@@ -97,7 +97,7 @@ func (b boundContracts) LedgerOf(ctx context.Context, operator common.Address, s
 // ledgerLogChunk is the most blocks one eth_getLogs call spans: providers
 // refuse wide ranges, and a ledger lands within ledgerGrace slots of its slot,
 // so the first chunk nearly always holds it.
-const ledgerLogChunk = 2048
+var ledgerLogChunk uint64 = 2048
 
 func (b boundContracts) LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock, toBlock uint64) ([]byte, error) {
 	for start := fromBlock; start <= toBlock; start += ledgerLogChunk {
