@@ -50,8 +50,6 @@ type Contracts interface {
 	// of the LedgerOpened event of (operator, slot) whose root is root, looking
 	// at blocks from fromBlock on; ErrLedgerUnavailable when there is none.
 	LedgerLeaves(ctx context.Context, operator common.Address, slot uint64, root common.Hash, fromBlock, toBlock uint64) ([]byte, error)
-	// FreeCollateral is Registry.freeCollateral: what unledgered promises are paid from.
-	FreeCollateral(ctx context.Context, operator common.Address) (*big.Int, error)
 	// BatchOf is Inbox.batchOf: poster's record for (chainID, slot).
 	BatchOf(ctx context.Context, chainID, slot uint64, poster common.Address) (acc common.Hash, count uint32, err error)
 	// Settled is Slasher.settled.
@@ -128,14 +126,6 @@ func (b boundContracts) ledgerLeavesIn(ctx context.Context, operator common.Addr
 		return nil, fmt.Errorf("LedgerOpened(%s, %d) logs in blocks %d-%d: %w", operator, slot, start, end, err)
 	}
 	return nil, nil
-}
-
-func (b boundContracts) FreeCollateral(ctx context.Context, operator common.Address) (*big.Int, error) {
-	v, err := b.registry.FreeCollateral(&bind.CallOpts{Context: ctx}, operator)
-	if err != nil {
-		return nil, fmt.Errorf("freeCollateral(%s): %w", operator, err)
-	}
-	return v, nil
 }
 
 func (b boundContracts) BatchOf(ctx context.Context, chainID, slot uint64, poster common.Address) (common.Hash, uint32, error) {
