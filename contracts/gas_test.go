@@ -150,7 +150,7 @@ func gasRegistry(t *testing.T, tab *gasTable) {
 var ledgerLeafCounts = []int{1, 16, 256}
 
 // gasLedgers measures openLedger with 1, 16 and 256 leaves (random digests,
-// as EIP-712 digests are), release of an expired ledger, and commitClaim.
+// as commitment digests are), release of an expired ledger, and commitClaim.
 func gasLedgers(t *testing.T, tab *gasTable) {
 	e := newSlEnv(t)
 	var one uint64

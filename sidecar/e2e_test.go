@@ -280,7 +280,7 @@ func TestSidecarSurvivesSIGKILL(t *testing.T) {
 			t.Fatal(err)
 		}
 		raw, _ := tx.MarshalBinary()
-		payload, _ := protocol.EncodeRequestPayload(probeSlot, [][]byte{raw})
+		payload, _ := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, probeSlot, [][]byte{raw})
 		return call(t, url, "commitmentRequest", protocol.CommitmentRequest{
 			CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: w.contracts.Slasher,
 		})

@@ -284,7 +284,7 @@ func (w *buildWorld) promise(t *testing.T, sender *ecdsa.PrivateKey, slot uint64
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+	payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, slot, [][]byte{raw})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ type Config struct {
 	GenesisTime    uint64
 	SecondsPerSlot uint64
 	Inbox          common.Address // the rollup Inbox, for L2 inclusion evidence
-	// Slasher is the contract whose EIP-712 domain promises are signed for:
+	// Slasher is the contract every promise's commitment names as its slasher:
 	// it fixes their digests, hence their ledger leaves.
 	Slasher common.Address
 }

@@ -43,7 +43,7 @@ func requestCommand() *cli.Command {
 		Flags: []cli.Flag{
 			str(flagSidecarURL, "the sidecar's user API", "http://127.0.0.1:8017"),
 			str(flagExecutionURL, "execution client JSON-RPC URL (nonce, fees, receipt)", "http://127.0.0.1:8545"),
-			str(flagSlasher, "Slasher address (the promise's EIP-712 verifying contract)", ""),
+			str(flagSlasher, "Slasher address (the slasher the promise's commitment names)", ""),
 			str(flagKeyFile, "sender's key: a raw hex key file or a geth keystore file", ""),
 			str(flagPasswordFile, "password file of a --key-file keystore", ""),
 			str(flagTo, "recipient address", "0x000000000000000000000000000000000000dEaD"),
@@ -143,7 +143,7 @@ func runRequest(c *cli.Context) error {
 		if info, err = pickSlot(slots, c.Uint64(flagSlot), after); err != nil {
 			return err
 		}
-		payload, err := protocol.EncodeRequestPayload(info.Slot, [][]byte{raw})
+		payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, info.Slot, [][]byte{raw})
 		if err != nil {
 			return err
 		}

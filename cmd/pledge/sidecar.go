@@ -79,7 +79,7 @@ func sidecarFlags() []cli.Flag {
 		str(flagBeaconURL, "beacon node REST API URL", "http://127.0.0.1:5052"),
 		str(flagExecutionURL, "execution client JSON-RPC URL", "http://127.0.0.1:8545"),
 		str(flagRegistry, "Registry contract address", ""),
-		str(flagSlasher, "Slasher contract address (the promises' EIP-712 verifying contract)", ""),
+		str(flagSlasher, "Slasher contract address (the slasher every promise's commitment names)", ""),
 		str(flagOperator, "operator address in the Registry", ""),
 		str(flagDataDir, "directory of the promise store", "pledge-data"),
 		str(flagListen, "user API listen address (JSON-RPC, REST, /metrics, /livez, /readyz)", "127.0.0.1:8017"),

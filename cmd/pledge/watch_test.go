@@ -175,16 +175,24 @@ func (e *watchEnv) userTx(nonce uint64) (*ecdsa.PrivateKey, *types.Transaction) 
 func (e *watchEnv) promiseFile(name string, slot uint64, txs ...*types.Transaction) (string, common.Hash, *protocol.SignedCommitment) {
 	e.t.Helper()
 	p := &protocol.Promise{CommitmentType: protocol.TypeL1Inclusion, Operator: e.op.Addr, Slot: slot, SlashAmount: big.NewInt(params.Ether)}
-	var hashes []common.Hash
+	var raws [][]byte
 	for _, tx := range txs {
 		from, err := types.Sender(types.LatestSignerForChainID(tx.ChainId()), tx)
 		if err != nil {
 			e.t.Fatal(err)
 		}
 		p.Inclusions = append(p.Inclusions, protocol.InclusionFromTx(tx, from))
-		hashes = append(hashes, tx.Hash())
+		raw, err := tx.MarshalBinary()
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		raws = append(raws, raw)
 	}
-	p.RequestHash = protocol.RequestHash(p.CommitmentType, slot, hashes, e.k.SlasherAddr)
+	req, err := protocol.NewCommitmentRequest(p.CommitmentType, slot, raws, e.k.SlasherAddr)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p.RequestHash = req.RequestHash()
 	sc, err := protocol.NewSignedCommitment(p, e.k.Domain(e.c), e.op.Committer)
 	if err != nil {
 		e.t.Fatal(err)

@@ -147,7 +147,7 @@ interface IRegistry {
 
     /// @notice Only the operator's committer for `slot` (not revoked): records what it sold
     ///         for `slot` and reserves their total from the free collateral. `leaves` packs,
-    ///         per promise, its EIP-712 digest and its slashAmount as uint96 (44 bytes),
+    ///         per promise, its digest (the commitment signing root) and its slashAmount as uint96 (44 bytes),
     ///         digests strictly ascending. Allowed from `slot` to `slot + ledgerGrace`, once.
     ///         `poster` names the account whose Inbox batches carry the slot's L2 promises.
     function openLedger(address operator, uint64 slot, address poster, bytes calldata leaves) external;

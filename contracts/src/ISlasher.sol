@@ -2,8 +2,10 @@
 pragma solidity ^0.8.30;
 
 /// @title ISlasher — judges Pledge's four faults from public data and slashes through the Registry.
-/// @notice A promise is the EIP-712 struct below, signed by the operator's committer for its
-///         slot. It binds collateral only when it is *backed*: a leaf of the slot's ledger
+/// @notice A promise is the Promise struct below, carried as the payload of a Commitments API
+///         Commitment that names this Slasher, and signed by the operator's committer for its
+///         slot over the commitment's signing root (keccak256(abi.encode(uint256(3), commitment)),
+///         as the URC and the reference gateway define it). It binds collateral only when it is *backed*: a leaf of the slot's ledger
 ///         (Registry.openLedger), signed by the committer that opened the ledger; it is then
 ///         paid from that ledger's reservation. A promise in no ledger is void on-chain.
 ///         Every payment gives userBps to the user, burnBps is burnt, and the rest goes to
@@ -15,7 +17,15 @@ pragma solidity ^0.8.30;
 ///         proves the fault or the call reverts with the reason. Each promise is slashed at
 ///         most once (by its digest).
 interface ISlasher {
-    /// @notice One promised transaction (EIP-712 type "Inclusion").
+    /// @notice The Commitments API commitment (eth-fabric; the URC's ISlasher.Commitment).
+    struct Commitment {
+        uint64 commitmentType;
+        bytes payload; // abi.encode(Promise)
+        bytes32 requestHash;
+        address slasher;
+    }
+
+    /// @notice One promised transaction.
     struct Inclusion {
         uint64 chainId;
         bytes32 txHash;
@@ -27,7 +37,8 @@ interface ISlasher {
         uint256 maxCost;
     }
 
-    /// @notice The signed promise (EIP-712 type "Promise"); Commitment.payload is abi.encode(Promise).
+    /// @notice The promise; Commitment.payload is abi.encode(Promise), and the commitment's
+    ///         commitmentType and requestHash repeat the promise's.
     struct Promise {
         uint64 commitmentType;
         address operator;
@@ -197,8 +208,9 @@ interface ISlasher {
     /// @notice The block a claim hash was committed in (zero: never).
     function claims(bytes32 claimHash) external view returns (uint256);
 
-    /// @notice The EIP-712 digest the committer signs for `p`.
-    function promiseDigest(Promise calldata p) external view returns (bytes32);
+    /// @notice The digest the committer signs for the promise abi-encoded in `payload`: the
+    ///         signing root of the commitment carrying it with this contract as slasher.
+    function promiseDigest(bytes calldata payload) external view returns (bytes32);
 
     /// @notice Whether the promise with this digest has been slashed.
     function settled(bytes32 digest) external view returns (bool);

@@ -20,17 +20,8 @@ interface IBatchRecord {
 /// @title Slasher — Pledge's fault judge. See ISlasher for the rules.
 contract Slasher is ISlasher {
 
-    // ---- EIP-712 ----
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
-    bytes32 private constant NAME_HASH = keccak256("Pledge");
-    bytes32 private constant VERSION_HASH = keccak256("1");
-    bytes32 private constant INCLUSION_TYPEHASH = keccak256(
-        "Inclusion(uint64 chainId,bytes32 txHash,address sender,uint64 nonce,uint256 maxFeePerGas,uint256 maxFeePerBlobGas,uint64 gasLimit,uint256 maxCost)"
-    );
-    bytes32 private constant PROMISE_TYPEHASH = keccak256(
-        "Promise(uint64 commitmentType,address operator,uint64 slot,Inclusion[] inclusions,uint256 slashAmount,bytes32 requestHash)Inclusion(uint64 chainId,bytes32 txHash,address sender,uint64 nonce,uint256 maxFeePerGas,uint256 maxFeePerBlobGas,uint64 gasLimit,uint256 maxCost)"
-    );
+    /// @dev The URC's MessageType.Commitment: the first word of a commitment's signing root.
+    uint256 private constant MESSAGE_COMMITMENT = 3;
 
     uint64 private constant TYPE_L1 = 1;
     uint64 private constant TYPE_L2 = 2;
@@ -52,9 +43,6 @@ contract Slasher is ISlasher {
     uint16 public immutable userBps;
     uint16 public immutable burnBps;
     uint64 public immutable blobBaseFeeUpdateFraction;
-
-    uint256 private immutable deployChainId;
-    bytes32 private immutable deployDomainSeparator;
 
     /// @inheritdoc ISlasher
     mapping(bytes32 => bool) public settled;
@@ -88,8 +76,6 @@ contract Slasher is ISlasher {
         userBps = cfg.userBps;
         burnBps = cfg.burnBps;
         blobBaseFeeUpdateFraction = cfg.blobBaseFeeUpdateFraction;
-        deployChainId = block.chainid;
-        deployDomainSeparator = _separator();
     }
 
     // ======================= faults =======================
@@ -224,7 +210,8 @@ contract Slasher is ISlasher {
         Opened memory a = _open(payloadA, signatureA);
         Promise memory pb = abi.decode(payloadB, (Promise));
         _checkShape(pb);
-        address signerB = _recover(_digest(pb), signatureB);
+        bytes32 digestB = _digest(payloadB, pb);
+        address signerB = _recover(digestB, signatureB);
         if (a.p.operator != pb.operator) revert DifferentOperators();
         Inclusion memory ia = _inclusion(a.p, indexA);
         Inclusion memory ib = _inclusion(pb, indexB);
@@ -238,14 +225,14 @@ contract Slasher is ISlasher {
         if (committerB == address(0) || signerB != committerB) revert WrongSigner(signerB, committerB);
         _back(a, backingA);
         // A's own amount, from A's own reservation: never more than A's leaf.
-        _slash(a, Fault.Equivocation, ia.sender, a.p.slashAmount, _digest(pb), claim);
+        _slash(a, Fault.Equivocation, ia.sender, a.p.slashAmount, digestB, claim);
     }
 
     // ======================= views =======================
 
     /// @inheritdoc ISlasher
-    function promiseDigest(Promise calldata p) external view returns (bytes32) {
-        return _digest(p);
+    function promiseDigest(bytes calldata payload) external view returns (bytes32) {
+        return _digest(payload, abi.decode(payload, (Promise)));
     }
 
     /// @inheritdoc ISlasher
@@ -277,12 +264,6 @@ contract Slasher is ISlasher {
         return keccak256(abi.encode(digest, beneficiary, salt));
     }
 
-    /// @notice The EIP-712 domain separator on the current chain.
-    function domainSeparator() public view returns (bytes32) {
-        // Recomputed after a chain split so promises never replay across the fork.
-        return block.chainid == deployChainId ? deployDomainSeparator : _separator();
-    }
-
     // ======================= internals =======================
 
     /// @dev Decodes and checks a promise: its shape, a well-formed signature, that it is
@@ -291,7 +272,7 @@ contract Slasher is ISlasher {
     function _open(bytes calldata payload, bytes calldata signature) private view returns (Opened memory o) {
         o.p = abi.decode(payload, (Promise));
         _checkShape(o.p);
-        o.digest = _digest(o.p);
+        o.digest = _digest(payload, o.p);
         o.signer = _recover(o.digest, signature);
         if (settled[o.digest]) revert AlreadySettled(o.digest);
         uint64 now_ = currentSlot();
@@ -345,7 +326,7 @@ contract Slasher is ISlasher {
         // promise look includable.
         Promise memory pp = abi.decode(prior.payload, (Promise));
         _checkShape(pp);
-        bytes32 d = _digest(pp);
+        bytes32 d = _digest(prior.payload, pp);
         address signer = _recover(d, prior.signature);
         // Same slot only: a promise stacked on a nonce promised for an earlier slot that
         // broke is not the operator's to keep (that earlier promise is slashed instead),
@@ -415,40 +396,20 @@ contract Slasher is ISlasher {
         return uint256(genesisTime) + uint256(slot) * secondsPerSlot;
     }
 
-    function _separator() private view returns (bytes32) {
-        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
-    }
-
-    function _digest(Promise memory p) private view returns (bytes32) {
-        uint256 n = p.inclusions.length;
-        bytes32[] memory hs = new bytes32[](n);
-        for (uint256 i; i < n; i++) {
-            Inclusion memory inc = p.inclusions[i];
-            hs[i] = keccak256(
-                abi.encode(
-                    INCLUSION_TYPEHASH,
-                    inc.chainId,
-                    inc.txHash,
-                    inc.sender,
-                    inc.nonce,
-                    inc.maxFeePerGas,
-                    inc.maxFeePerBlobGas,
-                    inc.gasLimit,
-                    inc.maxCost
-                )
-            );
-        }
-        bytes32 structHash = keccak256(
+    /// @dev The commitment's signing root, as the Commitments API's reference gateway and
+    ///      the URC compute it: keccak256(abi.encode(MessageType.Commitment, Commitment)),
+    ///      the commitment naming this contract as its slasher. It identifies the promise.
+    function _digest(bytes memory payload, Promise memory p) private view returns (bytes32) {
+        return keccak256(
             abi.encode(
-                PROMISE_TYPEHASH,
-                p.commitmentType,
-                p.operator,
-                p.slot,
-                keccak256(abi.encodePacked(hs)),
-                p.slashAmount,
-                p.requestHash
+                MESSAGE_COMMITMENT,
+                Commitment({
+                    commitmentType: p.commitmentType,
+                    payload: payload,
+                    requestHash: p.requestHash,
+                    slasher: address(this)
+                })
             )
         );
-        return keccak256(abi.encodePacked(hex"1901", domainSeparator(), structHash));
     }
 }

@@ -146,7 +146,7 @@ func measureGas(ctx context.Context, b *testing.B) ([]Row, error) {
 			Note: fmt.Sprintf("%s gas for the call; BLS proofs of possession checked on-chain (EIP-2537)", thousands(int64(r.GasUsed)))})
 	}
 
-	// openLedger: random digests, as EIP-712 digests are, one ledger per slot.
+	// openLedger: random digests, as commitment digests are, one ledger per slot.
 	for _, n := range gasLedgerSizes {
 		leaves := make([]protocol.LedgerLeaf, n)
 		for j := range leaves {

@@ -103,7 +103,7 @@ func signRows(_ context.Context, e *env) []Row {
 		}
 		return nil
 	})
-	return microRow("promise-sign", "promise sign (EIP-712 digest + secp256k1)", r, err, "")
+	return microRow("promise-sign", "promise sign (commitment digest + secp256k1)", r, err, "")
 }
 
 func verifyRows(_ context.Context, e *env) []Row {

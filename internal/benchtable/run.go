@@ -31,7 +31,7 @@ type measurement struct {
 // measurements in the order they run. The devnet rows share one world,
 // started by the first of them and stopped before the gas rows.
 var measurements = []measurement{
-	{"promise-sign", "EIP-712 promise signing (secp256k1)", signRows},
+	{"promise-sign", "promise signing (commitment digest, secp256k1)", signRows},
 	{"promise-verify", "promise signature verification", verifyRows},
 	{"tx-decode", "tx decoding with sender recovery", decodeRows},
 	{"multiproof", "multiproof verification, 128 txs of a 1,000-tx payload", multiproofRows},

@@ -57,7 +57,7 @@ type Contracts struct {
 	Params       Params
 }
 
-// Domain is the EIP-712 domain of promises judged by this deployment.
+// Domain is the domain of promises judged by this deployment (its Slasher).
 func (k *Contracts) Domain(c *Chain) protocol.Domain {
 	return protocol.Domain{ChainID: c.ChainID.Uint64(), Slasher: k.SlasherAddr}
 }

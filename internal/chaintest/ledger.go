@@ -13,7 +13,7 @@ import (
 )
 
 // Leaves returns the ledger leaves of promises under the deployment's domain:
-// each promise's EIP-712 digest and slash amount.
+// each promise's digest and slash amount.
 func (k *Contracts) Leaves(c *Chain, promises ...*protocol.Promise) []protocol.LedgerLeaf {
 	out := make([]protocol.LedgerLeaf, len(promises))
 	for i, p := range promises {

@@ -384,7 +384,7 @@ func (g *gen) send(ctx context.Context, group []*sender) {
 		if fresh {
 			signedDuring++
 		}
-		payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+		payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, slot, [][]byte{raw})
 		if err != nil {
 			return
 		}
@@ -486,7 +486,7 @@ func (g *gen) invalidLoad(ctx context.Context, c *client, pool [][]byte) {
 			<-sem
 			return
 		}
-		payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+		payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, slot, [][]byte{raw})
 		if err != nil {
 			<-sem
 			return

@@ -140,7 +140,7 @@ func (f *fakeSidecar) answer(c fakeCall) (any, int) {
 		f.problem("params %s do not decode", c.Params)
 		return nil, -32602
 	}
-	pl, err := protocol.DecodeRequestPayload(req.Payload)
+	pl, err := protocol.DecodeRequestPayload(req.CommitmentType, req.Payload)
 	if err != nil || len(pl.Txs) != 1 {
 		f.problem("payload: %v", err)
 		return nil, -32602

@@ -66,7 +66,7 @@ func (n *Node) forward(ctx context.Context, raw []byte) (common.Hash, error) {
 	if err != nil {
 		return common.Hash{}, err
 	}
-	payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+	payload, err := protocol.EncodeRequestPayload(protocol.TypeL2Inclusion, slot, [][]byte{raw})
 	if err != nil {
 		return common.Hash{}, &rpcError{code: codeServerError, err: fmt.Errorf("encode request: %w", err)}
 	}

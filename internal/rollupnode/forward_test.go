@@ -122,7 +122,7 @@ func TestSendRawTransactionForwardsToSidecar(t *testing.T) {
 		if len(reqs) != 1 || reqs[0].CommitmentType != protocol.TypeL2Inclusion || reqs[0].Slasher != slasher {
 			t.Fatalf("requests %+v", reqs)
 		}
-		p, err := protocol.DecodeRequestPayload(reqs[0].Payload)
+		p, err := protocol.DecodeRequestPayload(reqs[0].CommitmentType, reqs[0].Payload)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,7 +56,7 @@ func TestBundleOverTwoRollups(t *testing.T) {
 		}
 		raws, hashes = append(raws, raw), append(hashes, tx.Hash())
 	}
-	payload, err := protocol.EncodeRequestPayload(slot, raws)
+	payload, err := protocol.EncodeRequestPayload(protocol.TypeBundle, slot, raws)
 	if err != nil {
 		t.Fatal(err)
 	}

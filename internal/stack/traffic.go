@@ -197,7 +197,7 @@ func (g *generator) sendL1(ctx context.Context, slot uint64, idx int) error {
 	if err != nil {
 		return err
 	}
-	payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+	payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, slot, [][]byte{raw})
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,16 @@ func (g *generator) sendL2(ctx context.Context, slot uint64, idx int, chain uint
 	// The node asks for the earliest slot on offer, which is this one; the
 	// next ones are looked at in case the clock moved meanwhile.
 	for cand := slot; cand < slot+3; cand++ {
-		h := protocol.RequestHash(protocol.TypeL2Inclusion, cand, []common.Hash{tx.Hash()}, s.contracts.Slasher)
+		raw, err := tx.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		payload, err := protocol.EncodeRequestPayload(protocol.TypeL2Inclusion, cand, [][]byte{raw})
+		if err != nil {
+			return err
+		}
+		req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL2Inclusion, Payload: payload, Slasher: s.contracts.Slasher}
+		h := req.RequestHash()
 		var sc protocol.SignedCommitment
 		if err := g.user.CallContext(ctx, &sc, "commitmentResult", h); err != nil {
 			continue

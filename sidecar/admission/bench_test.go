@@ -48,7 +48,7 @@ func presign(h *harness, n int) []protocol.CommitmentRequest {
 
 // BenchmarkRequestValid is the whole hot path of a valid request: payload
 // and tx decoding with sender recovery, the account read (from the per-head
-// cache), the locked checks and reservation, EIP-712 signing and the synced
+// cache), the locked checks and reservation, commitment signing and the synced
 // Pebble write.
 func BenchmarkRequestValid(b *testing.B) {
 	b.Run("serial", func(b *testing.B) {

@@ -18,9 +18,9 @@ import (
 // Config holds the operator's choices. Zero values of optional fields take
 // the defaults documented on each field.
 type Config struct {
-	// L1ChainID is the chain whose slots are sold and the EIP-712 domain's chain.
+	// L1ChainID is the chain whose slots are sold and the chain named by L1 inclusions.
 	L1ChainID uint64
-	// Slasher is the Slasher contract: the domain's verifying contract, and the
+	// Slasher is the Slasher contract: the slasher of every commitment, and the
 	// only slasher a request may name.
 	Slasher common.Address
 	// Operator is the operator's address in the Registry.

@@ -110,7 +110,7 @@ func NewKeySigner(key *ecdsa.PrivateKey) *KeySigner {
 	return &KeySigner{key: key, addr: crypto.PubkeyToAddress(key.PublicKey)}
 }
 
-// SignPromise signs the promise's EIP-712 digest.
+// SignPromise signs the promise's digest (its commitment's signing root).
 func (k *KeySigner) SignPromise(p *protocol.Promise, d protocol.Domain) ([]byte, error) {
 	return protocol.SignPromise(p, d, k.key)
 }

@@ -382,7 +382,7 @@ func (h *harness) tx(k *ecdsa.PrivateKey, nonce uint64, o txOpts) []byte {
 // req wraps raw txs for slot into a commitment request.
 func (h *harness) req(ctype, slot uint64, raws ...[]byte) protocol.CommitmentRequest {
 	h.t.Helper()
-	pl, err := protocol.EncodeRequestPayload(slot, raws)
+	pl, err := protocol.EncodeRequestPayload(ctype, slot, raws)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -343,11 +343,10 @@ func TestPersistenceFailureReleasesReservation(t *testing.T) {
 // reqHash computes a request's hash the way the engine does.
 func reqHash(t *testing.T, r protocol.CommitmentRequest) common.Hash {
 	t.Helper()
-	pl, err := protocol.DecodeRequestPayload(r.Payload)
-	if err != nil {
+	if _, err := protocol.DecodeRequestPayload(r.CommitmentType, r.Payload); err != nil {
 		t.Fatal(err)
 	}
-	return cheapRequestHash(r.CommitmentType, pl, slasher)
+	return r.RequestHash()
 }
 
 func TestOnHeadDropsInvalidatedTxs(t *testing.T) {

@@ -109,7 +109,7 @@ func (e *Engine) Quote(ctx context.Context, req protocol.CommitmentRequest) (*Fe
 	if err := e.registry.Backs(ctx, pl.Slot); err != nil {
 		return nil, err
 	}
-	p, err := e.decodeTxs(req.CommitmentType, pl)
+	p, err := e.decodeTxs(req.CommitmentType, pl, req.RequestHash())
 	if err != nil {
 		return nil, err
 	}

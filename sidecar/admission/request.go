@@ -46,16 +46,17 @@ func (e *Engine) request(ctx context.Context, req protocol.CommitmentRequest) (*
 	if err != nil {
 		return nil, false, err
 	}
+	hash := req.RequestHash()
 	// The slot rules first: they are the cheapest, and a request for a slot
 	// that is not on offer should not cost a signature recovery. A replay of
 	// a promise made before the deadline still gets its promise back.
 	if err := e.checkSlot(pl.Slot); err != nil {
-		if sc, ok, _ := e.existing(ctx, cheapRequestHash(req.CommitmentType, pl, e.cfg.Slasher), pl.Slot); ok && sc != nil {
+		if sc, ok, _ := e.existing(ctx, hash, pl.Slot); ok && sc != nil {
 			return sc, true, nil
 		}
 		return nil, false, err
 	}
-	p, err := e.decodeTxs(req.CommitmentType, pl)
+	p, err := e.decodeTxs(req.CommitmentType, pl, hash)
 	if err != nil {
 		return nil, false, err
 	}
@@ -75,7 +76,7 @@ func (e *Engine) parsePayload(req protocol.CommitmentRequest) (*protocol.Request
 	if req.Slasher != e.cfg.Slasher {
 		return nil, fmt.Errorf("%w: request names %s, ours is %s", ErrWrongSlasher, req.Slasher, e.cfg.Slasher)
 	}
-	pl, err := protocol.DecodeRequestPayload(req.Payload)
+	pl, err := protocol.DecodeRequestPayload(req.CommitmentType, req.Payload)
 	if err != nil {
 		return nil, err
 	}
@@ -89,24 +90,10 @@ func (e *Engine) parsePayload(req protocol.CommitmentRequest) (*protocol.Request
 	return pl, nil
 }
 
-// cheapRequestHash computes the request hash without checking signatures,
-// only to find an existing promise; zero if a tx does not decode.
-func cheapRequestHash(ctype uint64, pl *protocol.RequestPayload, slasher common.Address) common.Hash {
-	hashes := make([]common.Hash, len(pl.Txs))
-	for i, raw := range pl.Txs {
-		var tx types.Transaction
-		if err := tx.UnmarshalBinary(raw); err != nil {
-			return common.Hash{}
-		}
-		hashes[i] = tx.Hash()
-	}
-	return protocol.RequestHash(ctype, pl.Slot, hashes, slasher)
-}
-
 // decodeTxs decodes every transaction: encoding, chain, signature, sender.
-func (e *Engine) decodeTxs(ctype uint64, pl *protocol.RequestPayload) (*parsed, error) {
+func (e *Engine) decodeTxs(ctype uint64, pl *protocol.RequestPayload, hash common.Hash) (*parsed, error) {
 	n := len(pl.Txs)
-	p := &parsed{ctype: ctype, slot: pl.Slot, txs: make([]*protocol.Tx, n)}
+	p := &parsed{ctype: ctype, slot: pl.Slot, txs: make([]*protocol.Tx, n), hash: hash}
 	hashes := make([]common.Hash, n)
 	for i, raw := range pl.Txs {
 		t, err := e.decodeTx(raw, ctype)
@@ -120,7 +107,6 @@ func (e *Engine) decodeTxs(ctype uint64, pl *protocol.RequestPayload) (*parsed, 
 		}
 		p.txs[i], hashes[i] = t, t.Inclusion.TxHash
 	}
-	p.hash = protocol.RequestHash(p.ctype, p.slot, hashes, e.cfg.Slasher)
 	return p, nil
 }
 

@@ -40,7 +40,7 @@ func TestAcceptL1Inclusion(t *testing.T) {
 		inc.Sender != addr(u) || inc.TxHash != tx.Hash() || inc.Nonce != 0 || inc.MaxCost.Cmp(tx.Cost()) != 0 {
 		t.Fatalf("promise %+v does not describe the tx", p)
 	}
-	if want := protocol.RequestHash(1, headSlot+2, []common.Hash{tx.Hash()}, slasher); p.RequestHash != want || sc.Commitment.RequestHash != want {
+	if want := h.l1(headSlot+2, raw).RequestHash(); p.RequestHash != want || sc.Commitment.RequestHash != want {
 		t.Fatalf("request hash %s, want %s", p.RequestHash, want)
 	}
 	if p.SlashAmount.Cmp(h.cfg.Slash.Base) != 0 {
@@ -116,9 +116,11 @@ func TestRejections(t *testing.T) {
 			return r
 		}, want: ErrWrongSlasher},
 		{name: "unknown commitment type", req: func(h *harness) protocol.CommitmentRequest {
-			return h.req(9, slot, h.tx(h.users[0], 0, txOpts{}))
+			r := h.l1(slot, h.tx(h.users[0], 0, txOpts{}))
+			r.CommitmentType = 9
+			return r
 		}, want: ErrUnknownType},
-		{name: "payload not rlp", req: func(h *harness) protocol.CommitmentRequest {
+		{name: "payload not ABI", req: func(h *harness) protocol.CommitmentRequest {
 			return protocol.CommitmentRequest{CommitmentType: 1, Payload: []byte{0xde, 0xad}, Slasher: slasher}
 		}, want: protocol.ErrMalformedPayload},
 		{name: "payload oversized", req: func(h *harness) protocol.CommitmentRequest {
@@ -142,9 +144,11 @@ func TestRejections(t *testing.T) {
 		{name: "L2 tx of a configured rollup without a batch poster", req: func(h *harness) protocol.CommitmentRequest {
 			return h.req(protocol.TypeL2Inclusion, slot, h.tx(h.users[0], 0, txOpts{chainID: big.NewInt(rollupA)}))
 		}, want: ErrUnknownType, wantMsg: "no batch poster"},
-		{name: "two txs in an L1 inclusion", req: func(h *harness) protocol.CommitmentRequest {
-			return h.req(1, slot, h.tx(h.users[0], 0, txOpts{}), h.tx(h.users[1], 0, txOpts{}))
-		}, want: protocol.ErrInclusionCount},
+		{name: "a bundle's payload as an L1 inclusion", req: func(h *harness) protocol.CommitmentRequest {
+			r := h.req(protocol.TypeBundle, slot, h.tx(h.users[0], 0, txOpts{}), h.tx(h.users[1], 0, txOpts{}))
+			r.CommitmentType = protocol.TypeL1Inclusion
+			return r
+		}, want: protocol.ErrMalformedPayload},
 		{name: "bundle of one", req: func(h *harness) protocol.CommitmentRequest {
 			return h.req(protocol.TypeBundle, slot, h.tx(h.users[0], 0, txOpts{}))
 		}, want: protocol.ErrInclusionCount},

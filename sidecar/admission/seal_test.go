@@ -113,7 +113,7 @@ func TestSealThroughWaitsForPromisesInFlight(t *testing.T) {
 }
 
 // A slot's ledger lists every promise ever signed for it, the dropped ones
-// included, each by its EIP-712 digest and slash amount.
+// included, each by its digest and slash amount.
 func TestLedgerLeavesListEverySignedPromise(t *testing.T) {
 	h := newHarness(t, 2)
 	ctx := context.Background()

@@ -67,7 +67,7 @@ func BenchmarkCheckStacked(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			p, err := h.eng.decodeTxs(r.CommitmentType, pl)
+			p, err := h.eng.decodeTxs(r.CommitmentType, pl, r.RequestHash())
 			if err != nil {
 				b.Fatal(err)
 			}

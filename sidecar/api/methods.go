@@ -82,16 +82,16 @@ func (s *Server) rpcBoltRequestInclusion(ctx context.Context, params json.RawMes
 	for i, tx := range in.txs {
 		raw[i] = tx
 	}
-	payload, err := protocol.EncodeRequestPayload(in.slot, raw)
+	typ := protocol.TypeBundle
+	if len(raw) == 1 {
+		typ = protocol.TypeL1Inclusion
+	}
+	payload, err := protocol.EncodeRequestPayload(typ, in.slot, raw)
 	if err != nil {
 		return nil, fmt.Errorf("encode bolt request payload: %w", err)
 	}
 	if len(payload) > protocol.MaxRequestPayload {
 		return nil, errorf(CodeTooLarge, "params[0].txs: %d bytes together, limit %d", len(payload), protocol.MaxRequestPayload)
-	}
-	typ := protocol.TypeBundle
-	if len(raw) == 1 {
-		typ = protocol.TypeL1Inclusion
 	}
 	sc, err := s.request(ctx, protocol.CommitmentRequest{CommitmentType: typ, Payload: payload, Slasher: s.cfg.Slasher})
 	if err != nil {

@@ -399,7 +399,7 @@ func TestBoltRequestInclusion(t *testing.T) {
 			if reqs[0].CommitmentType != tt.wantType || reqs[0].Slasher != testSlasher {
 				t.Fatalf("backend got type %d slasher %s", reqs[0].CommitmentType, reqs[0].Slasher)
 			}
-			p, err := protocol.DecodeRequestPayload(reqs[0].Payload)
+			p, err := protocol.DecodeRequestPayload(reqs[0].CommitmentType, reqs[0].Payload)
 			if err != nil {
 				t.Fatalf("payload does not decode: %v", err)
 			}

@@ -1,7 +1,7 @@
 // Package ledger keeps the operator's slot ledgers in the Registry
 // (docs/protocol.md §9.0): for every slot the sidecar sold promises for, once
 // the slot has started (its commitment deadline passed), the committer calls
-// Registry.openLedger with every promise of the slot (its EIP-712 digest and
+// Registry.openLedger with every promise of the slot (its digest and
 // slash amount), which reserves their total from the free collateral so that
 // only those promises can be paid from it. A promise in no ledger is void,
 // so an honest sidecar opens a ledger for each of its slots, missed slots

@@ -78,7 +78,16 @@ func orZero(v *big.Int) *big.Int {
 // (commitmentType, operator, slot, offset of inclusions = 6 words,
 // slashAmount, requestHash); the inclusions' length and each inclusion's 8
 // static words.
-func (p *Promise) MarshalABI() ([]byte, error) {
+func (p *Promise) MarshalABI() ([]byte, error) { return p.encodeABI(putUint256) }
+
+// lenientABI encodes like MarshalABI but cuts amounts to their low 256 bits
+// instead of failing, for digests of promises Validate would refuse.
+func (p *Promise) lenientABI() []byte {
+	out, _ := p.encodeABI(func(w []byte, v *big.Int) error { putBigWord(w, v); return nil })
+	return out
+}
+
+func (p *Promise) encodeABI(putUint256 func([]byte, *big.Int) error) ([]byte, error) {
 	const headWords = 6
 	n := len(p.Inclusions)
 	out := make([]byte, 32*(1+headWords+1+8*n))

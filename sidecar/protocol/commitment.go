@@ -1,78 +1,171 @@
 package protocol
 
 import (
+	"bytes"
 	"crypto/ecdsa"
-	"encoding/binary"
 	"fmt"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/rlp"
 )
 
 // Limits of a commitment request.
 const (
 	// MaxRequestTxs is the most transactions one request may carry (a bundle's limit).
 	MaxRequestTxs = MaxBundleSize
-	// MaxRequestPayload bounds the RLP request payload: room for two full blob txs.
+	// MaxRequestPayload bounds the ABI request payload: room for two full blob txs.
 	MaxRequestPayload = 2 << 20
 )
 
+// messageTypeCommitment is the URC's MessageType.Commitment: the first word
+// of every commitment signing root, so that no other message the committer
+// key signs (a URC registration, a delegation, constraints) hashes alike.
+const messageTypeCommitment = 3
+
 // CommitmentRequest is the Commitments API request (eth-fabric/commitments-specs).
-// For Pledge's commitment types the payload is RequestPayload in RLP.
+// For Pledge's commitment types the payload is an InclusionPayload (types 1
+// and 2) or a BundlePayload (type 3), ABI-encoded (EncodeRequestPayload).
 type CommitmentRequest struct {
 	CommitmentType uint64         `json:"commitment_type"`
 	Payload        hexutil.Bytes  `json:"payload"`
 	Slasher        common.Address `json:"slasher"`
 }
 
+// RequestHash is the request's hash as the reference gateway (eth-fabric/fabric)
+// defines it: keccak256(abi.encode(CommitmentRequest{commitmentType, payload,
+// slasher})). Payloads are accepted only in their canonical encoding, so the
+// same transactions for the same slot always give the same hash: requests are
+// idempotent and commitmentResult finds them.
+func (r CommitmentRequest) RequestHash() common.Hash {
+	n := len(r.Payload)
+	buf := make([]byte, 32*5+padded(n))
+	putUint64(buf[0:32], 32)
+	putUint64(buf[32:64], r.CommitmentType)
+	putUint64(buf[64:96], 3*32)
+	copy(buf[96+12:128], r.Slasher[:])
+	putUint64(buf[128:160], uint64(n))
+	copy(buf[160:], r.Payload)
+	return crypto.Keccak256Hash(buf)
+}
+
 // RequestPayload is what a user asks for: these signed transactions, in this
-// order, in slot Slot. Encoded as rlp([slot, [tx_1, ..., tx_n]]) with each tx in
-// its network encoding (a blob tx with its sidecar), because RLP is canonical,
-// compact for binary data and in every Ethereum library.
+// order, in slot Slot, each in its network encoding (a blob tx with its
+// sidecar).
 type RequestPayload struct {
 	Slot uint64
 	Txs  [][]byte
 }
 
-// EncodeRequestPayload returns rlp([slot, [txs...]]).
-func EncodeRequestPayload(slot uint64, txs [][]byte) ([]byte, error) {
-	return rlp.EncodeToBytes(&RequestPayload{Slot: slot, Txs: txs})
+// The request payloads, as Solidity declares them:
+//
+//	struct InclusionPayload { uint64 slot; bytes signedTx; }    // types 1 and 2
+//	struct BundlePayload    { uint64 slot; bytes[] signedTxs; } // type 3
+//
+// and encodes them with abi.encode(payload). InclusionPayload is the reference
+// gateway's type-1 payload, byte for byte.
+var (
+	inclusionPayloadArgs = tupleArgs("InclusionPayload", abi.ArgumentMarshaling{Name: "slot", Type: "uint64"}, abi.ArgumentMarshaling{Name: "signedTx", Type: "bytes"})
+	bundlePayloadArgs    = tupleArgs("BundlePayload", abi.ArgumentMarshaling{Name: "slot", Type: "uint64"}, abi.ArgumentMarshaling{Name: "signedTxs", Type: "bytes[]"})
+)
+
+type abiInclusionPayload struct {
+	Slot     uint64
+	SignedTx []byte
 }
 
-// DecodeRequestPayload decodes and bounds a request payload. The transactions
-// are not decoded here; see DecodeTransaction.
-func DecodeRequestPayload(b []byte) (*RequestPayload, error) {
+type abiBundlePayload struct {
+	Slot      uint64
+	SignedTxs [][]byte
+}
+
+func tupleArgs(name string, fields ...abi.ArgumentMarshaling) abi.Arguments {
+	t, err := abi.NewType("tuple", name, fields)
+	if err != nil {
+		panic(err) // the types are constants
+	}
+	return abi.Arguments{{Type: t}}
+}
+
+// EncodeRequestPayload returns the request payload of the commitment type:
+// abi.encode(InclusionPayload{slot, tx}) for types 1 and 2 (one transaction),
+// abi.encode(BundlePayload{slot, txs}) for type 3.
+func EncodeRequestPayload(commitmentType, slot uint64, txs [][]byte) ([]byte, error) {
+	switch commitmentType {
+	case TypeL1Inclusion, TypeL2Inclusion:
+		if len(txs) != 1 {
+			return nil, fmt.Errorf("%w: type %d takes 1 transaction, got %d", ErrInclusionCount, commitmentType, len(txs))
+		}
+		return inclusionPayloadArgs.Pack(abiInclusionPayload{Slot: slot, SignedTx: txs[0]})
+	case TypeBundle:
+		return bundlePayloadArgs.Pack(abiBundlePayload{Slot: slot, SignedTxs: txs})
+	default:
+		return nil, fmt.Errorf("%w: %d", ErrUnknownCommitmentType, commitmentType)
+	}
+}
+
+// NewCommitmentRequest builds the request for these transactions in slot,
+// judged by slasher.
+func NewCommitmentRequest(commitmentType, slot uint64, txs [][]byte, slasher common.Address) (CommitmentRequest, error) {
+	payload, err := EncodeRequestPayload(commitmentType, slot, txs)
+	if err != nil {
+		return CommitmentRequest{}, err
+	}
+	return CommitmentRequest{CommitmentType: commitmentType, Payload: payload, Slasher: slasher}, nil
+}
+
+// DecodeRequestPayload decodes and bounds the request payload of a commitment
+// type. Only the canonical encoding is accepted. The transactions are not
+// decoded here; see DecodeTransaction.
+func DecodeRequestPayload(commitmentType uint64, b []byte) (*RequestPayload, error) {
 	if len(b) > MaxRequestPayload {
 		return nil, fmt.Errorf("%w: request payload of %d bytes, limit %d", ErrMalformedPayload, len(b), MaxRequestPayload)
 	}
-	var p RequestPayload
-	if err := rlp.DecodeBytes(b, &p); err != nil {
-		return nil, fmt.Errorf("%w: request payload is not rlp([slot, [txs]]): %v", ErrMalformedPayload, err)
+	var (
+		p    RequestPayload
+		args abi.Arguments
+		want string
+	)
+	switch commitmentType {
+	case TypeL1Inclusion, TypeL2Inclusion:
+		args, want = inclusionPayloadArgs, "abi.encode(InclusionPayload{uint64 slot, bytes signedTx})"
+	case TypeBundle:
+		args, want = bundlePayloadArgs, "abi.encode(BundlePayload{uint64 slot, bytes[] signedTxs})"
+	default:
+		return nil, fmt.Errorf("%w: %d", ErrUnknownCommitmentType, commitmentType)
+	}
+	vals, err := args.Unpack(b)
+	if err != nil || len(vals) != 1 {
+		return nil, fmt.Errorf("%w: request payload of type %d is not %s", ErrMalformedPayload, commitmentType, want)
+	}
+	if commitmentType == TypeBundle {
+		v, ok := abi.ConvertType(vals[0], new(abiBundlePayload)).(*abiBundlePayload)
+		if !ok {
+			return nil, fmt.Errorf("%w: request payload of type %d is not %s", ErrMalformedPayload, commitmentType, want)
+		}
+		p.Slot, p.Txs = v.Slot, v.SignedTxs
+	} else {
+		v, ok := abi.ConvertType(vals[0], new(abiInclusionPayload)).(*abiInclusionPayload)
+		if !ok {
+			return nil, fmt.Errorf("%w: request payload of type %d is not %s", ErrMalformedPayload, commitmentType, want)
+		}
+		p.Slot, p.Txs = v.Slot, [][]byte{v.SignedTx}
 	}
 	if len(p.Txs) == 0 || len(p.Txs) > MaxRequestTxs {
 		return nil, fmt.Errorf("%w: %d transactions, want 1 to %d", ErrInclusionCount, len(p.Txs), MaxRequestTxs)
 	}
+	// abi.Unpack takes trailing bytes and odd offsets; the request hash is over
+	// the bytes, so only the one canonical encoding is accepted.
+	canon, err := EncodeRequestPayload(commitmentType, p.Slot, p.Txs)
+	if err != nil || !bytes.Equal(canon, b) {
+		return nil, fmt.Errorf("%w: request payload is not the canonical %s", ErrMalformedPayload, want)
+	}
 	return &p, nil
 }
 
-// RequestHash identifies a request independently of how it was encoded:
-// keccak256(uint64be(commitmentType) ‖ uint64be(slot) ‖ txHash_1 ‖ … ‖ txHash_n ‖ slasher).
-// The same transactions for the same slot always give the same hash, which is
-// what makes requests idempotent and commitmentResult lookups possible.
-func RequestHash(commitmentType, slot uint64, txHashes []common.Hash, slasher common.Address) common.Hash {
-	buf := make([]byte, 16+32*len(txHashes)+common.AddressLength)
-	binary.BigEndian.PutUint64(buf[0:], commitmentType)
-	binary.BigEndian.PutUint64(buf[8:], slot)
-	for i, h := range txHashes {
-		copy(buf[16+32*i:], h[:])
-	}
-	copy(buf[16+32*len(txHashes):], slasher[:])
-	return crypto.Keccak256Hash(buf)
-}
-
-// Commitment is the Commitments API commitment. Payload is abi.encode(Promise).
+// Commitment is the Commitments API commitment. For Pledge's types, Payload
+// is abi.encode(Promise) and CommitmentType and RequestHash repeat the promise's.
 type Commitment struct {
 	CommitmentType uint64         `json:"commitment_type"`
 	Payload        hexutil.Bytes  `json:"payload"`
@@ -80,8 +173,29 @@ type Commitment struct {
 	Slasher        common.Address `json:"slasher"`
 }
 
-// SignedCommitment is a commitment with the committer's EIP-712 signature of
-// the promise in its payload.
+// SigningRoot is what the committer signs, as the reference gateway and the
+// URC compute it: keccak256(abi.encode(uint256(3), Commitment{commitmentType,
+// payload, requestHash, slasher})), 3 being the URC's MessageType.Commitment.
+// A generic Commitments API verifier checks a Pledge promise with it alone.
+func (c Commitment) SigningRoot() common.Hash {
+	n := len(c.Payload)
+	buf := make([]byte, 32*7+padded(n))
+	putUint64(buf[0:32], messageTypeCommitment)
+	putUint64(buf[32:64], 2*32)
+	putUint64(buf[64:96], c.CommitmentType)
+	putUint64(buf[96:128], 4*32)
+	copy(buf[128:160], c.RequestHash[:])
+	copy(buf[160+12:192], c.Slasher[:])
+	putUint64(buf[192:224], uint64(n))
+	copy(buf[224:], c.Payload)
+	return crypto.Keccak256Hash(buf)
+}
+
+// padded rounds n up to a whole number of 32-byte words.
+func padded(n int) int { return (n + 31) &^ 31 }
+
+// SignedCommitment is a commitment with the committer's signature of its
+// signing root: 65 bytes r ‖ s ‖ v, v ∈ {27, 28}, low s.
 type SignedCommitment struct {
 	Commitment Commitment    `json:"commitment"`
 	Signature  hexutil.Bytes `json:"signature"`
@@ -93,23 +207,15 @@ func NewSignedCommitment(p *Promise, d Domain, key *ecdsa.PrivateKey) (*SignedCo
 	if err := p.Validate(d.ChainID); err != nil {
 		return nil, fmt.Errorf("refuse to sign: %w", err)
 	}
-	payload, err := p.MarshalABI()
+	c, err := p.Commitment(d)
 	if err != nil {
 		return nil, err
 	}
-	sig, err := SignPromise(p, d, key)
+	sig, err := SignDigest(c.SigningRoot(), key)
 	if err != nil {
 		return nil, err
 	}
-	return &SignedCommitment{
-		Commitment: Commitment{
-			CommitmentType: p.CommitmentType,
-			Payload:        payload,
-			RequestHash:    p.RequestHash,
-			Slasher:        d.Slasher,
-		},
-		Signature: sig,
-	}, nil
+	return &SignedCommitment{Commitment: c, Signature: sig}, nil
 }
 
 // Open decodes the promise inside the commitment and checks that the envelope
@@ -132,16 +238,14 @@ func (s *SignedCommitment) Open(l1ChainID uint64) (*Promise, error) {
 	return p, nil
 }
 
-// Verify opens the commitment and checks that committer signed it for the
-// domain (the L1 chain and the Slasher named in the envelope).
+// Verify opens the commitment and checks that committer signed it.
 func (s *SignedCommitment) Verify(l1ChainID uint64, committer common.Address) (*Promise, error) {
-	p, err := s.Open(l1ChainID)
+	got, p, err := s.Signer(l1ChainID)
 	if err != nil {
 		return nil, err
 	}
-	d := Domain{ChainID: l1ChainID, Slasher: s.Commitment.Slasher}
-	if err := VerifyPromise(p, d, s.Signature, committer); err != nil {
-		return nil, err
+	if got != committer {
+		return nil, fmt.Errorf("%w: signed by %s, want %s", ErrWrongSigner, got, committer)
 	}
 	return p, nil
 }
@@ -152,8 +256,7 @@ func (s *SignedCommitment) Signer(l1ChainID uint64) (common.Address, *Promise, e
 	if err != nil {
 		return common.Address{}, nil, err
 	}
-	d := Domain{ChainID: l1ChainID, Slasher: s.Commitment.Slasher}
-	addr, err := RecoverPromiseSigner(p, d, s.Signature)
+	addr, err := RecoverDigestSigner(s.Commitment.SigningRoot(), s.Signature)
 	return addr, p, err
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/rlp"
 )
 
 func TestPromiseABIRoundTrip(t *testing.T) {
@@ -122,41 +121,55 @@ func TestNewSignedCommitmentRefusesInvalidPromise(t *testing.T) {
 func TestRequestPayload(t *testing.T) {
 	t.Parallel()
 	txs := [][]byte{{0x02, 0xc0}, {0x01, 0x02, 0x03}}
-	enc, err := EncodeRequestPayload(77, txs)
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		typ uint64
+		txs [][]byte
+	}{{TypeL1Inclusion, txs[:1]}, {TypeL2Inclusion, txs[1:]}, {TypeBundle, txs}} {
+		enc, err := EncodeRequestPayload(tc.typ, 77, tc.txs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeRequestPayload(tc.typ, enc)
+		if err != nil {
+			t.Fatalf("type %d: %v", tc.typ, err)
+		}
+		if got.Slot != 77 || !reflect.DeepEqual(got.Txs, tc.txs) {
+			t.Fatalf("type %d round trip: %+v", tc.typ, got)
+		}
 	}
-	got, err := DecodeRequestPayload(enc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Slot != 77 || !reflect.DeepEqual(got.Txs, txs) {
-		t.Fatalf("round trip: %+v", got)
+	if _, err := EncodeRequestPayload(TypeL1Inclusion, 1, txs); !errors.Is(err, ErrInclusionCount) {
+		t.Fatalf("two txs as type 1: %v", err)
 	}
 
+	enc, _ := EncodeRequestPayload(TypeBundle, 77, txs)
+	one, _ := EncodeRequestPayload(TypeL1Inclusion, 77, txs[:1])
 	tooMany := make([][]byte, MaxRequestTxs+1)
 	for i := range tooMany {
 		tooMany[i] = []byte{1}
 	}
-	encTooMany, _ := EncodeRequestPayload(1, tooMany)
-	encNone, _ := EncodeRequestPayload(1, nil)
-	nonCanonical, _ := rlp.EncodeToBytes([]interface{}{[]byte{0, 5}, txs}) // slot with a leading zero
+	encTooMany, _ := EncodeRequestPayload(TypeBundle, 1, tooMany)
+	encNone, _ := EncodeRequestPayload(TypeBundle, 1, nil)
+	dirtyPad := append([]byte(nil), one...)
+	dirtyPad[len(dirtyPad)-1] = 1 // the tx's padding must be zero
 	cases := []struct {
 		name string
+		typ  uint64
 		data []byte
 		want error
 	}{
-		{"empty", nil, ErrMalformedPayload},
-		{"not a list", []byte{0x80}, ErrMalformedPayload},
-		{"trailing", append(append([]byte(nil), enc...), 0x80), ErrMalformedPayload},
-		{"non-canonical slot", nonCanonical, ErrMalformedPayload},
-		{"no txs", encNone, ErrInclusionCount},
-		{"too many txs", encTooMany, ErrInclusionCount},
-		{"oversized", make([]byte, MaxRequestPayload+1), ErrMalformedPayload},
+		{"empty", TypeL1Inclusion, nil, ErrMalformedPayload},
+		{"one word", TypeL1Inclusion, make([]byte, 32), ErrMalformedPayload},
+		{"trailing", TypeBundle, append(append([]byte(nil), enc...), make([]byte, 32)...), ErrMalformedPayload},
+		{"dirty padding", TypeL1Inclusion, dirtyPad, ErrMalformedPayload},
+		{"bundle as type 1", TypeL1Inclusion, enc, ErrMalformedPayload},
+		{"no txs", TypeBundle, encNone, ErrInclusionCount},
+		{"too many txs", TypeBundle, encTooMany, ErrInclusionCount},
+		{"unknown type", 9, one, ErrUnknownCommitmentType},
+		{"oversized", TypeBundle, make([]byte, MaxRequestPayload+1), ErrMalformedPayload},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := DecodeRequestPayload(tc.data); !errors.Is(err, tc.want) {
+			if _, err := DecodeRequestPayload(tc.typ, tc.data); !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
@@ -165,19 +178,26 @@ func TestRequestPayload(t *testing.T) {
 
 func TestRequestHash(t *testing.T) {
 	t.Parallel()
-	h := []common.Hash{{1}, {2}}
-	base := RequestHash(TypeBundle, 10, h, testDomain.Slasher)
-	if base != RequestHash(TypeBundle, 10, []common.Hash{{1}, {2}}, testDomain.Slasher) {
+	pl, _ := EncodeRequestPayload(TypeBundle, 10, [][]byte{{1}, {2}})
+	base := CommitmentRequest{CommitmentType: TypeBundle, Payload: pl, Slasher: testDomain.Slasher}
+	again := base
+	again.Payload = append([]byte(nil), pl...)
+	if base.RequestHash() != again.RequestHash() {
 		t.Fatal("request hash is not deterministic")
 	}
-	for name, other := range map[string]common.Hash{
-		"type":    RequestHash(TypeL1Inclusion, 10, h, testDomain.Slasher),
-		"slot":    RequestHash(TypeBundle, 11, h, testDomain.Slasher),
-		"order":   RequestHash(TypeBundle, 10, []common.Hash{{2}, {1}}, testDomain.Slasher),
-		"subset":  RequestHash(TypeBundle, 10, h[:1], testDomain.Slasher),
-		"slasher": RequestHash(TypeBundle, 10, h, common.Address{9}),
+	other := func(f func(*CommitmentRequest)) common.Hash {
+		r := base
+		r.Payload = append([]byte(nil), pl...)
+		f(&r)
+		return r.RequestHash()
+	}
+	for name, h := range map[string]common.Hash{
+		"type":    other(func(r *CommitmentRequest) { r.CommitmentType = TypeL1Inclusion }),
+		"payload": other(func(r *CommitmentRequest) { r.Payload[len(r.Payload)-1] ^= 1 }),
+		"length":  other(func(r *CommitmentRequest) { r.Payload = r.Payload[:len(r.Payload)-32] }),
+		"slasher": other(func(r *CommitmentRequest) { r.Slasher = common.Address{9} }),
 	} {
-		if other == base {
+		if h == base.RequestHash() {
 			t.Errorf("changing the %s does not change the request hash", name)
 		}
 	}
@@ -189,12 +209,12 @@ func TestPromiseFromRequest(t *testing.T) {
 	t.Parallel()
 	key := userKey(t)
 	raw := rawOf(t, signTx(t, key, &types.DynamicFeeTx{ChainID: txChain, Nonce: 3, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(30e9), Gas: 21000, To: &to}))
-	payload, err := EncodeRequestPayload(900, [][]byte{raw})
+	payload, err := EncodeRequestPayload(TypeL1Inclusion, 900, [][]byte{raw})
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := CommitmentRequest{CommitmentType: TypeL1Inclusion, Payload: payload, Slasher: testDomain.Slasher}
-	rp, err := DecodeRequestPayload(req.Payload)
+	rp, err := DecodeRequestPayload(req.CommitmentType, req.Payload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +228,7 @@ func TestPromiseFromRequest(t *testing.T) {
 		Slot:           rp.Slot,
 		Inclusions:     []Inclusion{tx.Inclusion},
 		SlashAmount:    big.NewInt(1e16),
-		RequestHash:    RequestHash(req.CommitmentType, rp.Slot, []common.Hash{tx.Inclusion.TxHash}, req.Slasher),
+		RequestHash:    req.RequestHash(),
 	}
 	sc, err := NewSignedCommitment(p, testDomain, testKey(t))
 	if err != nil {

@@ -1,5 +1,5 @@
 // Package protocol holds what every part of Pledge must agree on byte for byte:
-// the promise (an EIP-712 message signed by the operator's committer key), the
+// the promise (a Commitments API commitment signed by the operator's committer key), the
 // Commitments API wire types, the derivation of a promise's fields from a signed
 // transaction, the BLS-signed constraints, delegations and revocations sent to
 // relays, and the SSZ multiproofs that show constrained transactions sit at the

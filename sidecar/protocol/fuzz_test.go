@@ -93,19 +93,24 @@ func FuzzUnmarshalPromiseABI(f *testing.F) {
 }
 
 func FuzzDecodeRequestPayload(f *testing.F) {
-	enc, err := EncodeRequestPayload(5, [][]byte{{0x02, 0xc0}})
-	if err != nil {
-		f.Fatal(err)
+	for _, typ := range []uint64{TypeL1Inclusion, TypeBundle} {
+		enc, err := EncodeRequestPayload(typ, 5, [][]byte{{0x02, 0xc0}})
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(typ, enc)
 	}
-	f.Add(enc)
-	f.Add([]byte{0xc0})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := DecodeRequestPayload(data)
+	f.Add(TypeBundle, make([]byte, 96))
+	f.Fuzz(func(t *testing.T, typ uint64, data []byte) {
+		p, err := DecodeRequestPayload(typ, data)
 		if err != nil {
 			return
 		}
 		if len(p.Txs) == 0 || len(p.Txs) > MaxRequestTxs {
 			t.Fatalf("accepted %d txs", len(p.Txs))
+		}
+		if enc, err := EncodeRequestPayload(typ, p.Slot, p.Txs); err != nil || string(enc) != string(data) {
+			t.Fatalf("accepted payload does not re-encode to itself: %v", err)
 		}
 	})
 }

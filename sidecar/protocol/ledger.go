@@ -40,7 +40,7 @@ var (
 	ErrInLedger       = errors.New("ledger: digest is in the ledger")
 )
 
-// LedgerLeaf is one promise in a ledger: its EIP-712 digest and slash amount.
+// LedgerLeaf is one promise in a ledger: its digest (the commitment signing root) and slash amount.
 type LedgerLeaf struct {
 	Digest common.Hash
 	Amount *big.Int

@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"crypto/ecdsa"
-	"encoding/binary"
 	"fmt"
 	"math/big"
 
@@ -24,24 +23,6 @@ const (
 
 // MaxBundleSize bounds the inclusions of a bundle: the slasher iterates over them.
 const MaxBundleSize = 16
-
-// EIP-712 names of the promise. Changing any of these strings changes every digest.
-const (
-	DomainName    = "Pledge"
-	DomainVersion = "1"
-
-	inclusionType = "Inclusion(uint64 chainId,bytes32 txHash,address sender,uint64 nonce,uint256 maxFeePerGas,uint256 maxFeePerBlobGas,uint64 gasLimit,uint256 maxCost)"
-	promiseType   = "Promise(uint64 commitmentType,address operator,uint64 slot,Inclusion[] inclusions,uint256 slashAmount,bytes32 requestHash)"
-	domainType    = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-)
-
-var (
-	inclusionTypeHash = crypto.Keccak256Hash([]byte(inclusionType))
-	promiseTypeHash   = crypto.Keccak256Hash([]byte(promiseType + inclusionType))
-	domainTypeHash    = crypto.Keccak256Hash([]byte(domainType))
-	domainNameHash    = crypto.Keccak256Hash([]byte(DomainName))
-	domainVersionHash = crypto.Keccak256Hash([]byte(DomainVersion))
-)
 
 // Inclusion is one promised transaction. Every field is derived by the sidecar
 // from the signed transaction itself (see InclusionFromTx), so that the slasher
@@ -70,23 +51,13 @@ type Promise struct {
 	RequestHash    common.Hash    `json:"requestHash"`
 }
 
-// Domain is the EIP-712 domain of promises: the L1 chain and the Slasher
-// contract that judges them, so a promise is never valid on another chain or
-// against another deployment.
+// Domain is where promises are judged: the L1 chain whose slots they name and
+// the Slasher contract that is the commitment's `slasher`. The Slasher is
+// inside every signed commitment, so a promise is never valid against another
+// deployment; the chain is checked by Validate (an L1 inclusion names it).
 type Domain struct {
 	ChainID uint64
 	Slasher common.Address
-}
-
-// Separator returns the EIP-712 domain separator.
-func (d Domain) Separator() common.Hash {
-	var buf [5 * 32]byte
-	copy(buf[0:], domainTypeHash[:])
-	copy(buf[32:], domainNameHash[:])
-	copy(buf[64:], domainVersionHash[:])
-	putUint64Word(buf[96:128], d.ChainID)
-	copy(buf[128+12:], d.Slasher[:])
-	return crypto.Keccak256Hash(buf[:])
 }
 
 // Validate checks the structure of a promise against the rules of its type.
@@ -141,61 +112,42 @@ func checkAmount(name string, v *big.Int) error {
 	return nil
 }
 
-// hashStruct returns the EIP-712 hashStruct of the inclusion.
-func (inc *Inclusion) hashStruct() common.Hash {
-	var buf [9 * 32]byte
-	copy(buf[0:], inclusionTypeHash[:])
-	putUint64Word(buf[32:64], inc.ChainID)
-	copy(buf[64:96], inc.TxHash[:])
-	copy(buf[96+12:128], inc.Sender[:])
-	putUint64Word(buf[128:160], inc.Nonce)
-	putBigWord(buf[160:192], inc.MaxFeePerGas)
-	putBigWord(buf[192:224], inc.MaxFeePerBlobGas)
-	putUint64Word(buf[224:256], inc.GasLimit)
-	putBigWord(buf[256:288], inc.MaxCost)
-	return crypto.Keccak256Hash(buf[:])
-}
-
-// HashStruct returns the EIP-712 hashStruct of the promise.
-func (p *Promise) HashStruct() common.Hash {
-	incs := make([]byte, 32*len(p.Inclusions))
-	for i := range p.Inclusions {
-		h := p.Inclusions[i].hashStruct()
-		copy(incs[32*i:], h[:])
+// Commitment returns the Commitments API commitment carrying the promise:
+// its type, abi.encode(promise) as payload, its request hash, and the Slasher.
+func (p *Promise) Commitment(d Domain) (Commitment, error) {
+	payload, err := p.MarshalABI()
+	if err != nil {
+		return Commitment{}, err
 	}
-	var buf [7 * 32]byte
-	copy(buf[0:], promiseTypeHash[:])
-	putUint64Word(buf[32:64], p.CommitmentType)
-	copy(buf[64+12:96], p.Operator[:])
-	putUint64Word(buf[96:128], p.Slot)
-	copy(buf[128:160], crypto.Keccak256(incs))
-	putBigWord(buf[160:192], p.SlashAmount)
-	copy(buf[192:224], p.RequestHash[:])
-	return crypto.Keccak256Hash(buf[:])
+	return Commitment{CommitmentType: p.CommitmentType, Payload: payload, RequestHash: p.RequestHash, Slasher: d.Slasher}, nil
 }
 
-// Digest returns the EIP-712 digest the committer signs:
-// keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(promise)).
+// Digest returns what the committer signs for the promise: the signing root
+// of the commitment that carries it (Commitment.SigningRoot). It identifies the
+// promise everywhere: ledger leaves, the Slasher's settled set, the watcher's
+// journal. A promise whose amounts do not fit a uint256 cannot be encoded; its
+// digest is then taken over the low 256 bits, and Validate refuses it anyway.
 func (p *Promise) Digest(d Domain) common.Hash {
-	return digestWith(d.Separator(), p)
-}
-
-func digestWith(separator common.Hash, p *Promise) common.Hash {
-	var buf [2 + 32 + 32]byte
-	buf[0], buf[1] = 0x19, 0x01
-	copy(buf[2:], separator[:])
-	h := p.HashStruct()
-	copy(buf[34:], h[:])
-	return crypto.Keccak256Hash(buf[:])
+	c, err := p.Commitment(d)
+	if err != nil {
+		c = Commitment{CommitmentType: p.CommitmentType, Payload: p.lenientABI(), RequestHash: p.RequestHash, Slasher: d.Slasher}
+	}
+	return c.SigningRoot()
 }
 
 // SignPromise signs the promise's digest with the committer key. The signature
 // is 65 bytes r ‖ s ‖ v with v ∈ {27, 28}, as Solidity's ecrecover takes it.
 func SignPromise(p *Promise, d Domain, key *ecdsa.PrivateKey) ([]byte, error) {
 	digest := p.Digest(d)
+	return SignDigest(digest, key)
+}
+
+// SignDigest signs a 32-byte signing root as it is (no EIP-191 prefix): 65
+// bytes r ‖ s ‖ v, v ∈ {27, 28}, s in the lower half of the order.
+func SignDigest(digest common.Hash, key *ecdsa.PrivateKey) ([]byte, error) {
 	sig, err := crypto.Sign(digest[:], key)
 	if err != nil {
-		return nil, fmt.Errorf("sign promise: %w", err)
+		return nil, fmt.Errorf("sign: %w", err)
 	}
 	sig[64] += 27
 	return sig, nil
@@ -208,6 +160,12 @@ var secp256k1halfN = new(big.Int).Rsh(crypto.S256().Params().N, 1)
 // RecoverPromiseSigner returns the address that signed the promise. It refuses
 // signatures that are not 65 bytes, have v outside {27, 28}, or a high s.
 func RecoverPromiseSigner(p *Promise, d Domain, sig []byte) (common.Address, error) {
+	return RecoverDigestSigner(p.Digest(d), sig)
+}
+
+// RecoverDigestSigner returns the address whose key signed digest. It accepts
+// only what the Slasher accepts: 65 bytes, v ∈ {27, 28}, low s.
+func RecoverDigestSigner(digest common.Hash, sig []byte) (common.Address, error) {
 	if len(sig) != crypto.SignatureLength {
 		return common.Address{}, fmt.Errorf("%w: %d bytes, want %d", ErrBadSignature, len(sig), crypto.SignatureLength)
 	}
@@ -222,7 +180,6 @@ func RecoverPromiseSigner(p *Promise, d Domain, sig []byte) (common.Address, err
 	rsv := make([]byte, crypto.SignatureLength)
 	copy(rsv, sig)
 	rsv[64] = v - 27
-	digest := p.Digest(d)
 	pub, err := crypto.SigToPub(digest[:], rsv)
 	if err != nil {
 		return common.Address{}, fmt.Errorf("%w: %v", ErrBadSignature, err)
@@ -240,10 +197,6 @@ func VerifyPromise(p *Promise, d Domain, sig []byte, want common.Address) error 
 		return fmt.Errorf("%w: signed by %s, want %s", ErrWrongSigner, got, want)
 	}
 	return nil
-}
-
-func putUint64Word(dst []byte, v uint64) {
-	binary.BigEndian.PutUint64(dst[24:32], v)
 }
 
 var word256 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))

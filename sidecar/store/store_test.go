@@ -56,7 +56,7 @@ func makeRecord(slot uint64, n int) (*Record, error) {
 			MaxFeePerGas: big.NewInt(1), MaxFeePerBlobGas: new(big.Int), GasLimit: 21000, MaxCost: big.NewInt(21000),
 		}},
 		SlashAmount: big.NewInt(1e15),
-		RequestHash: protocol.RequestHash(protocol.TypeL1Inclusion, slot, []common.Hash{txHash}, domain.Slasher),
+		RequestHash: crypto.Keccak256Hash([]byte("request"), txHash[:]),
 	}
 	sc, err := protocol.NewSignedCommitment(p, domain, signer)
 	if err != nil {

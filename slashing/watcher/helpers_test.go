@@ -137,16 +137,24 @@ func (e *env) promiseBy(key *ecdsa.PrivateKey, slot uint64, amount *big.Int, txs
 		typ = protocol.TypeBundle
 	}
 	p := &protocol.Promise{CommitmentType: typ, Operator: e.op.Addr, Slot: slot, SlashAmount: amount}
-	hashes := make([]common.Hash, len(txs))
+	raws := make([][]byte, len(txs))
 	for i, tx := range txs {
 		from, err := types.Sender(types.LatestSignerForChainID(tx.ChainId()), tx)
 		if err != nil {
 			e.t.Fatal(err)
 		}
 		p.Inclusions = append(p.Inclusions, protocol.InclusionFromTx(tx, from))
-		hashes[i] = tx.Hash()
+		raw, err := tx.MarshalBinary()
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		raws[i] = raw
 	}
-	p.RequestHash = protocol.RequestHash(typ, slot, hashes, e.k.SlasherAddr)
+	req, err := protocol.NewCommitmentRequest(typ, slot, raws, e.k.SlasherAddr)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p.RequestHash = req.RequestHash()
 	sc, err := protocol.NewSignedCommitment(p, e.k.Domain(e.c), key)
 	if err != nil {
 		e.t.Fatal(err)

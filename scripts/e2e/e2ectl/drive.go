@@ -348,7 +348,7 @@ func (d *driver) nextSlot(ctx context.Context, min uint64) (uint64, error) {
 // request asks for a promise, sending the same request again while the
 // sidecar does not answer (it is being restarted), until ctx ends.
 func (d *driver) request(ctx context.Context, slot uint64, raw []byte) (*protocol.SignedCommitment, error) {
-	payload, err := protocol.EncodeRequestPayload(slot, [][]byte{raw})
+	payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, slot, [][]byte{raw})
 	if err != nil {
 		return nil, err
 	}
