@@ -27,21 +27,34 @@ type Backend interface {
 	Ready() error
 }
 
-// BoltMetadata is the answer of bolt_metadata (docs/protocol.md §3.1).
+// BoltMetadata is what the backend reports for bolt_metadata. The server
+// answers it in Bolt's form (boltMetadataAnswer): the limits flattened beside
+// the version.
 type BoltMetadata struct {
-	Version string     `json:"version"`
-	Limits  BoltLimits `json:"limits"`
+	Version string
+	Limits  BoltLimits
 }
 
 // BoltLimits are the limits a Bolt client reads before asking.
 type BoltLimits struct {
-	MaxCommittedGasPerSlot uint64 `json:"max_committed_gas_per_slot"`
-	MinInclusionProfit     uint64 `json:"min_inclusion_profit"`
-	MaxTxsPerRequest       uint64 `json:"max_txs_per_request"`
+	// MaxCommittedGasPerSlot is the gas budget of one slot. Bolt types it
+	// non-zero: a backend reporting 0 is a wiring fault (an internal error).
+	MaxCommittedGasPerSlot uint64
+	// MinInclusionProfit is the priority fee floor, wei per gas.
+	MinInclusionProfit uint64
+	// MaxAccountStatesSize is the size of the account-state cache, Bolt's
+	// NonZero max_account_states_size. 0 means the sidecar bounds no such
+	// cache (Pledge reads accounts afresh at every head); it is then answered
+	// as 1, the least Bolt's type admits (docs/protocol.md §3.1).
+	MaxAccountStatesSize uint64
+	// MaxTxsPerRequest is the most transactions in one request; 0 is answered
+	// as protocol.MaxRequestTxs.
+	MaxTxsPerRequest uint64
 }
 
-// BoltInclusionResult is the answer of bolt_requestInclusion: Bolt's fields,
-// with signature the EIP-712 promise signature, plus the full envelope.
+// BoltInclusionResult is the answer of bolt_requestInclusion: Bolt's
+// InclusionCommitment fields (slot, txs, signature), signature being the
+// promise's signature, plus the full Commitments API envelope.
 type BoltInclusionResult struct {
 	Slot       uint64                     `json:"slot"`
 	Txs        []hexutil.Bytes            `json:"txs"`

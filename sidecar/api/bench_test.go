@@ -18,6 +18,7 @@ func BenchmarkJSONRPCRequest(b *testing.B) {
 		status     int
 	}{
 		{"commitmentRequest", call("commitmentRequest", "["+requestJSON(1, payload, testSlasher)+"]"), http.StatusOK},
+		{"commitmentRequest/named", call("commitmentRequest", requestJSON(1, payload, testSlasher)), http.StatusOK},
 		{"slots", call("slots", "[]"), http.StatusOK},
 		{"refused/bad-params", call("commitmentRequest", `[{"commitment_type":1}]`), http.StatusOK},
 		{"refused/not-json", `{"jsonrpc":`, http.StatusBadRequest},

@@ -102,6 +102,9 @@ type ErrorData struct {
 	Reason string `json:"reason"`
 	// RequestID is set on internal errors: the key to the server's log line.
 	RequestID string `json:"request_id,omitempty"`
+	// PledgeCode is set when a bolt_* method answers Bolt's code for the
+	// condition: it is Pledge's own, more precise code (§4).
+	PledgeCode int `json:"pledge_code,omitempty"`
 }
 
 // Error implements error so an *Error can travel through the call path.

@@ -26,12 +26,22 @@ type rpcResponse struct {
 	Error   *Error          `json:"error,omitempty"`
 }
 
-// serveJSONRPC answers POST /. The HTTP status is not 200 only when the body
-// as a whole is refused before any call in it is read: rate limited (429),
-// too large (413), not JSON (400), an empty or oversized batch (400). Once
-// calls are read, the status is 200 and each answer carries its own result or
-// error, as JSON-RPC clients expect; 204 when every call was a notification.
-func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
+// jsonrpcAt serves JSON-RPC on the path of one method (POST /fee …): a call
+// there must name that method. The Commitments API's JSON-RPC file gives
+// each method a path; what a call naming another method gets is not said, and
+// serving it would let a misrouted call do what its path does not say, so it
+// is refused with -32601 naming both the method and the path to use.
+func (s *Server) jsonrpcAt(method string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.serveJSONRPC(w, r, method) }
+}
+
+// serveJSONRPC answers POST / (only "") and the per-method paths (only the
+// method). The HTTP status is not 200 only when the body as a whole is
+// refused before any call in it is read: rate limited (429), too large (413),
+// not JSON (400), an empty or oversized batch (400). Once calls are read, the
+// status is 200 and each answer carries its own result or error, as JSON-RPC
+// clients expect; 204 when every call was a notification.
+func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request, only string) {
 	client := clientKey(r)
 	if !s.allow(client, 1) {
 		s.refuseRPC(w, errorf(CodeRateLimited, "over %g calls per second from %s", s.cfg.RateLimit, client))
@@ -52,7 +62,7 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 			s.refuseRPC(w, newError(CodeParse, "body is not valid JSON"))
 			return
 		}
-		resp, ok := s.handleDecoded(r.Context(), &call, err)
+		resp, ok := s.handleDecoded(r.Context(), &call, err, only)
 		if !ok {
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -81,7 +91,7 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 	// transactions with consecutive nonces must be admitted in that order.
 	answers := make([]rpcResponse, 0, len(batch))
 	for _, raw := range batch {
-		if resp, ok := s.handleCall(r.Context(), raw); ok {
+		if resp, ok := s.handleCall(r.Context(), raw, only); ok {
 			answers = append(answers, resp)
 		}
 	}
@@ -93,14 +103,15 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleCall answers one call; false for a notification, which gets no answer.
-func (s *Server) handleCall(ctx context.Context, raw json.RawMessage) (rpcResponse, bool) {
+func (s *Server) handleCall(ctx context.Context, raw json.RawMessage, only string) (rpcResponse, bool) {
 	var call rpcCall
 	err := json.Unmarshal(raw, &call)
-	return s.handleDecoded(ctx, &call, err)
+	return s.handleDecoded(ctx, &call, err, only)
 }
 
-// handleDecoded answers a call given the outcome of decoding it.
-func (s *Server) handleDecoded(ctx context.Context, call *rpcCall, err error) (rpcResponse, bool) {
+// handleDecoded answers a call given the outcome of decoding it; only, when
+// set, is the one method the path serves.
+func (s *Server) handleDecoded(ctx context.Context, call *rpcCall, err error, only string) (rpcResponse, bool) {
 	if !validID(call.ID) {
 		return s.invalidCall("id must be a string, a number or null"), true
 	}
@@ -126,10 +137,18 @@ func (s *Server) handleDecoded(ctx context.Context, call *rpcCall, err error) (r
 		return rpcResponse{JSONRPC: "2.0", ID: call.ID,
 			Error: errorf(CodeMethodNotFound, "no method %q", truncate(*call.Method, 64))}, !notification
 	}
-	name := *call.Method
-	result, e := s.invoke(ctx, name, func(ctx context.Context) (any, error) {
-		return method(s, ctx, call.Params)
+	if only != "" && method.name != only {
+		s.metrics.observe(labelUnknownMethod, CodeMethodNotFound, 0)
+		return rpcResponse{JSONRPC: "2.0", ID: call.ID,
+			Error: errorf(CodeMethodNotFound, "method %q is not served on /%s; send it to / or /%s", *call.Method, only, method.name)}, !notification
+	}
+	result, e := s.invoke(ctx, method.name, func(ctx context.Context) (any, error) {
+		return method.run(s, ctx, call.Params)
 	})
+	if e != nil && method.bolt {
+		// Counted above under Pledge's code, the one table operators read.
+		e = boltError(e)
+	}
 	return rpcResponse{JSONRPC: "2.0", ID: call.ID, Result: result, Error: e}, !notification
 }
 

@@ -87,7 +87,7 @@ func TestJSONRPCBadParams(t *testing.T) {
 		code                 int
 		reason               string
 	}{
-		{"object params", "commitmentRequest", `{"commitment_type":1}`, CodeInvalidParams, "params must be an array"},
+		{"object params missing members", "commitmentRequest", `{"commitment_type":1}`, CodeInvalidParams, "params.payload is missing"},
 		{"no params", "commitmentRequest", ``, CodeInvalidParams, "want 1 param, got 0"},
 		{"two params", "commitmentRequest", "[" + good + "," + good + "]", CodeInvalidParams, "want 1 param, got 2"},
 		{"param not an object", "commitmentRequest", `["0x01"]`, CodeInvalidParams, "params[0]: want an object {commitment_type, payload, slasher}"},
@@ -115,7 +115,7 @@ func TestJSONRPCBadParams(t *testing.T) {
 		{"bolt null tx", "bolt_requestInclusion", `[{"slot":5,"txs":[null]}]`, CodeInvalidParams, "params[0].txs[0] is missing"},
 		{"bolt bad hex tx", "bolt_requestInclusion", `[{"slot":5,"txs":["0xgg"]}]`, CodeInvalidParams, "params[0].txs[0]: invalid hex string"},
 		{"bolt unknown member", "bolt_requestInclusion", `[{"slot":5,"txs":["0x02"],"chain_id":1}]`, CodeInvalidParams, `unknown member "chain_id"`},
-		{"bolt 17 txs", "bolt_requestInclusion", `[{"slot":5,"txs":[` + strings.TrimSuffix(strings.Repeat(`"0x02",`, 17), ",") + `]}]`, CodeTooLarge, "params[0].txs: 17 transactions, limit 16"},
+		{"bolt 17 txs", "bolt_requestInclusion", `[{"slot":5,"txs":[` + strings.TrimSuffix(strings.Repeat(`"0x02",`, 17), ",") + `]}]`, BoltCodeValidation, "params[0].txs: 17 transactions, limit 16"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,7 +214,9 @@ func TestBodyLimits(t *testing.T) {
 		ts := newTestServer(t, &fakeBackend{}, func(c *Config) { c.MaxBodyBytes = 8 << 20 })
 		tx := `"` + hexutil.Encode(make([]byte, 1<<20)) + `"`
 		a := decodeAnswer(t, ts.rpc(call("bolt_requestInclusion", `[{"slot":1,"txs":[`+tx+`,`+tx+`]}]`)))
-		if a.Error == nil || a.Error.Code != CodeTooLarge || !strings.Contains(a.Error.Data.Reason, "bytes together") {
+		// Bolt's code for the call, Pledge's beside it.
+		if a.Error == nil || a.Error.Code != BoltCodeValidation || a.Error.Data.PledgeCode != CodeTooLarge ||
+			!strings.HasPrefix(a.Error.Data.Reason, "params[0].txs: ") || !strings.Contains(a.Error.Data.Reason, "bytes together") {
 			t.Fatalf("got %+v", a.Error)
 		}
 	})

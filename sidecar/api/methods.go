@@ -6,29 +6,43 @@ import (
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
 
-// rpcMethod decodes a call's params and runs it.
-type rpcMethod func(s *Server, ctx context.Context, params json.RawMessage) (any, error)
-
-// rpcMethods are the JSON-RPC methods of docs/protocol.md §3.1.
-var rpcMethods = map[string]rpcMethod{
-	"commitmentRequest":     (*Server).rpcCommitmentRequest,
-	"commitmentResult":      (*Server).rpcCommitmentResult,
-	"slots":                 (*Server).rpcSlots,
-	"fee":                   (*Server).rpcFee,
-	"bolt_requestInclusion": (*Server).rpcBoltRequestInclusion,
-	"bolt_metadata":         (*Server).rpcBoltMetadata,
+// rpcMethod is one JSON-RPC method of docs/protocol.md §3.1.
+type rpcMethod struct {
+	// name is the method's own name (an alias maps to it): the metrics label
+	// and the per-method path it is served on.
+	name string
+	// bolt marks Bolt's methods, whose errors carry Bolt's codes (boltError).
+	bolt bool
+	// run decodes the params and runs the call.
+	run func(s *Server, ctx context.Context, params json.RawMessage) (any, error)
 }
 
+// rpcMethods are the JSON-RPC methods by the names a call may use.
+var rpcMethods = map[string]rpcMethod{
+	"commitmentRequest": {name: "commitmentRequest", run: (*Server).rpcCommitmentRequest},
+	// One revision of the Commitments API's JSON-RPC OpenAPI file spells the
+	// method commitment_request in its schema (and commitmentRequest in its
+	// example): a client generated from that schema sends it.
+	"commitment_request":    {name: "commitmentRequest", run: (*Server).rpcCommitmentRequest},
+	"commitmentResult":      {name: "commitmentResult", run: (*Server).rpcCommitmentResult},
+	"slots":                 {name: "slots", run: (*Server).rpcSlots},
+	"fee":                   {name: "fee", run: (*Server).rpcFee},
+	"bolt_requestInclusion": {name: "bolt_requestInclusion", bolt: true, run: (*Server).rpcBoltRequestInclusion},
+	"bolt_metadata":         {name: "bolt_metadata", bolt: true, run: (*Server).rpcBoltMetadata},
+	"bolt_getVersion":       {name: "bolt_getVersion", bolt: true, run: (*Server).rpcBoltGetVersion},
+}
+
+// rpcPaths are the methods the Commitments API's JSON-RPC file also serves on
+// a path of their own (POST /commitmentRequest …); a call there must name it.
+var rpcPaths = []string{"commitmentRequest", "commitmentResult", "slots", "fee"}
+
 func (s *Server) rpcCommitmentRequest(ctx context.Context, params json.RawMessage) (any, error) {
-	args, err := positional(params, 1)
-	if err != nil {
-		return nil, err
-	}
-	req, err := decodeCommitmentRequest(args[0], "params[0]")
+	req, err := requestParams(params)
 	if err != nil {
 		return nil, err
 	}
@@ -36,11 +50,7 @@ func (s *Server) rpcCommitmentRequest(ctx context.Context, params json.RawMessag
 }
 
 func (s *Server) rpcCommitmentResult(ctx context.Context, params json.RawMessage) (any, error) {
-	args, err := positional(params, 1)
-	if err != nil {
-		return nil, err
-	}
-	h, err := decodeHash(args[0], "params[0]")
+	h, err := resultParams(params)
 	if err != nil {
 		return nil, err
 	}
@@ -48,18 +58,14 @@ func (s *Server) rpcCommitmentResult(ctx context.Context, params json.RawMessage
 }
 
 func (s *Server) rpcSlots(ctx context.Context, params json.RawMessage) (any, error) {
-	if _, err := positional(params, 0); err != nil {
+	if err := noParams(params); err != nil {
 		return nil, err
 	}
 	return s.slots(ctx)
 }
 
 func (s *Server) rpcFee(ctx context.Context, params json.RawMessage) (any, error) {
-	args, err := positional(params, 1)
-	if err != nil {
-		return nil, err
-	}
-	req, err := decodeCommitmentRequest(args[0], "params[0]")
+	req, err := requestParams(params)
 	if err != nil {
 		return nil, err
 	}
@@ -70,11 +76,7 @@ func (s *Server) rpcFee(ctx context.Context, params json.RawMessage) (any, error
 // an L1 inclusion (type 1), several are a bundle (type 3), and the slasher is
 // ours since Bolt's request does not name one.
 func (s *Server) rpcBoltRequestInclusion(ctx context.Context, params json.RawMessage) (any, error) {
-	args, err := positional(params, 1)
-	if err != nil {
-		return nil, err
-	}
-	in, err := decodeBoltInclusion(args[0], "params[0]")
+	in, err := boltInclusionParams(params)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +93,7 @@ func (s *Server) rpcBoltRequestInclusion(ctx context.Context, params json.RawMes
 		return nil, fmt.Errorf("encode bolt request payload: %w", err)
 	}
 	if len(payload) > protocol.MaxRequestPayload {
-		return nil, errorf(CodeTooLarge, "params[0].txs: %d bytes together, limit %d", len(payload), protocol.MaxRequestPayload)
+		return nil, errorf(CodeTooLarge, "%s.txs: %d bytes together, limit %d", in.path, len(payload), protocol.MaxRequestPayload)
 	}
 	sc, err := s.request(ctx, protocol.CommitmentRequest{CommitmentType: typ, Payload: payload, Slasher: s.cfg.Slasher})
 	if err != nil {
@@ -101,14 +103,27 @@ func (s *Server) rpcBoltRequestInclusion(ctx context.Context, params json.RawMes
 }
 
 func (s *Server) rpcBoltMetadata(ctx context.Context, params json.RawMessage) (any, error) {
-	if _, err := positional(params, 0); err != nil {
+	if err := noParams(params); err != nil {
 		return nil, err
 	}
 	md, err := s.backend.Metadata(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return md, nil
+	return newBoltMetadataAnswer(md)
+}
+
+// rpcBoltGetVersion answers Bolt's version call with the version
+// bolt_metadata reports: a string.
+func (s *Server) rpcBoltGetVersion(ctx context.Context, params json.RawMessage) (any, error) {
+	if err := noParams(params); err != nil {
+		return nil, err
+	}
+	md, err := s.backend.Metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return md.Version, nil
 }
 
 // The backend calls shared by the JSON-RPC and REST forms. Each refuses a nil
@@ -143,5 +158,17 @@ func (s *Server) fee(ctx context.Context, req protocol.CommitmentRequest) (any, 
 	if err == nil && f == nil {
 		err = errNoResult
 	}
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	return &feeAnswer{Payload: f.Payload, FeePayload: f.Payload, CommitmentType: f.CommitmentType}, nil
+}
+
+// feeAnswer is FeeInfo with its payload under both names: payload, as every
+// text of the Commitments API has it, and fee_payload, as the reference
+// implementation's FeeInfo (eth-fabric/fabric) reads it.
+type feeAnswer struct {
+	Payload        hexutil.Bytes `json:"payload"`
+	FeePayload     hexutil.Bytes `json:"fee_payload"`
+	CommitmentType uint64        `json:"commitment_type"`
 }

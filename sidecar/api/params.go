@@ -46,10 +46,29 @@ func positional(params json.RawMessage, want int) ([]json.RawMessage, error) {
 // members decodes a JSON object that must hold exactly the named members,
 // none of them null.
 func members(raw json.RawMessage, path string, names ...string) (map[string]json.RawMessage, error) {
+	obj, err := object(raw, path, names...)
+	if err != nil {
+		return nil, err
+	}
+	return obj, exactly(obj, path, names...)
+}
+
+// object decodes a JSON object without judging its members; names are what
+// the error says it wanted.
+func object(raw json.RawMessage, path string, names ...string) (map[string]json.RawMessage, error) {
 	var obj map[string]json.RawMessage
 	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
+		if len(names) == 0 {
+			return nil, errorf(CodeInvalidParams, "%s: want an object", path)
+		}
 		return nil, errorf(CodeInvalidParams, "%s: want an object {%s}", path, strings.Join(names, ", "))
 	}
+	return obj, nil
+}
+
+// exactly checks that obj holds the named members, none of them null, and
+// no other.
+func exactly(obj map[string]json.RawMessage, path string, names ...string) error {
 	var unknown []string
 	for k := range obj {
 		if !slices.Contains(names, k) {
@@ -58,14 +77,14 @@ func members(raw json.RawMessage, path string, names ...string) (map[string]json
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown) // the same request always gets the same message
-		return nil, errorf(CodeInvalidParams, "%s: unknown member %q", path, truncate(unknown[0], 64))
+		return errorf(CodeInvalidParams, "%s: unknown member %q", path, truncate(unknown[0], 64))
 	}
 	for _, n := range names {
 		if v, ok := obj[n]; !ok || string(v) == "null" {
-			return nil, errorf(CodeInvalidParams, "%s.%s is missing", path, n)
+			return errorf(CodeInvalidParams, "%s.%s is missing", path, n)
 		}
 	}
-	return obj, nil
+	return nil
 }
 
 func decodeUint64(raw json.RawMessage, path string) (uint64, error) {
@@ -154,15 +173,28 @@ func decodeHash(raw json.RawMessage, path string) (common.Hash, error) {
 // decodeCommitmentRequest decodes a CommitmentRequest strictly; the payload
 // itself is the backend's to decode.
 func decodeCommitmentRequest(raw json.RawMessage, path string) (protocol.CommitmentRequest, error) {
-	var req protocol.CommitmentRequest
-	obj, err := members(raw, path, "commitment_type", "payload", "slasher")
+	obj, err := object(raw, path, "commitment_type", "payload", "slasher")
 	if err != nil {
+		return protocol.CommitmentRequest{}, err
+	}
+	return commitmentRequestOf(obj, path)
+}
+
+// commitmentRequestOf reads a CommitmentRequest from an object's members.
+func commitmentRequestOf(obj map[string]json.RawMessage, path string) (protocol.CommitmentRequest, error) {
+	var req protocol.CommitmentRequest
+	if err := exactly(obj, path, "commitment_type", "payload", "slasher"); err != nil {
 		return req, err
 	}
+	var err error
 	if req.CommitmentType, err = decodeUint64(obj["commitment_type"], path+".commitment_type"); err != nil {
 		return req, err
 	}
-	if req.Payload, err = decodeHex(obj["payload"], path+".payload"); err != nil {
+	// "" is the Commitments API's own example of an empty payload (and what
+	// the reference gateway reads as one); "0x" is the canonical spelling.
+	if string(obj["payload"]) == `""` {
+		req.Payload = []byte{}
+	} else if req.Payload, err = decodeHex(obj["payload"], path+".payload"); err != nil {
 		return req, err
 	}
 	if len(req.Payload) > protocol.MaxRequestPayload {
@@ -176,14 +208,17 @@ func decodeCommitmentRequest(raw json.RawMessage, path string) (protocol.Commitm
 	return req, nil
 }
 
-// boltInclusion is bolt_requestInclusion's parameter.
+// boltInclusion is bolt_requestInclusion's parameter. Bolt reads each tx as
+// hex with or without 0x (its own client sends it without), so both are
+// accepted here too.
 type boltInclusion struct {
+	path string // where it was read, for messages
 	slot uint64
 	txs  []hexutil.Bytes
 }
 
 func decodeBoltInclusion(raw json.RawMessage, path string) (boltInclusion, error) {
-	var in boltInclusion
+	in := boltInclusion{path: path}
 	obj, err := members(raw, path, "slot", "txs")
 	if err != nil {
 		return in, err
@@ -193,7 +228,7 @@ func decodeBoltInclusion(raw json.RawMessage, path string) (boltInclusion, error
 	}
 	var txs []json.RawMessage
 	if obj["txs"][0] != '[' || json.Unmarshal(obj["txs"], &txs) != nil {
-		return in, errorf(CodeInvalidParams, "%s.txs: want an array of 0x-prefixed hex transactions", path)
+		return in, errorf(CodeInvalidParams, "%s.txs: want an array of hex transactions", path)
 	}
 	switch {
 	case len(txs) == 0:
@@ -207,7 +242,7 @@ func decodeBoltInclusion(raw json.RawMessage, path string) (boltInclusion, error
 		if len(t) == 0 || string(t) == "null" {
 			return in, errorf(CodeInvalidParams, "%s is missing", p)
 		}
-		if in.txs[i], err = decodeHex(t, p); err != nil {
+		if in.txs[i], err = decodeBoltTx(t, p); err != nil {
 			return in, err
 		}
 		if len(in.txs[i]) == 0 {
@@ -215,4 +250,19 @@ func decodeBoltInclusion(raw json.RawMessage, path string) (boltInclusion, error
 		}
 	}
 	return in, nil
+}
+
+// decodeBoltTx decodes one of Bolt's transactions: hex, 0x optional.
+func decodeBoltTx(raw json.RawMessage, path string) ([]byte, error) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return nil, errorf(CodeInvalidParams, "%s: want a hex string", path)
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return nil, errorf(CodeInvalidParams, "%s: want a hex string", path)
+	}
+	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		return decodeHexString(s, path)
+	}
+	return decodeHexString("0x"+s, path)
 }

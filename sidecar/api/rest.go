@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -22,8 +23,14 @@ func (s *Server) restRequest(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// restFee answers POST and GET: the OpenAPI file declares fee a GET whose
+// CommitmentRequest is the JSON body (not query parameters), the Markdown a
+// POST with the same body.
 func (s *Server) restFee(w http.ResponseWriter, r *http.Request) {
 	s.restWithBody(w, r, "fee", func(ctx context.Context, body []byte) (any, error) {
+		if r.Method == http.MethodGet && len(body) == 0 {
+			return nil, newError(CodeInvalidParams, "body is empty: GET fee takes the CommitmentRequest as its JSON body {commitment_type, payload, slasher}")
+		}
 		req, err := decodeCommitmentRequest(body, "body")
 		if err != nil {
 			return nil, err
@@ -65,6 +72,7 @@ func (s *Server) restWithBody(w http.ResponseWriter, r *http.Request, method str
 		s.writeREST(w, nil, e)
 		return
 	}
+	body = bytes.TrimSpace(body)
 	res, e := s.invoke(r.Context(), method, func(ctx context.Context) (any, error) {
 		return call(ctx, body)
 	})

@@ -159,11 +159,21 @@ func New(backend Backend, cfg Config, logger zerolog.Logger, reg prometheus.Regi
 	}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /{$}", s.serveJSONRPC)
+	mux.HandleFunc("POST /{$}", s.jsonrpcAt(""))
+	for _, m := range rpcPaths {
+		mux.HandleFunc("POST /"+m, s.jsonrpcAt(m))
+	}
+	// The REST form under both path styles the Commitments API has used:
+	// …/commitmentRequest and …/commitmentResult/{h} (current), …/commitment
+	// and …/commitment/{h} (before); fee by POST (its Markdown) and by GET
+	// with the same JSON body (its OpenAPI file).
 	mux.HandleFunc("POST "+restPrefix+"commitmentRequest", s.restRequest)
+	mux.HandleFunc("POST "+restPrefix+"commitment", s.restRequest)
 	mux.HandleFunc("GET "+restPrefix+"commitmentResult/{request_hash}", s.restResult)
+	mux.HandleFunc("GET "+restPrefix+"commitment/{request_hash}", s.restResult)
 	mux.HandleFunc("GET "+restPrefix+"slots", s.restSlots)
 	mux.HandleFunc("POST "+restPrefix+"fee", s.restFee)
+	mux.HandleFunc("GET "+restPrefix+"fee", s.restFee)
 	mux.HandleFunc("GET /livez", s.serveLivez)
 	mux.HandleFunc("GET /readyz", s.serveReadyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))

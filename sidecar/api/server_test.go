@@ -44,6 +44,10 @@ var (
 	}}}
 	testFee      = &protocol.FeeInfo{Payload: hexutil.Bytes{1, 2, 3}, CommitmentType: protocol.TypeL1Inclusion}
 	testMetadata = BoltMetadata{Version: "pledge/test", Limits: BoltLimits{MaxCommittedGasPerSlot: 10_000_000, MinInclusionProfit: 1, MaxTxsPerRequest: 16}}
+
+	// What the server answers for testFee and testMetadata.
+	testFeeAnswer      = `{"payload":"0x010203","fee_payload":"0x010203","commitment_type":1}`
+	testMetadataAnswer = `{"max_committed_gas_per_slot":10000000,"min_inclusion_profit":1,"max_account_states_size":1,"max_txs_per_request":16,"version":"pledge/test"}`
 )
 
 // fakeBackend answers with fixtures unless a hook is set, and records what
@@ -56,6 +60,7 @@ type fakeBackend struct {
 
 	err      error                                                                                 // returned by every call when set
 	request  func(context.Context, protocol.CommitmentRequest) (*protocol.SignedCommitment, error) // overrides Request
+	metadata *BoltMetadata                                                                         // overrides testMetadata
 	notReady error
 }
 
@@ -102,6 +107,9 @@ func (f *fakeBackend) Slots(ctx context.Context) (*protocol.SlotInfoResponse, er
 func (f *fakeBackend) Metadata(ctx context.Context) (BoltMetadata, error) {
 	if f.err != nil {
 		return BoltMetadata{}, f.err
+	}
+	if f.metadata != nil {
+		return *f.metadata, nil
 	}
 	return testMetadata, nil
 }
@@ -263,13 +271,14 @@ func TestJSONRPCMethods(t *testing.T) {
 		}},
 		{"slots", "[]", testSlots, nil},
 		{"slots", "", testSlots, nil}, // params may be left out
-		{"fee", "[" + reqJSON + "]", testFee, func(t *testing.T, be *fakeBackend) {
+		{"fee", "[" + reqJSON + "]", json.RawMessage(testFeeAnswer), func(t *testing.T, be *fakeBackend) {
 			_, fees, _ := be.recorded()
 			if len(fees) != 1 || !reflect.DeepEqual(fees[0], req) {
 				t.Fatalf("backend got %+v, want %+v", fees, req)
 			}
 		}},
-		{"bolt_metadata", "[]", testMetadata, nil},
+		{"bolt_metadata", "[]", json.RawMessage(testMetadataAnswer), nil},
+		{"bolt_getVersion", "[]", "pledge/test", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+"/"+tt.params, func(t *testing.T) {
@@ -307,7 +316,7 @@ func TestRESTMethods(t *testing.T) {
 		{"commitmentRequest", http.MethodPost, restPrefix + "commitmentRequest", requestJSON(req.CommitmentType, req.Payload, req.Slasher), testSigned},
 		{"commitmentResult", http.MethodGet, restPrefix + "commitmentResult/" + testHash.Hex(), "", testSigned},
 		{"slots", http.MethodGet, restPrefix + "slots", "", testSlots},
-		{"fee", http.MethodPost, restPrefix + "fee", requestJSON(req.CommitmentType, req.Payload, req.Slasher), testFee},
+		{"fee", http.MethodPost, restPrefix + "fee", requestJSON(req.CommitmentType, req.Payload, req.Slasher), json.RawMessage(testFeeAnswer)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
