@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/attestantio/go-eth2-client/spec/phase0"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/pledgeproto/pledge/relay/builderapi"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
@@ -240,13 +242,23 @@ func (r *Relay) handleGetDelegations(w http.ResponseWriter, req *http.Request) {
 }
 
 // receiverAuth checks the X-Receiver-Signature of a request against the
-// receivers lists of constraints, caching each key's answer.
+// receivers lists of constraints, caching each key's answer. The signature
+// is builder.md's (the slot under the Builder-API domain) unless the request
+// carries X-Receiver-SigningId and X-Receiver-Nonce: then it is the
+// reference implementation's Commit-Boost form.
 type receiverAuth struct {
 	r      *Relay
 	slot   uint64
 	sig    *phase0.BLSSignature
 	pubkey *phase0.BLSPubKey
-	cache  map[protocol.BLSPubkey]bool
+	// commitBoost is set for the reference form.
+	commitBoost *receiverSigning
+	cache       map[protocol.BLSPubkey]bool
+}
+
+type receiverSigning struct {
+	signingID common.Hash
+	nonce     uint64
 }
 
 func (r *Relay) newReceiverAuth(req *http.Request, slot uint64) (*receiverAuth, error) {
@@ -265,7 +277,28 @@ func (r *Relay) newReceiverAuth(req *http.Request, slot uint64) (*receiverAuth, 
 		}
 		a.pubkey = &pk
 	}
+	id, nonce := req.Header.Get(builderapi.HeaderReceiverSigningID), req.Header.Get(builderapi.HeaderReceiverNonce)
+	if id != "" || nonce != "" {
+		var cb receiverSigning
+		if err := cb.signingID.UnmarshalText([]byte(id)); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrBadRequest, builderapi.HeaderReceiverSigningID, err)
+		}
+		n, err := strconv.ParseUint(nonce, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s %q: want a decimal number", ErrBadRequest, builderapi.HeaderReceiverNonce, nonce)
+		}
+		cb.nonce = n
+		a.commitBoost = &cb
+	}
 	return a, nil
+}
+
+// verify checks the request's signature by one receiver key.
+func (a *receiverAuth) verify(k protocol.BLSPubkey) bool {
+	if a.commitBoost != nil {
+		return builderapi.VerifyReceiverCommitBoost(a.slot, a.r.domains, a.commitBoost.signingID, a.commitBoost.nonce, phase0.BLSPubKey(k), *a.sig) == nil
+	}
+	return builderapi.VerifyReceiver(a.slot, a.r.builderDomain, phase0.BLSPubKey(k), *a.sig) == nil
 }
 
 // allowed reports whether the requester may read constraints with these
@@ -283,7 +316,7 @@ func (a *receiverAuth) allowed(receivers []protocol.BLSPubkey) bool {
 		}
 		ok, seen := a.cache[k]
 		if !seen {
-			ok = builderapi.VerifyReceiver(a.slot, a.r.receiverDomain, phase0.BLSPubKey(k), *a.sig) == nil
+			ok = a.verify(k)
 			a.cache[k] = ok
 		}
 		if ok {

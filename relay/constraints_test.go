@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/flashbots/go-boost-utils/bls"
 
 	"github.com/pledgeproto/pledge/relay"
 	"github.com/pledgeproto/pledge/relay/builderapi"
@@ -201,13 +205,24 @@ func TestReceiversRestrictReading(t *testing.T) {
 	if code, b := f.postConstraints(public, private); code != http.StatusOK {
 		t.Fatalf("post: %d %s", code, b)
 	}
-	rdomain := builderapi.ReceiverDomain(genesisForkVersion)
+	rdomain := builderapi.BuilderDomain(genesisForkVersion)
 	sign := func(k key, slot uint64) string {
 		sig, err := builderapi.SignReceiver(slot, rdomain, k.sk)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return sig.String()
+	}
+	// The reference implementation's header: a Commit-Boost signature over
+	// keccak256(slot big-endian) with X-Receiver-SigningId and -Nonce.
+	signCB := func(k key, slot, nonce uint64) map[string]string {
+		id := common.Hash{0x5e}
+		root := protocol.NewDomains(genesisForkVersion, 0).SigningRoot(builderapi.ReceiverMessageHash(slot), id, nonce)
+		sig := protocol.BLSSignature(bls.SignatureToBytes(bls.Sign(k.sk, root[:])))
+		return map[string]string{
+			builderapi.HeaderReceiverSignature: sig.String(), builderapi.HeaderReceiverPublicKey: k.p0().String(),
+			builderapi.HeaderReceiverSigningID: id.Hex(), builderapi.HeaderReceiverNonce: strconv.FormatUint(nonce, 10),
+		}
 	}
 	tests := []struct {
 		name string
@@ -220,6 +235,15 @@ func TestReceiversRestrictReading(t *testing.T) {
 			builderapi.HeaderReceiverSignature: sign(receiver, targetSlot), builderapi.HeaderReceiverPublicKey: receiver.p0().String()}, 2},
 		{"signature of another slot", map[string]string{builderapi.HeaderReceiverSignature: sign(receiver, targetSlot+1)}, 1},
 		{"signature of a key not listed", map[string]string{builderapi.HeaderReceiverSignature: sign(f.stranger, targetSlot)}, 1},
+		{"reference (Commit-Boost) form", signCB(receiver, targetSlot, 3), 2},
+		{"reference form with the wrong nonce", func() map[string]string {
+			h := signCB(receiver, targetSlot, 3)
+			h[builderapi.HeaderReceiverNonce] = "4"
+			return h
+		}(), 1},
+		{"builder.md signature sent as the reference form", map[string]string{
+			builderapi.HeaderReceiverSignature: sign(receiver, targetSlot), builderapi.HeaderReceiverSigningID: protocol.DefaultSigningID.Hex(),
+			builderapi.HeaderReceiverNonce: "0"}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,6 +254,10 @@ func TestReceiversRestrictReading(t *testing.T) {
 	}
 	if code, _ := f.do(http.MethodGet, "/constraints/v0/relay/constraints/101", nil, map[string]string{builderapi.HeaderReceiverSignature: "0x1234"}); code != http.StatusBadRequest {
 		t.Fatalf("malformed signature header: %d, want 400", code)
+	}
+	if code, _ := f.do(http.MethodGet, "/constraints/v0/relay/constraints/101", nil, map[string]string{
+		builderapi.HeaderReceiverSignature: sign(receiver, targetSlot), builderapi.HeaderReceiverNonce: "1"}); code != http.StatusBadRequest {
+		t.Fatalf("nonce without signing id: %d, want 400", code)
 	}
 }
 

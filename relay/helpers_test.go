@@ -118,7 +118,7 @@ func newFixtureWith(t testing.TB, edit func(*relay.Config), opts ...relay.Option
 	f := &fixture{
 		t: t, pub: &publisher{},
 		relayKey: newKey(t), proposer: newKey(t), delegate: newKey(t), stranger: newKey(t), builder: newKey(t),
-		domains: protocol.NewDomains(genesisForkVersion),
+		domains: protocol.NewDomains(genesisForkVersion, 0),
 		bdomain: builderapi.BuilderDomain(genesisForkVersion),
 	}
 	now := genesisTime.Add(currentSlot*12*time.Second + time.Second)

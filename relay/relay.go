@@ -40,8 +40,12 @@ type Fork struct {
 // Config is the chain the relay serves. Every field but GenesisValidatorsRoot
 // is required.
 type Config struct {
-	// GenesisForkVersion fixes the builder domain and the Pledge message domains.
+	// GenesisForkVersion fixes the builder domain and the Commit-Boost domain
+	// of the Constraints-API signatures.
 	GenesisForkVersion phase0.Version
+	// ChainID is the execution chain id in the Constraints-API signing roots;
+	// zero means the chain of a known GenesisForkVersion (protocol.KnownChainID).
+	ChainID uint64
 	// GenesisTime and SecondsPerSlot give the current slot.
 	GenesisTime    time.Time
 	SecondsPerSlot uint64
@@ -123,9 +127,8 @@ type Relay struct {
 	cfg    Config
 	forks  []Fork
 
-	builderDomain  phase0.Domain
-	receiverDomain phase0.Domain
-	domains        protocol.Domains
+	builderDomain phase0.Domain
+	domains       protocol.Domains
 
 	log       zerolog.Logger
 	publisher BeaconPublisher
@@ -161,6 +164,10 @@ func New(sk *bls.SecretKey, cfg Config, opts ...Option) (*Relay, error) {
 	if len(cfg.Forks) == 0 {
 		return nil, errors.New("relay: no fork specified")
 	}
+	chainID := cfg.ChainID
+	if chainID == 0 {
+		chainID, _ = protocol.KnownChainID(cfg.GenesisForkVersion)
+	}
 	forks := append([]Fork(nil), cfg.Forks...)
 	sort.Slice(forks, func(i, j int) bool { return forks[i].Epoch < forks[j].Epoch })
 	for _, f := range forks {
@@ -169,18 +176,17 @@ func New(sk *bls.SecretKey, cfg Config, opts ...Option) (*Relay, error) {
 		}
 	}
 	r := &Relay{
-		sk:             sk,
-		pubkey:         pub,
-		cfg:            cfg,
-		forks:          forks,
-		builderDomain:  builderapi.BuilderDomain(cfg.GenesisForkVersion),
-		receiverDomain: builderapi.ReceiverDomain(cfg.GenesisForkVersion),
-		domains:        protocol.NewDomains(cfg.GenesisForkVersion),
-		log:            zerolog.Nop(),
-		now:            time.Now,
-		slots:          make(map[uint64]*slotState),
-		regs:           make(map[phase0.BLSPubKey]*registration),
-		closing:        make(chan struct{}),
+		sk:            sk,
+		pubkey:        pub,
+		cfg:           cfg,
+		forks:         forks,
+		builderDomain: builderapi.BuilderDomain(cfg.GenesisForkVersion),
+		domains:       protocol.NewDomains(cfg.GenesisForkVersion, chainID),
+		log:           zerolog.Nop(),
+		now:           time.Now,
+		slots:         make(map[uint64]*slotState),
+		regs:          make(map[phase0.BLSPubKey]*registration),
+		closing:       make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(r)

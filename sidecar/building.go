@@ -128,6 +128,7 @@ func (s *Service) startBuilding(ctx context.Context, tracker *duties.Tracker, en
 			Relays:           cfg.Relays,
 			DeadlineFraction: engine.Config().DeadlineFraction,
 			Committer:        s.cfg.Committer.Address(),
+			ChainID:          s.cfg.Admission.L1ChainID,
 		}, constraints.WithLogger(s.log), constraints.WithRegisterer(s.reg))
 		if err != nil {
 			return nil, err

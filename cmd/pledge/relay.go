@@ -183,7 +183,10 @@ type chainSettings struct {
 	genesisTime           *uint64
 	secondsPerSlot        *uint64
 	slotsPerEpoch         *uint64
-	forks                 map[spec.DataVersion]*forkSettings
+	// chainID is the beacon spec's DEPOSIT_CHAIN_ID, the execution chain id
+	// of the Constraints-API signing roots.
+	chainID *uint64
+	forks   map[spec.DataVersion]*forkSettings
 }
 
 type forkSettings struct {
@@ -277,6 +280,9 @@ func (s *chainSettings) relayConfig() (relay.Config, error) {
 	}
 	if s.genesisValidatorsRoot != nil {
 		cfg.GenesisValidatorsRoot = *s.genesisValidatorsRoot
+	}
+	if s.chainID != nil {
+		cfg.ChainID = *s.chainID
 	}
 	for _, f := range servedForks {
 		fs := s.forks[f.version]
@@ -383,6 +389,9 @@ func fetchChainSettings(ctx context.Context, client *http.Client, base string) (
 		return s, err
 	}
 	if s.slotsPerEpoch, err = u64("SLOTS_PER_EPOCH"); err != nil {
+		return s, err
+	}
+	if s.chainID, err = u64("DEPOSIT_CHAIN_ID"); err != nil {
 		return s, err
 	}
 	for _, f := range servedForks {

@@ -352,6 +352,7 @@ func (n *Network) SlotStart(slot uint64) time.Time {
 func (n *Network) RelayConfig() relay.Config {
 	return relay.Config{
 		GenesisForkVersion:    n.cfg.GenesisForkVersion,
+		ChainID:               n.cfg.ChainID,
 		GenesisTime:           n.cfg.GenesisTime,
 		SecondsPerSlot:        uint64(n.cfg.SlotDuration / time.Second),
 		SlotsPerEpoch:         n.cfg.SlotsPerEpoch,

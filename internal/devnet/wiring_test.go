@@ -49,7 +49,7 @@ func TestConstraintsOnTop(t *testing.T) {
 	for _, raw := range top {
 		m.Constraints = append(m.Constraints, protocol.Constraint{ConstraintType: protocol.ConstraintTypeInclusion, Payload: raw})
 	}
-	sc, err := protocol.SignConstraints(m, protocol.NewDomains(n.RelayConfig().GenesisForkVersion), proposer.SecretKey)
+	sc, err := protocol.SignConstraints(m, protocol.NewDomains(n.RelayConfig().GenesisForkVersion, n.RelayConfig().ChainID), proposer.SecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestConstraintsOverConflictingPool(t *testing.T) {
 	sc, err := protocol.SignConstraints(&protocol.ConstraintsMessage{
 		Proposer: protocol.BLSPubkey(proposer.Pubkey), Delegate: protocol.BLSPubkey(proposer.Pubkey), Slot: 1,
 		Constraints: []protocol.Constraint{{ConstraintType: protocol.ConstraintTypeInclusion, Payload: raw}},
-	}, protocol.NewDomains(n.RelayConfig().GenesisForkVersion), proposer.SecretKey)
+	}, protocol.NewDomains(n.RelayConfig().GenesisForkVersion, n.RelayConfig().ChainID), proposer.SecretKey)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -310,7 +310,7 @@ func TestInteropWithPledgeRelay(t *testing.T) {
 	for _, tx := range txs[:2] {
 		cm.Constraints = append(cm.Constraints, protocol.Constraint{ConstraintType: protocol.ConstraintTypeInclusion, Payload: tx})
 	}
-	sc, err := protocol.SignConstraints(cm, protocol.NewDomains(interopGenesisForkVersion), proposerSK)
+	sc, err := protocol.SignConstraints(cm, protocol.NewDomains(interopGenesisForkVersion, 0), proposerSK)
 	if err != nil {
 		t.Fatal(err)
 	}

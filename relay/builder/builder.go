@@ -88,14 +88,13 @@ func WithHTTPClient(c *http.Client) Option { return func(b *Builder) { b.client 
 
 // Builder builds and submits blocks for one relay.
 type Builder struct {
-	sk             *bls.SecretKey
-	pubkey         phase0.BLSPubKey
-	relay          *url.URL
-	payloads       PayloadBuilder
-	builderDomain  phase0.Domain
-	receiverDomain phase0.Domain
-	client         *http.Client
-	log            zerolog.Logger
+	sk            *bls.SecretKey
+	pubkey        phase0.BLSPubKey
+	relay         *url.URL
+	payloads      PayloadBuilder
+	builderDomain phase0.Domain
+	client        *http.Client
+	log           zerolog.Logger
 }
 
 // New returns a builder signing with sk and submitting to relayURL. It does no I/O.
@@ -116,10 +115,9 @@ func New(sk *bls.SecretKey, relayURL string, genesisForkVersion phase0.Version, 
 	}
 	b := &Builder{
 		sk: sk, pubkey: pub, relay: u, payloads: payloads,
-		builderDomain:  builderapi.BuilderDomain(genesisForkVersion),
-		receiverDomain: builderapi.ReceiverDomain(genesisForkVersion),
-		client:         &http.Client{Timeout: 5 * time.Second},
-		log:            zerolog.Nop(),
+		builderDomain: builderapi.BuilderDomain(genesisForkVersion),
+		client:        &http.Client{Timeout: 5 * time.Second},
+		log:           zerolog.Nop(),
 	}
 	for _, o := range opts {
 		o(b)
@@ -267,7 +265,7 @@ func (b *Builder) Submission(job Job, built *Built, top [][]byte) (*builderapi.S
 // Constraints reads the slot's constraints the builder may see, signing the
 // slot as a receiver.
 func (b *Builder) Constraints(ctx context.Context, slot uint64) ([]*protocol.SignedConstraints, error) {
-	sig, err := builderapi.SignReceiver(slot, b.receiverDomain, b.sk)
+	sig, err := builderapi.SignReceiver(slot, b.builderDomain, b.sk)
 	if err != nil {
 		return nil, err
 	}

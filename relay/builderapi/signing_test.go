@@ -1,6 +1,7 @@
 package builderapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"github.com/attestantio/go-eth2-client/spec/bellatrix"
 	"github.com/attestantio/go-eth2-client/spec/deneb"
 	"github.com/attestantio/go-eth2-client/spec/phase0"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/flashbots/go-boost-utils/bls"
 	"github.com/holiman/uint256"
 
@@ -103,22 +106,61 @@ func TestRegistrationAndReceiverSignatures(t *testing.T) {
 	}
 
 	pub, _ := PubkeyOf(sk)
-	sig, err := SignReceiver(12, ReceiverDomain(gfv), sk)
+	sig, err := SignReceiver(12, BuilderDomain(gfv), sk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := VerifyReceiver(12, ReceiverDomain(gfv), pub, sig); err != nil {
+	if err := VerifyReceiver(12, BuilderDomain(gfv), pub, sig); err != nil {
 		t.Fatalf("valid receiver signature: %v", err)
 	}
-	if err := VerifyReceiver(13, ReceiverDomain(gfv), pub, sig); !errors.Is(err, ErrSignature) {
+	if err := VerifyReceiver(13, BuilderDomain(gfv), pub, sig); !errors.Is(err, ErrSignature) {
 		t.Fatalf("other slot: %v", err)
 	}
-	// A receiver signature is not a registration, nor a Pledge message.
-	if ReceiverDomain(gfv) == BuilderDomain(gfv) || ReceiverDomain(gfv) == protocol.NewDomains(gfv).Constraints {
-		t.Fatal("receiver domain collides")
+	// builder.md: bls.Sign(sk, compute_signing_root(slot, compute_domain(DOMAIN_APPLICATION_BUILDER))),
+	// the slot's hash_tree_root being its 8 little-endian bytes padded to 32.
+	var slotRoot phase0.Root
+	slotRoot[0] = 12
+	root, err := (&phase0.SigningData{ObjectRoot: slotRoot, Domain: BuilderDomain(gfv)}).HashTreeRoot()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := VerifySigned(receiverSlot(1), ReceiverDomain(gfv), phase0.BLSPubKey{}, sig); !errors.Is(err, ErrSignature) {
+	s, _ := bls.SignatureFromBytes(sig[:])
+	pk, _ := bls.PublicKeyFromBytes(pub[:])
+	if ok, err := bls.VerifySignature(s, pk, root[:]); err != nil || !ok {
+		t.Fatalf("receiver signature is not over builder.md's root: %v", err)
+	}
+	if err := VerifySigned(receiverSlot(1), BuilderDomain(gfv), phase0.BLSPubKey{}, sig); !errors.Is(err, ErrSignature) {
 		t.Fatalf("zero key: %v", err)
+	}
+}
+
+// TestReceiverCommitBoost checks the reference implementation's form of the
+// receiver header: a Commit-Boost signature over keccak256(slot as 8
+// big-endian bytes) with the headers' signing id and nonce.
+func TestReceiverCommitBoost(t *testing.T) {
+	t.Parallel()
+	if got, want := ReceiverMessageHash(12), crypto.Keccak256Hash([]byte{0, 0, 0, 0, 0, 0, 0, 12}); got != want {
+		t.Fatalf("message hash %s, want %s", got, want)
+	}
+	sk, _ := bls.SecretKeyFromBytes(bytes.Repeat([]byte{0x07}, 32))
+	pub, _ := PubkeyOf(sk)
+	d := protocol.NewDomains([4]byte{0x10, 0, 0, 0x38}, 3151908)
+	id := common.Hash{0x5e}
+	root := d.SigningRoot(ReceiverMessageHash(12), id, 4)
+	var sig phase0.BLSSignature
+	copy(sig[:], bls.SignatureToBytes(bls.Sign(sk, root[:])))
+	if err := VerifyReceiverCommitBoost(12, d, id, 4, pub, sig); err != nil {
+		t.Fatalf("valid: %v", err)
+	}
+	for name, err := range map[string]error{
+		"other slot":       VerifyReceiverCommitBoost(13, d, id, 4, pub, sig),
+		"other nonce":      VerifyReceiverCommitBoost(12, d, id, 5, pub, sig),
+		"other signing id": VerifyReceiverCommitBoost(12, d, common.Hash{}, 4, pub, sig),
+		"builder.md form":  VerifyReceiver(12, BuilderDomain(phase0.Version{0x10, 0, 0, 0x38}), pub, sig),
+	} {
+		if !errors.Is(err, ErrSignature) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
 

@@ -323,7 +323,7 @@ func (rr *realRelay) submit(t testing.TB, proposer key, txs [][]byte, value uint
 		for _, tx := range txs {
 			m.Constraints = append(m.Constraints, protocol.Constraint{ConstraintType: protocol.ConstraintTypeInclusion, Payload: tx})
 		}
-		sc, err := protocol.SignConstraints(m, protocol.NewDomains(genesisForkVersion), proposer.sk)
+		sc, err := protocol.SignConstraints(m, protocol.NewDomains(genesisForkVersion, 0), proposer.sk)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,7 +29,7 @@ type Duties interface {
 	Duty(slot uint64) (duties.Duty, bool)
 	// Clock maps time to slots; its zero value means not known yet.
 	Clock() duties.Clock
-	// GenesisForkVersion fixes the signing domains.
+	// GenesisForkVersion fixes the signing domain.
 	GenesisForkVersion() [4]byte
 }
 
@@ -41,6 +41,13 @@ type Config struct {
 	DeadlineFraction float64
 	// Committer is the committer address bound in the delegations the sender signs.
 	Committer common.Address
+	// ChainID is the execution chain id in the signing roots; zero means the
+	// chain of a known genesis fork version (protocol.KnownChainID).
+	ChainID uint64
+	// SigningID is the Commit-Boost module signing id the sender signs with;
+	// zero means protocol.DefaultSigningID. An operator registered in the URC
+	// uses the id its registration names.
+	SigningID common.Hash
 }
 
 type options struct {
@@ -267,7 +274,7 @@ func (s *Sender) sign(proposer protocol.BLSPubkey, slot uint64, txs [][]byte) (*
 	if err != nil {
 		return nil, fmt.Errorf("constraints key: %w", err)
 	}
-	domains := protocol.NewDomains(s.duties.GenesisForkVersion())
+	domains := s.domains()
 	out := &slotMessages{slot: slot, txs: txs}
 	if signer != proposer {
 		switch {
@@ -299,6 +306,20 @@ func (s *Sender) sign(proposer protocol.BLSPubkey, slot uint64, txs [][]byte) (*
 		out.constraints = append(out.constraints, sc)
 	}
 	return out, nil
+}
+
+// domains are the signing domains of the network the duties come from.
+func (s *Sender) domains() protocol.Domains {
+	fork := s.duties.GenesisForkVersion()
+	chainID := s.cfg.ChainID
+	if chainID == 0 {
+		chainID, _ = protocol.KnownChainID(fork)
+	}
+	d := protocol.NewDomains(fork, chainID)
+	if s.cfg.SigningID != (common.Hash{}) {
+		d.SigningID = s.cfg.SigningID
+	}
+	return d
 }
 
 // remember keeps the slot's messages for resends and forgets old slots.

@@ -393,7 +393,7 @@ func TestDelegationsAndRevocations(t *testing.T) {
 	t.Parallel()
 	proposer, delegate, other := newKey(t), newKey(t), newKey(t)
 	_, srv := newFront(t)
-	domains := protocol.NewDomains(genesisForkVersion)
+	domains := protocol.NewDomains(genesisForkVersion, 0)
 	del := func(slot uint64, to key) *protocol.SignedDelegation {
 		d, err := protocol.SignDelegation(&protocol.Delegation{Proposer: proposer.pub, Delegate: to.pub, Slot: slot}, domains, proposer.sk)
 		if err != nil {

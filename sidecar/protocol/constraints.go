@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,14 +14,14 @@ import (
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	ssz "github.com/ferranbt/fastssz"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/flashbots/go-boost-utils/bls"
 	boostssz "github.com/flashbots/go-boost-utils/ssz"
 )
 
-// Constraints API limits (eth-fabric constraints-specs leaves them open; these
-// are Pledge's, and they are the SSZ list limits used in hash_tree_root, so
-// changing one changes every signing root).
+// Constraints API limits. The specs leave them open and the signing roots
+// (ABI encodings) have none: these are Pledge's bounds on what it signs and
+// accepts, so one message cannot make a relay hash megabytes.
 const (
 	// MaxConstraintsPerSlot bounds ConstraintsMessage.Constraints and ConstraintProofs.
 	MaxConstraintsPerSlot = 256
@@ -36,14 +38,30 @@ const (
 // transaction with its sidecar), proved with an InclusionMultiProof.
 const ConstraintTypeInclusion uint64 = 1
 
-// Domain types of Pledge's BLS messages ("pl" then a per-message byte pair).
-// Beacon-chain domain types are 0x0X000000, so none of these signatures is
-// valid as a beacon message, nor as a builder-API one (0x00000001).
-var (
-	DomainTypeConstraints = phase0.DomainType{0x70, 0x6c, 0x00, 0x01}
-	DomainTypeDelegation  = phase0.DomainType{0x70, 0x6c, 0x01, 0x01}
-	DomainTypeRevocation  = phase0.DomainType{0x70, 0x6c, 0x02, 0x01}
+// DomainTypeCommitBoost is Commit-Boost's domain type (the bytes of "mmoC"):
+// the reference implementation (eth-fabric/fabric) and the URC sign every
+// Constraints-API message through Commit-Boost's signer, under
+// compute_domain(DomainTypeCommitBoost, genesisForkVersion, zero root).
+// Beacon-chain domain types are 0x0X000000 and the Builder API's is
+// 0x00000001, so no signature under it passes as one of theirs.
+var DomainTypeCommitBoost = phase0.DomainType{0x6d, 0x6d, 0x6f, 0x43}
+
+// Message types: the first ABI word of every hashed message. 2 and 4 are the
+// URC's IRegistry.MessageType.Delegation and .Constraints, as the reference
+// implementation hashes them; the URC's MessageType is a Solidity enum
+// (uint8), so Pledge's revocation type, above 255, is none of its present or
+// future values.
+const (
+	MessageTypeDelegation  = 2
+	MessageTypeConstraints = 4
+	// MessageTypeRevocation ("pl" 02 01) types Pledge's revocation extension.
+	MessageTypeRevocation = 0x706c0201
 )
+
+// DefaultSigningID is the Commit-Boost module signing id Pledge signs with
+// unless told otherwise: keccak256("pledge"). Verification uses the id each
+// message carries.
+var DefaultSigningID = crypto.Keccak256Hash([]byte("pledge"))
 
 // Sentinel errors of the BLS messages.
 var (
@@ -127,23 +145,217 @@ func PubkeyFromSecretKey(sk *bls.SecretKey) (BLSPubkey, error) {
 	return out, nil
 }
 
-// Domains are the BLS signing domains of one network:
-// compute_domain(type, genesisForkVersion, genesis_validators_root = 0).
+// Domains is what fixes a Constraints-API signature to one network, and the
+// Commit-Boost module identity this side signs with.
 type Domains struct {
-	Constraints phase0.Domain
-	Delegation  phase0.Domain
-	Revocation  phase0.Domain
+	// CommitBoost is compute_domain(DomainTypeCommitBoost, genesisForkVersion, zero root).
+	CommitBoost phase0.Domain
+	// ChainID is the execution chain id in every signing root (Commit-Boost's
+	// PropCommitSigningInfo.chain_id): 1 on mainnet, 560048 on Hoodi.
+	ChainID uint64
+	// SigningID and Nonce are written into, and signed with, every message
+	// this side signs; NewDomains sets DefaultSigningID and 0.
+	SigningID common.Hash
+	Nonce     uint64
 }
 
-// NewDomains returns the domains for the network with the given genesis fork
-// version (0x00000000 on mainnet).
-func NewDomains(genesisForkVersion [4]byte) Domains {
-	v := phase0.Version(genesisForkVersion)
+// NewDomains returns the domains of the network with the given genesis fork
+// version (0x00000000 on mainnet) and execution chain id.
+func NewDomains(genesisForkVersion [4]byte, chainID uint64) Domains {
 	return Domains{
-		Constraints: boostssz.ComputeDomain(DomainTypeConstraints, v, phase0.Root{}),
-		Delegation:  boostssz.ComputeDomain(DomainTypeDelegation, v, phase0.Root{}),
-		Revocation:  boostssz.ComputeDomain(DomainTypeRevocation, v, phase0.Root{}),
+		CommitBoost: boostssz.ComputeDomain(DomainTypeCommitBoost, phase0.Version(genesisForkVersion), phase0.Root{}),
+		ChainID:     chainID,
+		SigningID:   DefaultSigningID,
 	}
+}
+
+// KnownChainID returns the execution chain id of a public network by its
+// genesis fork version: mainnet, Sepolia, Holesky, Hoodi.
+func KnownChainID(genesisForkVersion [4]byte) (uint64, bool) {
+	id, ok := map[[4]byte]uint64{
+		{0x00, 0x00, 0x00, 0x00}: 1,
+		{0x90, 0x00, 0x00, 0x69}: 11155111,
+		{0x01, 0x01, 0x70, 0x00}: 17000,
+		{0x10, 0x00, 0x09, 0x10}: 560048,
+	}[genesisForkVersion]
+	return id, ok
+}
+
+// SigningRoot is the root a Commit-Boost signer signs for messageHash:
+//
+//	hash_tree_root(SigningData{
+//	    object_root: hash_tree_root(PropCommitSigningInfo{data: messageHash,
+//	        module_signing_id: signingID, nonce: uint64, chain_id: uint256}),
+//	    domain: d.CommitBoost})
+func (d Domains) SigningRoot(messageHash, signingID common.Hash, nonce uint64) [32]byte {
+	var nonceChunk, chainChunk [32]byte
+	binary.LittleEndian.PutUint64(nonceChunk[:8], nonce)
+	binary.LittleEndian.PutUint64(chainChunk[:8], d.ChainID)
+	info := sha256Node(sha256Node(messageHash, signingID), sha256Node(nonceChunk, chainChunk))
+	return sha256Node(info, d.CommitBoost)
+}
+
+// sha256Node is an SSZ Merkle node: sha256(left ‖ right).
+func sha256Node(left, right [32]byte) [32]byte {
+	var buf [64]byte
+	copy(buf[:32], left[:])
+	copy(buf[32:], right[:])
+	return sha256.Sum256(buf[:])
+}
+
+// G1Point is a BLS public key as the URC and the EVM's BLS12-381
+// precompiles (EIP-2537) take it, BLS.G1Point{x_a, x_b, y_a, y_b}: the affine
+// x and y, 48 bytes big-endian each, split into a high word (the first 16
+// bytes, left-padded) and a low word (the last 32).
+type G1Point struct{ XA, XB, YA, YB [32]byte }
+
+// G1Point decompresses k, refusing what publicKey refuses.
+func (k BLSPubkey) G1Point() (G1Point, error) {
+	pk, err := k.publicKey()
+	if err != nil {
+		return G1Point{}, err
+	}
+	x, y := pk.X.Bytes(), pk.Y.Bytes()
+	var p G1Point
+	copy(p.XA[16:], x[:16])
+	copy(p.XB[:], x[16:])
+	copy(p.YA[16:], y[:16])
+	copy(p.YB[:], y[16:])
+	return p, nil
+}
+
+// abiWords builds an ABI encoding one 32-byte word at a time.
+type abiWords []byte
+
+func (w *abiWords) uint(v uint64) {
+	var word [32]byte
+	binary.BigEndian.PutUint64(word[24:], v)
+	*w = append(*w, word[:]...)
+}
+
+func (w *abiWords) address(a common.Address) {
+	var word [32]byte
+	copy(word[12:], a[:])
+	*w = append(*w, word[:]...)
+}
+
+func (w *abiWords) g1(p G1Point) {
+	*w = append(*w, p.XA[:]...)
+	*w = append(*w, p.XB[:]...)
+	*w = append(*w, p.YA[:]...)
+	*w = append(*w, p.YB[:]...)
+}
+
+// bytes writes the tail of a dynamic bytes value: length, then the data
+// right-padded to whole words.
+func (w *abiWords) bytes(b []byte) {
+	w.uint(uint64(len(b)))
+	*w = append(*w, b...)
+	*w = append(*w, make([]byte, abiPadded(len(b))-len(b))...)
+}
+
+func abiPadded(n int) int { return (n + 31) &^ 31 }
+
+// g1Words is the size of a G1Point in an ABI head: four words.
+const g1Words = 4 * 32
+
+// MessageHash is keccak256(abi.encode(uint256(MessageTypeDelegation),
+// Delegation{G1Point proposer, G1Point delegate, address committer,
+// uint64 slot, bytes metadata})): the URC's and the reference's.
+func (d *Delegation) MessageHash() (common.Hash, error) {
+	proposer, err := d.Proposer.G1Point()
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("proposer: %w", err)
+	}
+	delegate, err := d.Delegate.G1Point()
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("delegate: %w", err)
+	}
+	const head = 2*g1Words + 3*32
+	w := make(abiWords, 0, 2*32+head+32+abiPadded(len(d.Metadata)))
+	w.uint(MessageTypeDelegation)
+	w.uint(2 * 32) // offset of the (dynamic) tuple
+	w.g1(proposer)
+	w.g1(delegate)
+	w.address(d.Committer)
+	w.uint(d.Slot)
+	w.uint(head) // offset of metadata within the tuple
+	w.bytes(d.Metadata)
+	return crypto.Keccak256Hash(w), nil
+}
+
+// MessageHash is keccak256(abi.encode(uint256(MessageTypeConstraints),
+// ConstraintsMessage{G1Point proposer, G1Point delegate, uint64 slot,
+// Constraint[] constraints, G1Point[] receivers})) with
+// Constraint{uint64 constraintType, bytes payload}: the reference's.
+func (m *ConstraintsMessage) MessageHash() (common.Hash, error) {
+	proposer, err := m.Proposer.G1Point()
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("proposer: %w", err)
+	}
+	delegate, err := m.Delegate.G1Point()
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("delegate: %w", err)
+	}
+	receivers := make([]G1Point, len(m.Receivers))
+	for i, r := range m.Receivers {
+		if receivers[i], err = r.G1Point(); err != nil {
+			return common.Hash{}, fmt.Errorf("receiver %d: %w", i, err)
+		}
+	}
+	// Each constraint is a dynamic tuple: type, payload offset (two words),
+	// then the payload's length word and padded data.
+	sizes := make([]int, len(m.Constraints))
+	constraintsSize := 32 + 32*len(m.Constraints) // length, then one offset each
+	for i, c := range m.Constraints {
+		sizes[i] = 3*32 + abiPadded(len(c.Payload))
+		constraintsSize += sizes[i]
+	}
+	const head = 2*g1Words + 3*32
+	w := make(abiWords, 0, 2*32+head+constraintsSize+32+g1Words*len(receivers))
+	w.uint(MessageTypeConstraints)
+	w.uint(2 * 32) // offset of the (dynamic) tuple
+	w.g1(proposer)
+	w.g1(delegate)
+	w.uint(m.Slot)
+	w.uint(head)                           // offset of constraints within the tuple
+	w.uint(uint64(head + constraintsSize)) // offset of receivers
+	w.uint(uint64(len(m.Constraints)))
+	off := 32 * len(m.Constraints) // element offsets count from after the length word
+	for _, n := range sizes {
+		w.uint(uint64(off))
+		off += n
+	}
+	for _, c := range m.Constraints {
+		w.uint(c.ConstraintType)
+		w.uint(2 * 32)
+		w.bytes(c.Payload)
+	}
+	w.uint(uint64(len(receivers)))
+	for _, r := range receivers {
+		w.g1(r)
+	}
+	return crypto.Keccak256Hash(w), nil
+}
+
+// MessageHash is keccak256(abi.encode(uint256(MessageTypeRevocation),
+// Revocation{G1Point proposer, G1Point delegate, uint64 slot})): a Pledge
+// extension hashed the way the reference hashes the standard messages.
+func (r *Revocation) MessageHash() (common.Hash, error) {
+	proposer, err := r.Proposer.G1Point()
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("proposer: %w", err)
+	}
+	delegate, err := r.Delegate.G1Point()
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("delegate: %w", err)
+	}
+	w := make(abiWords, 0, 2*32+2*g1Words)
+	w.uint(MessageTypeRevocation)
+	w.g1(proposer) // a static tuple is encoded in place
+	w.g1(delegate)
+	w.uint(r.Slot)
+	return crypto.Keccak256Hash(w), nil
 }
 
 // Constraint is one proposer commitment turned into a builder rule.
@@ -167,9 +379,13 @@ type ConstraintsMessage struct {
 }
 
 // SignedConstraints is a ConstraintsMessage signed by its Delegate (which is
-// the Proposer itself when it signs without a delegation).
+// the Proposer itself when it signs without a delegation). Nonce and
+// SigningID are the Commit-Boost signing context the signature covers, as the
+// reference implementation carries them.
 type SignedConstraints struct {
 	Message   ConstraintsMessage `json:"message"`
+	Nonce     uint64             `json:"nonce,string"`
+	SigningID common.Hash        `json:"signing_id"`
 	Signature BLSSignature       `json:"signature"`
 }
 
@@ -183,22 +399,29 @@ type Delegation struct {
 	Metadata  []byte
 }
 
-// SignedDelegation is a Delegation signed by its Proposer.
+// SignedDelegation is a Delegation signed by its Proposer, with the
+// Commit-Boost signing context the signature covers.
 type SignedDelegation struct {
 	Message   Delegation   `json:"message"`
+	Nonce     uint64       `json:"nonce,string"`
+	SigningID common.Hash  `json:"signing_id"`
 	Signature BLSSignature `json:"signature"`
 }
 
-// Revocation withdraws a Delegation (Pledge extension, /constraints/v0/builder/revoke).
+// Revocation withdraws a Delegation (Pledge extension,
+// /constraints/v0/builder/revoke: the specs make delegations final).
 type Revocation struct {
 	Proposer BLSPubkey
 	Delegate BLSPubkey
 	Slot     uint64
 }
 
-// SignedRevocation is a Revocation signed by its Proposer.
+// SignedRevocation is a Revocation signed by its Proposer, with the
+// Commit-Boost signing context the signature covers.
 type SignedRevocation struct {
 	Message   Revocation   `json:"message"`
+	Nonce     uint64       `json:"nonce,string"`
+	SigningID common.Hash  `json:"signing_id"`
 	Signature BLSSignature `json:"signature"`
 }
 
@@ -240,8 +463,7 @@ func (m *ConstraintsMessage) Validate() error {
 	if len(m.Receivers) > MaxReceivers {
 		return fmt.Errorf("%w: %d receivers > %d", ErrConstraintsLimit, len(m.Receivers), MaxReceivers)
 	}
-	// Receivers are only compared by relays, never used to verify here, so a
-	// cheap zero check stands in for decompressing up to 64 points.
+	// Receivers must also be curve points: the signing root decompresses them.
 	for i, r := range m.Receivers {
 		if r == (BLSPubkey{}) {
 			return fmt.Errorf("%w: receiver %d is zero", ErrBLSPubkey, i)
@@ -272,117 +494,42 @@ func (r *Revocation) Validate() error {
 	return nil
 }
 
-// hash_tree_root, written against fastssz's HashWalker the way sszgen would:
-// each container marks its start, puts one chunk (or sub-root) per field and
-// merkleizes. List limits are the constants above.
-
-// HashTreeRootWith hashes Constraint{constraintType uint64, payload ByteList[2^20]}.
-func (c *Constraint) HashTreeRootWith(hh ssz.HashWalker) error {
-	if len(c.Payload) > MaxConstraintPayload {
-		return fmt.Errorf("%w: payload has %d bytes", ErrConstraintsLimit, len(c.Payload))
-	}
-	idx := hh.Index()
-	hh.PutUint64(c.ConstraintType)
-	sub := hh.Index()
-	hh.Append(c.Payload)
-	hh.MerkleizeWithMixin(sub, uint64(len(c.Payload)), (MaxConstraintPayload+31)/32)
-	hh.Merkleize(idx)
-	return nil
+// hashedMessage is a message with a URC-style message hash.
+type hashedMessage interface {
+	MessageHash() (common.Hash, error)
 }
 
-// HashTreeRoot returns hash_tree_root(c).
-func (c *Constraint) HashTreeRoot() ([32]byte, error) { return hashWith(c.HashTreeRootWith) }
-
-// HashTreeRootWith hashes ConstraintsMessage{proposer, delegate, slot,
-// constraints List[Constraint,256], receivers List[BLSPubkey,64]}.
-func (m *ConstraintsMessage) HashTreeRootWith(hh ssz.HashWalker) error {
-	if len(m.Constraints) > MaxConstraintsPerSlot || len(m.Receivers) > MaxReceivers {
-		return fmt.Errorf("%w: %d constraints, %d receivers", ErrConstraintsLimit, len(m.Constraints), len(m.Receivers))
-	}
-	idx := hh.Index()
-	hh.PutBytes(m.Proposer[:])
-	hh.PutBytes(m.Delegate[:])
-	hh.PutUint64(m.Slot)
-	sub := hh.Index()
-	for i := range m.Constraints {
-		if err := m.Constraints[i].HashTreeRootWith(hh); err != nil {
-			return fmt.Errorf("constraint %d: %w", i, err)
-		}
-	}
-	hh.MerkleizeWithMixin(sub, uint64(len(m.Constraints)), MaxConstraintsPerSlot)
-	sub = hh.Index()
-	for i := range m.Receivers {
-		hh.PutBytes(m.Receivers[i][:])
-	}
-	hh.MerkleizeWithMixin(sub, uint64(len(m.Receivers)), MaxReceivers)
-	hh.Merkleize(idx)
-	return nil
-}
-
-// HashTreeRoot returns hash_tree_root(m).
-func (m *ConstraintsMessage) HashTreeRoot() ([32]byte, error) { return hashWith(m.HashTreeRootWith) }
-
-// HashTreeRootWith hashes Delegation{proposer, delegate, committer Bytes20,
-// slot, metadata ByteList[1024]}.
-func (d *Delegation) HashTreeRootWith(hh ssz.HashWalker) error {
-	if len(d.Metadata) > MaxMetadata {
-		return fmt.Errorf("%w: metadata has %d bytes", ErrConstraintsLimit, len(d.Metadata))
-	}
-	idx := hh.Index()
-	hh.PutBytes(d.Proposer[:])
-	hh.PutBytes(d.Delegate[:])
-	hh.PutBytes(d.Committer[:])
-	hh.PutUint64(d.Slot)
-	sub := hh.Index()
-	hh.Append(d.Metadata)
-	hh.MerkleizeWithMixin(sub, uint64(len(d.Metadata)), (MaxMetadata+31)/32)
-	hh.Merkleize(idx)
-	return nil
-}
-
-// HashTreeRoot returns hash_tree_root(d).
-func (d *Delegation) HashTreeRoot() ([32]byte, error) { return hashWith(d.HashTreeRootWith) }
-
-// HashTreeRootWith hashes Revocation{proposer, delegate, slot}.
-func (r *Revocation) HashTreeRootWith(hh ssz.HashWalker) error {
-	idx := hh.Index()
-	hh.PutBytes(r.Proposer[:])
-	hh.PutBytes(r.Delegate[:])
-	hh.PutUint64(r.Slot)
-	hh.Merkleize(idx)
-	return nil
-}
-
-// HashTreeRoot returns hash_tree_root(r).
-func (r *Revocation) HashTreeRoot() ([32]byte, error) { return hashWith(r.HashTreeRootWith) }
-
-func hashWith(fn func(ssz.HashWalker) error) ([32]byte, error) {
-	hh := ssz.DefaultHasherPool.Get()
-	defer ssz.DefaultHasherPool.Put(hh)
-	if err := fn(hh); err != nil {
+// signingRoot is the Commit-Boost root of msg for a signing id and nonce.
+func signingRoot(msg hashedMessage, d Domains, signingID common.Hash, nonce uint64) ([32]byte, error) {
+	h, err := msg.MessageHash()
+	if err != nil {
 		return [32]byte{}, err
 	}
-	return hh.HashRoot()
+	return d.SigningRoot(h, signingID, nonce), nil
 }
 
-// SigningRoot returns the root the delegate signs under d.Constraints.
-func (m *ConstraintsMessage) SigningRoot(d Domains) ([32]byte, error) {
-	return boostssz.ComputeSigningRoot(m, d.Constraints)
+// SigningRoot returns the root Delegate signed, with the message's own
+// signing id and nonce.
+func (s *SignedConstraints) SigningRoot(d Domains) ([32]byte, error) {
+	return signingRoot(&s.Message, d, s.SigningID, s.Nonce)
 }
 
-// SigningRoot returns the root the proposer signs under d.Delegation.
-func (d *Delegation) SigningRoot(ds Domains) ([32]byte, error) {
-	return boostssz.ComputeSigningRoot(d, ds.Delegation)
+// SigningRoot returns the root Proposer signed, with the message's own
+// signing id and nonce.
+func (s *SignedDelegation) SigningRoot(d Domains) ([32]byte, error) {
+	return signingRoot(&s.Message, d, s.SigningID, s.Nonce)
 }
 
-// SigningRoot returns the root the proposer signs under d.Revocation.
-func (r *Revocation) SigningRoot(d Domains) ([32]byte, error) {
-	return boostssz.ComputeSigningRoot(r, d.Revocation)
+// SigningRoot returns the root Proposer signed, with the message's own
+// signing id and nonce.
+func (s *SignedRevocation) SigningRoot(d Domains) ([32]byte, error) {
+	return signingRoot(&s.Message, d, s.SigningID, s.Nonce)
 }
 
-// signRoot signs the signing root of obj after checking sk belongs to signer,
-// so a misconfigured key fails here instead of at every relay.
-func signRoot(obj boostssz.ObjWithHashTreeRoot, domain phase0.Domain, signer BLSPubkey, sk *bls.SecretKey) (BLSSignature, error) {
+// signRoot signs msg's root under d's signing id and nonce after checking sk
+// belongs to signer, so a misconfigured key fails here instead of at every
+// relay.
+func signRoot(msg hashedMessage, d Domains, signer BLSPubkey, sk *bls.SecretKey) (BLSSignature, error) {
 	if sk == nil {
 		return BLSSignature{}, fmt.Errorf("%w: nil secret key", ErrBLSWrongKey)
 	}
@@ -393,7 +540,7 @@ func signRoot(obj boostssz.ObjWithHashTreeRoot, domain phase0.Domain, signer BLS
 	if pub != signer {
 		return BLSSignature{}, fmt.Errorf("%w: key is %s, signer is %s", ErrBLSWrongKey, pub, signer)
 	}
-	root, err := boostssz.ComputeSigningRoot(obj, domain)
+	root, err := signingRoot(msg, d, d.SigningID, d.Nonce)
 	if err != nil {
 		return BLSSignature{}, err
 	}
@@ -402,8 +549,8 @@ func signRoot(obj boostssz.ObjWithHashTreeRoot, domain phase0.Domain, signer BLS
 	return sig, nil
 }
 
-// verifyRoot checks sig by signer over obj's signing root under domain.
-func verifyRoot(obj boostssz.ObjWithHashTreeRoot, domain phase0.Domain, signer BLSPubkey, sig BLSSignature) error {
+// VerifyRoot checks sig by signer over root (Ethereum's POP ciphersuite).
+func VerifyRoot(root [32]byte, signer BLSPubkey, sig BLSSignature) error {
 	pk, err := signer.publicKey()
 	if err != nil {
 		return err
@@ -411,10 +558,6 @@ func verifyRoot(obj boostssz.ObjWithHashTreeRoot, domain phase0.Domain, signer B
 	s, err := bls.SignatureFromBytes(sig[:])
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrBLSSignatureMalformed, err)
-	}
-	root, err := boostssz.ComputeSigningRoot(obj, domain)
-	if err != nil {
-		return err
 	}
 	ok, err := bls.VerifySignature(s, pk, root[:])
 	if err != nil {
@@ -431,11 +574,11 @@ func SignConstraints(m *ConstraintsMessage, d Domains, sk *bls.SecretKey) (*Sign
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	sig, err := signRoot(m, d.Constraints, m.Delegate, sk)
+	sig, err := signRoot(m, d, m.Delegate, sk)
 	if err != nil {
 		return nil, fmt.Errorf("sign constraints for slot %d: %w", m.Slot, err)
 	}
-	return &SignedConstraints{Message: *m, Signature: sig}, nil
+	return &SignedConstraints{Message: *m, Nonce: d.Nonce, SigningID: d.SigningID, Signature: sig}, nil
 }
 
 // Verify checks the structure of the message and that Delegate signed it.
@@ -445,10 +588,11 @@ func (s *SignedConstraints) Verify(d Domains) error {
 	if err := s.Message.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.Message.Proposer.publicKey(); err != nil {
-		return fmt.Errorf("proposer: %w", err)
+	root, err := s.SigningRoot(d)
+	if err != nil {
+		return fmt.Errorf("constraints for slot %d: %w", s.Message.Slot, err)
 	}
-	if err := verifyRoot(&s.Message, d.Constraints, s.Message.Delegate, s.Signature); err != nil {
+	if err := VerifyRoot(root, s.Message.Delegate, s.Signature); err != nil {
 		return fmt.Errorf("constraints for slot %d: %w", s.Message.Slot, err)
 	}
 	return nil
@@ -459,11 +603,11 @@ func SignDelegation(m *Delegation, d Domains, sk *bls.SecretKey) (*SignedDelegat
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	sig, err := signRoot(m, d.Delegation, m.Proposer, sk)
+	sig, err := signRoot(m, d, m.Proposer, sk)
 	if err != nil {
 		return nil, fmt.Errorf("sign delegation for slot %d: %w", m.Slot, err)
 	}
-	return &SignedDelegation{Message: *m, Signature: sig}, nil
+	return &SignedDelegation{Message: *m, Nonce: d.Nonce, SigningID: d.SigningID, Signature: sig}, nil
 }
 
 // Verify checks the structure of the delegation and that Proposer signed it.
@@ -471,10 +615,11 @@ func (s *SignedDelegation) Verify(d Domains) error {
 	if err := s.Message.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.Message.Delegate.publicKey(); err != nil {
-		return fmt.Errorf("delegate: %w", err)
+	root, err := s.SigningRoot(d)
+	if err != nil {
+		return fmt.Errorf("delegation for slot %d: %w", s.Message.Slot, err)
 	}
-	if err := verifyRoot(&s.Message, d.Delegation, s.Message.Proposer, s.Signature); err != nil {
+	if err := VerifyRoot(root, s.Message.Proposer, s.Signature); err != nil {
 		return fmt.Errorf("delegation for slot %d: %w", s.Message.Slot, err)
 	}
 	return nil
@@ -485,11 +630,11 @@ func SignRevocation(m *Revocation, d Domains, sk *bls.SecretKey) (*SignedRevocat
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	sig, err := signRoot(m, d.Revocation, m.Proposer, sk)
+	sig, err := signRoot(m, d, m.Proposer, sk)
 	if err != nil {
 		return nil, fmt.Errorf("sign revocation for slot %d: %w", m.Slot, err)
 	}
-	return &SignedRevocation{Message: *m, Signature: sig}, nil
+	return &SignedRevocation{Message: *m, Nonce: d.Nonce, SigningID: d.SigningID, Signature: sig}, nil
 }
 
 // Verify checks the structure of the revocation and that Proposer signed it.
@@ -497,10 +642,11 @@ func (s *SignedRevocation) Verify(d Domains) error {
 	if err := s.Message.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.Message.Delegate.publicKey(); err != nil {
-		return fmt.Errorf("delegate: %w", err)
+	root, err := s.SigningRoot(d)
+	if err != nil {
+		return fmt.Errorf("revocation for slot %d: %w", s.Message.Slot, err)
 	}
-	if err := verifyRoot(&s.Message, d.Revocation, s.Message.Proposer, s.Signature); err != nil {
+	if err := VerifyRoot(root, s.Message.Proposer, s.Signature); err != nil {
 		return fmt.Errorf("revocation for slot %d: %w", s.Message.Slot, err)
 	}
 	return nil
@@ -508,8 +654,9 @@ func (s *SignedRevocation) Verify(d Domains) error {
 
 // JSON. Numbers are decimal strings; byte strings are 0x-hex.
 
-// slotJSON is a uint64 written and read as a decimal string, as in the beacon
-// and builder APIs.
+// slotJSON is a uint64 written as a decimal string, as in the beacon and
+// builder APIs and the spec's examples; read from a decimal string or a JSON
+// number, which the reference implementation writes.
 type slotJSON uint64
 
 func (v slotJSON) MarshalJSON() ([]byte, error) {
@@ -517,13 +664,19 @@ func (v slotJSON) MarshalJSON() ([]byte, error) {
 }
 
 func (v *slotJSON) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil || s == "" {
-		return fmt.Errorf("%w: slot must be a decimal string, got %s", ErrConstraintsJSON, b)
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		var err error
+		if s, err = strconv.Unquote(s); err != nil {
+			s = ""
+		}
+	}
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return fmt.Errorf("%w: want a decimal number, got %s", ErrConstraintsJSON, b)
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
-		return fmt.Errorf("%w: slot %q: %w", ErrConstraintsJSON, s, err)
+		return fmt.Errorf("%w: %q: %w", ErrConstraintsJSON, s, err)
 	}
 	*v = slotJSON(n)
 	return nil
@@ -565,6 +718,8 @@ func (v *typeJSON) UnmarshalJSON(b []byte) error {
 type constraintJSON struct {
 	ConstraintType *typeJSON      `json:"constraintType"`
 	Payload        *hexutil.Bytes `json:"payload"`
+	// The reference implementation's key, read only.
+	ConstraintTypeSnake *typeJSON `json:"constraint_type,omitempty"`
 }
 
 // MarshalJSON writes {"constraintType": "<decimal>", "payload": "0x.."}.
@@ -579,6 +734,9 @@ func (c *Constraint) UnmarshalJSON(b []byte) error {
 	var j constraintJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return fmt.Errorf("%w: constraint: %w", ErrConstraintsJSON, err)
+	}
+	if j.ConstraintType == nil {
+		j.ConstraintType = j.ConstraintTypeSnake
 	}
 	if j.ConstraintType == nil || j.Payload == nil {
 		return fmt.Errorf("%w: constraint needs constraintType and payload", ErrConstraintsJSON)
@@ -700,6 +858,8 @@ func (r *Revocation) UnmarshalJSON(b []byte) error {
 type constraintProofsJSON struct {
 	ConstraintTypes []typeJSON      `json:"constraintTypes"`
 	Payloads        []hexutil.Bytes `json:"payloads"`
+	// The reference implementation's key, read only.
+	ConstraintTypesSnake []typeJSON `json:"constraint_types,omitempty"`
 }
 
 // MarshalJSON writes {"constraintTypes": ["1", ...], "payloads": ["0x..", ...]}.
@@ -719,6 +879,9 @@ func (p *ConstraintProofs) UnmarshalJSON(b []byte) error {
 	var j constraintProofsJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return wrapJSON("constraint proofs", err)
+	}
+	if j.ConstraintTypes == nil {
+		j.ConstraintTypes = j.ConstraintTypesSnake
 	}
 	out := ConstraintProofs{ConstraintTypes: make([]uint64, len(j.ConstraintTypes)), Payloads: make([][]byte, len(j.Payloads))}
 	for i, t := range j.ConstraintTypes {
@@ -764,15 +927,18 @@ func (m *ConstraintsMessage) Equal(o *ConstraintsMessage) bool {
 	return true
 }
 
-// signedJSON is the envelope of the three signed messages; both fields are
-// required, so a body without "message" is refused instead of decoding to a
-// zero message.
+// signedJSON is the envelope of the three signed messages. Message and
+// signature are required, so a body without "message" is refused instead of
+// decoding to a zero message; nonce and signing_id, absent from the spec's
+// text, default to zero.
 type signedJSON struct {
 	Message   json.RawMessage `json:"message"`
+	Nonce     *slotJSON       `json:"nonce"`
+	SigningID *common.Hash    `json:"signing_id"`
 	Signature *BLSSignature   `json:"signature"`
 }
 
-func decodeSigned(b []byte, what string, msg json.Unmarshaler, sig *BLSSignature) error {
+func decodeSigned(b []byte, what string, msg json.Unmarshaler, nonce *uint64, signingID *common.Hash, sig *BLSSignature) error {
 	var j signedJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return wrapJSON(what, err)
@@ -784,13 +950,19 @@ func decodeSigned(b []byte, what string, msg json.Unmarshaler, sig *BLSSignature
 		return err
 	}
 	*sig = *j.Signature
+	if j.Nonce != nil {
+		*nonce = uint64(*j.Nonce)
+	}
+	if j.SigningID != nil {
+		*signingID = *j.SigningID
+	}
 	return nil
 }
 
 // UnmarshalJSON requires both message and signature.
 func (s *SignedConstraints) UnmarshalJSON(b []byte) error {
 	var out SignedConstraints
-	if err := decodeSigned(b, "signed constraints", &out.Message, &out.Signature); err != nil {
+	if err := decodeSigned(b, "signed constraints", &out.Message, &out.Nonce, &out.SigningID, &out.Signature); err != nil {
 		return err
 	}
 	*s = out
@@ -800,7 +972,7 @@ func (s *SignedConstraints) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON requires both message and signature.
 func (s *SignedDelegation) UnmarshalJSON(b []byte) error {
 	var out SignedDelegation
-	if err := decodeSigned(b, "signed delegation", &out.Message, &out.Signature); err != nil {
+	if err := decodeSigned(b, "signed delegation", &out.Message, &out.Nonce, &out.SigningID, &out.Signature); err != nil {
 		return err
 	}
 	*s = out
@@ -810,7 +982,7 @@ func (s *SignedDelegation) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON requires both message and signature.
 func (s *SignedRevocation) UnmarshalJSON(b []byte) error {
 	var out SignedRevocation
-	if err := decodeSigned(b, "signed revocation", &out.Message, &out.Signature); err != nil {
+	if err := decodeSigned(b, "signed revocation", &out.Message, &out.Nonce, &out.SigningID, &out.Signature); err != nil {
 		return err
 	}
 	*s = out

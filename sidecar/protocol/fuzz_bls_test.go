@@ -32,6 +32,8 @@ func FuzzSignedConstraintsJSON(f *testing.F) {
 		f.Add(js)
 	}
 	f.Add([]byte(`{"message":{"proposer":"` + specPubkey + `","delegate":"` + specPubkey + `","slot":"1","constraints":[{"constraintType":"0x01","payload":"0x"},{"constraintType":7,"payload":"0x00"}],"receivers":null},"signature":"0x` + string(bytes.Repeat([]byte("ab"), 96)) + `"}`))
+	// The reference implementation's form: snake_case, numbers, nonce and signing_id.
+	f.Add([]byte(`{"message":{"proposer":"` + specPubkey + `","delegate":"` + specPubkey + `","slot":12345,"constraints":[{"constraint_type":1,"payload":"0x0102"}],"receivers":[]},"nonce":3,"signing_id":"0x` + string(bytes.Repeat([]byte("11"), 32)) + `","signature":"0x` + string(bytes.Repeat([]byte("ab"), 96)) + `"}`))
 	f.Add([]byte(`{"message":{},"signature":""}`))
 	f.Add([]byte(`{"message":{"constraints":[{"constraintType":"-0","payload":"0X"}]}}`))
 	f.Add([]byte(`null`))
@@ -50,17 +52,17 @@ func FuzzSignedConstraintsJSON(f *testing.F) {
 		if err := json.Unmarshal(enc, &back); err != nil {
 			t.Fatalf("decode of own encoding %s: %v", enc, err)
 		}
-		if !back.Message.Equal(&s.Message) || back.Signature != s.Signature {
+		if !back.Message.Equal(&s.Message) || back.Signature != s.Signature || back.Nonce != s.Nonce || back.SigningID != s.SigningID {
 			t.Fatalf("round trip changed the message: %s", enc)
 		}
 		enc2, err := json.Marshal(&back)
 		if err != nil || !bytes.Equal(enc, enc2) {
 			t.Fatalf("encoding not stable: %s vs %s (%v)", enc, enc2, err)
 		}
-		r1, err1 := s.Message.HashTreeRoot()
-		r2, err2 := back.Message.HashTreeRoot()
+		r1, err1 := s.Message.MessageHash()
+		r2, err2 := back.Message.MessageHash()
 		if (err1 == nil) != (err2 == nil) || r1 != r2 {
-			t.Fatalf("hash_tree_root changed: %x/%v vs %x/%v", r1, err1, r2, err2)
+			t.Fatalf("message hash changed: %x/%v vs %x/%v", r1, err1, r2, err2)
 		}
 	})
 }
@@ -82,6 +84,7 @@ func FuzzSignedDelegationJSON(f *testing.F) {
 		f.Add(js)
 	}
 	f.Add([]byte(`{"message":{"proposer":"` + specPubkey + `","delegate":"` + specPubkey + `","committer":"0xabcf8e0d4e9587369b2301d0790347320302cc09","slot":"12345"},"signature":"0x` + string(bytes.Repeat([]byte("00"), 96)) + `"}`))
+	f.Add([]byte(`{"message":{"proposer":"` + specPubkey + `","delegate":"` + specPubkey + `","committer":"0x1111111111111111111111111111111111111111","slot":5,"metadata":"0x"},"nonce":"0","signing_id":"0x` + string(bytes.Repeat([]byte("00"), 32)) + `","signature":"0x` + string(bytes.Repeat([]byte("00"), 96)) + `"}`))
 	f.Add([]byte(`{"message":{"slot":"18446744073709551616"}}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -100,13 +103,14 @@ func FuzzSignedDelegationJSON(f *testing.F) {
 		}
 		m, b := s.Message, back.Message
 		if m.Proposer != b.Proposer || m.Delegate != b.Delegate || m.Committer != b.Committer ||
-			m.Slot != b.Slot || !bytes.Equal(m.Metadata, b.Metadata) || s.Signature != back.Signature {
+			m.Slot != b.Slot || !bytes.Equal(m.Metadata, b.Metadata) || s.Signature != back.Signature ||
+			s.Nonce != back.Nonce || s.SigningID != back.SigningID {
 			t.Fatalf("round trip changed the delegation: %s", enc)
 		}
-		r1, err1 := m.HashTreeRoot()
-		r2, err2 := b.HashTreeRoot()
-		if err1 != nil || err2 != nil || r1 != r2 {
-			t.Fatalf("hash_tree_root changed: %x/%v vs %x/%v", r1, err1, r2, err2)
+		r1, err1 := m.MessageHash()
+		r2, err2 := b.MessageHash()
+		if (err1 == nil) != (err2 == nil) || r1 != r2 {
+			t.Fatalf("message hash changed: %x/%v vs %x/%v", r1, err1, r2, err2)
 		}
 	})
 }

@@ -82,8 +82,8 @@ func TestKnownAnswer(t *testing.T) {
 	t.Parallel()
 	p := testPromise(TypeL1Inclusion)
 	const (
-		wantDigest    = "0x21db45b1458b3981eb9bc08f014f3f0f87fefe1910a48ec106760cddbe0c1c77"
-		wantSig       = "0x952ec37d91b0718b439c067f6312d3f60aa795ab8fe56ba6bc2bc49cf92f28610b88e7e9b050465184f4c2b3c0754dddd6d9a02fc63894e46b8540c82f51e5941b"
+		wantDigest = "0x21db45b1458b3981eb9bc08f014f3f0f87fefe1910a48ec106760cddbe0c1c77"
+		wantSig    = "0x952ec37d91b0718b439c067f6312d3f60aa795ab8fe56ba6bc2bc49cf92f28610b88e7e9b050465184f4c2b3c0754dddd6d9a02fc63894e46b8540c82f51e5941b"
 	)
 	sig, err := SignPromise(p, testDomain, testKey(t))
 	if err != nil {
