@@ -78,6 +78,7 @@ func TestGasTable(t *testing.T) {
 	t.Run("faults", func(t *testing.T) { gasFaults(t, &tab) })
 	t.Run("safety_depth", func(t *testing.T) { gasSafetyDepth(t, &tab) })
 	t.Run("inbox", func(t *testing.T) { gasInbox(t, &tab) })
+	t.Run("urc", func(t *testing.T) { gasURC(t, &tab) })
 	if t.Failed() {
 		return
 	}

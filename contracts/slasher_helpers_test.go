@@ -86,6 +86,7 @@ func newJudge(t testing.TB, c *chaintest.Chain, k *chaintest.Contracts) *slashin
 		BurnBps:                   uint64(p.BurnBps),
 		LedgerGrace:               p.LedgerGrace,
 		BlobBaseFeeUpdateFraction: chaintest.PragueBlobUpdateFraction,
+		URC:                       p.URC,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -12,4 +12,9 @@
 // A slash also names a Claim, whose hash (ClaimHash) must be committed with
 // Slasher.commitClaim a block before; CallData and its siblings encode the
 // calls. Building and judging only read the chain.
+//
+// Promises of operators registered in the Universal Registry Contract (naming
+// operator zero) are slashed through the URC instead (Slasher.slash,
+// docs/protocol.md §9.9): Judge.URC and Judge.AssessURC judge them, the
+// URC*Evidence encoders and NewURCSlash build the URC's call.
 package slashing

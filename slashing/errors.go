@@ -73,4 +73,26 @@ var (
 	ErrClaimNotCommitted = errors.New("slashing: claim not committed in an earlier block")
 	// ErrZeroBeneficiary mirrors ZeroBeneficiary.
 	ErrZeroBeneficiary = errors.New("slashing: claim names no beneficiary")
+
+	// The URC path (Slasher.slash, docs/protocol.md §9.9).
+
+	// ErrNotURC mirrors NotURC: the deployment has no URC (that path is off).
+	ErrNotURC = errors.New("slashing: no URC may call this Slasher")
+	// ErrNotThisSlasher mirrors NotThisSlasher: the commitment names another slasher.
+	ErrNotThisSlasher = errors.New("slashing: the commitment names another slasher")
+	// ErrNotURCPromise mirrors NotURCPromise: the promise names a Registry
+	// operator, which only the own path judges.
+	ErrNotURCPromise = errors.New("slashing: the promise names a Registry operator, not a URC one")
+	// ErrCommitmentMismatch mirrors CommitmentMismatch: the commitment's type or
+	// request hash differs from its promise's.
+	ErrCommitmentMismatch = errors.New("slashing: the commitment's type or request hash differs from the promise's")
+	// ErrDelegationMismatch mirrors DelegationMismatch: the delegation is for
+	// another slot or another committer.
+	ErrDelegationMismatch = errors.New("slashing: the delegation is for another slot or committer")
+	// ErrNoPoster mirrors NoPoster: L2 evidence needs a delegation whose
+	// metadata names the poster.
+	ErrNoPoster = errors.New("slashing: no delegation names the poster of the slot's batches")
+	// ErrMalformedEvidence mirrors MalformedEvidence: the evidence bytes do not
+	// decode as one of the four faults' encodings.
+	ErrMalformedEvidence = errors.New("slashing: malformed URC evidence")
 )

@@ -237,36 +237,11 @@ func (b *Builder) Safety(ctx context.Context, sp SignedPromise, index int, known
 
 func (b *Builder) safety(ctx context.Context, lc *ledgerCache, sp SignedPromise, index int, known []SignedPromise) (*SafetyEvidence, error) {
 	p := sp.Promise
-	if index < 0 || index >= len(p.Inclusions) || p.Inclusions[index].ChainID != b.cfg.L1ChainID {
-		return nil, fmt.Errorf("%w: inclusion %d is not an L1 inclusion", ErrInvalidPromise, index)
+	ev, before, err := b.safetyBlocks(ctx, p, index)
+	if err != nil {
+		return nil, err
 	}
 	inc := p.Inclusions[index]
-	at, _, _, err := b.SlotHeaders(ctx, p.Slot)
-	if err != nil {
-		return nil, err
-	}
-	if at == nil {
-		return nil, fmt.Errorf("%w: slot %d", ErrNoSlotBlock, p.Slot)
-	}
-	parent, err := b.node.HeaderByHash(ctx, at.ParentHash)
-	if err != nil {
-		return nil, fmt.Errorf("parent of %d: %w", at.Number, err)
-	}
-	before, err := b.Account(ctx, inc.Sender, parent.Number)
-	if err != nil {
-		return nil, err
-	}
-	after, err := b.Account(ctx, inc.Sender, at.Number)
-	if err != nil {
-		return nil, err
-	}
-	ev := &SafetyEvidence{Index: index, ParentProof: before.Proof, BlockProof: after.Proof}
-	if ev.Header, err = rlp.EncodeToBytes(at); err != nil {
-		return nil, fmt.Errorf("encode header: %w", err)
-	}
-	if ev.ParentHeader, err = rlp.EncodeToBytes(parent); err != nil {
-		return nil, fmt.Errorf("encode header: %w", err)
-	}
 	own, err := lc.get(ctx, p.Operator, p.Slot)
 	if err != nil {
 		return nil, err
@@ -286,6 +261,43 @@ func (b *Builder) safety(ctx context.Context, lc *ledgerCache, sp SignedPromise,
 		ev.Priors = append(ev.Priors, *pr)
 	}
 	return ev, nil
+}
+
+// safetyBlocks builds the part of safety evidence for inclusion index of p
+// that both paths share: the slot's block and its parent, and the sender's
+// account proofs at both. It returns the sender's state at the parent.
+func (b *Builder) safetyBlocks(ctx context.Context, p *protocol.Promise, index int) (*SafetyEvidence, *AccountState, error) {
+	if index < 0 || index >= len(p.Inclusions) || p.Inclusions[index].ChainID != b.cfg.L1ChainID {
+		return nil, nil, fmt.Errorf("%w: inclusion %d is not an L1 inclusion", ErrInvalidPromise, index)
+	}
+	inc := p.Inclusions[index]
+	at, _, _, err := b.SlotHeaders(ctx, p.Slot)
+	if err != nil {
+		return nil, nil, err
+	}
+	if at == nil {
+		return nil, nil, fmt.Errorf("%w: slot %d", ErrNoSlotBlock, p.Slot)
+	}
+	parent, err := b.node.HeaderByHash(ctx, at.ParentHash)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parent of %d: %w", at.Number, err)
+	}
+	before, err := b.Account(ctx, inc.Sender, parent.Number)
+	if err != nil {
+		return nil, nil, err
+	}
+	after, err := b.Account(ctx, inc.Sender, at.Number)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev := &SafetyEvidence{Index: index, ParentProof: before.Proof, BlockProof: after.Proof}
+	if ev.Header, err = rlp.EncodeToBytes(at); err != nil {
+		return nil, nil, fmt.Errorf("encode header: %w", err)
+	}
+	if ev.ParentHeader, err = rlp.EncodeToBytes(parent); err != nil {
+		return nil, nil, fmt.Errorf("encode header: %w", err)
+	}
+	return ev, before, nil
 }
 
 // prior finds a candidate covering (sender, nonce) for p that is a leaf of its
@@ -321,6 +333,21 @@ func (b *Builder) Liveness(ctx context.Context, sp SignedPromise) (*LivenessEvid
 }
 
 func (b *Builder) liveness(ctx context.Context, lc *ledgerCache, sp SignedPromise) (*LivenessEvidence, error) {
+	ev, err := b.URCLiveness(ctx, sp)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lc.get(ctx, sp.Promise.Operator, sp.Promise.Slot)
+	if err != nil {
+		return nil, err
+	}
+	ev.Backing = l.Backing(sp.Promise.Digest(b.domain()))
+	return ev, nil
+}
+
+// URCLiveness builds the liveness evidence for sp without a backing (the URC
+// path has no ledgers): the blocks around its empty slot.
+func (b *Builder) URCLiveness(ctx context.Context, sp SignedPromise) (*LivenessEvidence, error) {
 	at, before, after, err := b.SlotHeaders(ctx, sp.Promise.Slot)
 	if err != nil {
 		return nil, err
@@ -335,11 +362,6 @@ func (b *Builder) liveness(ctx context.Context, lc *ledgerCache, sp SignedPromis
 	if ev.Header2, err = rlp.EncodeToBytes(after); err != nil {
 		return nil, fmt.Errorf("encode header: %w", err)
 	}
-	l, err := lc.get(ctx, sp.Promise.Operator, sp.Promise.Slot)
-	if err != nil {
-		return nil, err
-	}
-	ev.Backing = l.Backing(sp.Promise.Digest(b.domain()))
 	return ev, nil
 }
 
@@ -499,5 +521,76 @@ func (b *Builder) Equivocation(ctx context.Context, x, y SignedPromise) (*Equivo
 		return ev, nil
 	}
 	ev.BackingA = bx
+	return ev, nil
+}
+
+// URCSafety builds the safety evidence for inclusion index of sp on the URC
+// path: no backing, and priors taken from known (and sp) when sp's own signer
+// signed them for the same operator and slot (on this path a prior binds when
+// the committer the URC vouches for signed it).
+func (b *Builder) URCSafety(ctx context.Context, sp SignedPromise, index int, known []SignedPromise) (*SafetyEvidence, error) {
+	p := sp.Promise
+	ev, before, err := b.safetyBlocks(ctx, p, index)
+	if err != nil {
+		return nil, err
+	}
+	committer, err := protocol.RecoverPromiseSigner(p, b.domain(), sp.Signature)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedSignature, err)
+	}
+	inc := p.Inclusions[index]
+	cands := append([]SignedPromise{sp}, known...)
+	for n := before.Nonce; n < inc.Nonce; n++ {
+		pr := b.signedPrior(cands, p, committer, inc.Sender, n)
+		if pr == nil {
+			break // leave the gap: the judge reports the transaction as not includable
+		}
+		ev.Priors = append(ev.Priors, *pr)
+	}
+	return ev, nil
+}
+
+// signedPrior finds a candidate covering (sender, nonce) for p signed by committer.
+func (b *Builder) signedPrior(cands []SignedPromise, p *protocol.Promise, committer, sender common.Address, nonce uint64) *Prior {
+	for _, c := range cands {
+		cp := c.Promise
+		if cp.Operator != p.Operator || cp.Slot != p.Slot {
+			continue
+		}
+		for k, ci := range cp.Inclusions {
+			if ci.ChainID != b.cfg.L1ChainID || ci.Sender != sender || ci.Nonce != nonce {
+				continue
+			}
+			if signer, err := protocol.RecoverPromiseSigner(cp, b.domain(), c.Signature); err != nil || signer != committer {
+				break
+			}
+			return &Prior{SignedPromise: c, Index: k}
+		}
+	}
+	return nil
+}
+
+// URCL2Inclusion builds the L2 inclusion evidence for inclusion index of sp on
+// the URC path: the hashes of every L2 transaction poster (the one the
+// delegation names) posted for the rollup in the slot's block.
+func (b *Builder) URCL2Inclusion(ctx context.Context, sp SignedPromise, index int, poster common.Address) (*L2Evidence, error) {
+	p := sp.Promise
+	if index < 0 || index >= len(p.Inclusions) || p.Inclusions[index].ChainID == b.cfg.L1ChainID {
+		return nil, fmt.Errorf("%w: inclusion %d is not an L2 inclusion", ErrInvalidPromise, index)
+	}
+	at, _, _, err := b.SlotHeaders(ctx, p.Slot)
+	if err != nil {
+		return nil, err
+	}
+	if at == nil {
+		return nil, fmt.Errorf("%w: slot %d", ErrNoSlotBlock, p.Slot)
+	}
+	ev := &L2Evidence{Index: index}
+	if ev.TxHashes, err = b.PostedL2Txs(ctx, at.Hash(), p.Inclusions[index].ChainID, poster); err != nil {
+		return nil, err
+	}
+	if ev.Header, err = rlp.EncodeToBytes(at); err != nil {
+		return nil, fmt.Errorf("encode header: %w", err)
+	}
 	return ev, nil
 }

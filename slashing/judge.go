@@ -55,6 +55,9 @@ type JudgeConfig struct {
 	BurnBps                   uint64
 	LedgerGrace               uint64
 	BlobBaseFeeUpdateFraction uint64
+	// URC is the Universal Registry Contract the Slasher answers through
+	// ISlasher.slash (its constructor's Config.urc); zero: that path is off.
+	URC common.Address
 }
 
 // historyWindow is how far back the EIP-2935 contract serves block hashes.
@@ -151,21 +154,30 @@ func (j *Judge) open(ctx context.Context, sp SignedPromise) (*opened, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedSignature, err)
 	}
 	o.signer = signer
-	settled, err := j.contracts.Settled(ctx, o.digest)
-	if err != nil {
+	if err := j.checkOpen(ctx, o.digest, p.Slot); err != nil {
 		return nil, err
 	}
+	return o, nil
+}
+
+// checkOpen mirrors Slasher._checkOpen: the promise is unsettled and its
+// evidence window still open.
+func (j *Judge) checkOpen(ctx context.Context, digest common.Hash, slot uint64) error {
+	settled, err := j.contracts.Settled(ctx, digest)
+	if err != nil {
+		return err
+	}
 	if settled {
-		return nil, ErrSettled
+		return ErrSettled
 	}
 	now, err := j.nextSlot(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if now > p.Slot+j.cfg.SlashWindow {
-		return nil, fmt.Errorf("%w: slot %d, now %d", ErrExpired, p.Slot, now)
+	if now > slot+j.cfg.SlashWindow {
+		return fmt.Errorf("%w: slot %d, now %d", ErrExpired, slot, now)
 	}
-	return o, nil
+	return nil
 }
 
 // The Judge answers for the evidence both as eth_estimateGas runs it (in the
@@ -342,7 +354,18 @@ func (j *Judge) Safety(ctx context.Context, sp SignedPromise, ev *SafetyEvidence
 	if err != nil {
 		return err
 	}
-	p := sp.Promise
+	if err := j.judgeSafety(ctx, sp.Promise, ev, common.Address{}); err != nil {
+		return err
+	}
+	_, err = j.back(ctx, o, ev.Backing)
+	return err
+}
+
+// judgeSafety mirrors Slasher._judgeSafety: inclusion ev.Index of p is an L1
+// transaction missing from the slot's block although includable at its
+// parent. Priors must be backed when committer is zero (the own path), and
+// signed by committer otherwise (the URC path).
+func (j *Judge) judgeSafety(ctx context.Context, p *protocol.Promise, ev *SafetyEvidence, committer common.Address) error {
 	if ev.Index < 0 || ev.Index >= len(p.Inclusions) || p.Inclusions[ev.Index].ChainID != j.cfg.L1ChainID {
 		return fmt.Errorf("%w: inclusion %d is not on L1", ErrInvalidPromise, ev.Index)
 	}
@@ -388,7 +411,7 @@ func (j *Judge) Safety(ctx context.Context, sp SignedPromise, ev *SafetyEvidence
 		return err
 	}
 	for k, pr := range ev.Priors {
-		pi, err := j.prior(ctx, pr, p, inc.Sender, before.Nonce+uint64(k), k)
+		pi, err := j.prior(ctx, pr, p, inc.Sender, before.Nonce+uint64(k), k, committer)
 		if err != nil {
 			return err
 		}
@@ -404,14 +427,14 @@ func (j *Judge) Safety(ctx context.Context, sp SignedPromise, ev *SafetyEvidence
 	if gas.Cmp(new(big.Int).SetUint64(b.GasLimit)) > 0 {
 		return fmt.Errorf("%w: gas %s above block limit %d", ErrNotIncludable, gas, b.GasLimit)
 	}
-	_, err = j.back(ctx, o, ev.Backing)
-	return err
+	return nil
 }
 
-// prior mirrors Slasher._prior: prior k is a backed promise of the same
-// operator for a slot no later than p's, whose inclusion is sender's L1
-// transaction with this nonce.
-func (j *Judge) prior(ctx context.Context, pr Prior, p *protocol.Promise, sender common.Address, nonce uint64, k int) (protocol.Inclusion, error) {
+// prior mirrors Slasher._prior: prior k is a promise of the same operator for
+// p's slot, whose inclusion is sender's L1 transaction with this nonce, and
+// that binds the operator: backed (committer zero, the own path) or signed by
+// committer (the URC path).
+func (j *Judge) prior(ctx context.Context, pr Prior, p *protocol.Promise, sender common.Address, nonce uint64, k int, committer common.Address) (protocol.Inclusion, error) {
 	pp := pr.Promise
 	if err := j.checkShape(pp); err != nil {
 		return protocol.Inclusion{}, fmt.Errorf("prior %d: %w", k, err)
@@ -423,6 +446,12 @@ func (j *Judge) prior(ctx context.Context, pr Prior, p *protocol.Promise, sender
 	}
 	if pp.Operator != p.Operator || pp.Slot != p.Slot || pr.Index < 0 || pr.Index >= len(pp.Inclusions) {
 		return protocol.Inclusion{}, fmt.Errorf("%w %d: another operator, another slot or no inclusion %d", ErrBadPrior, k, pr.Index)
+	}
+	if committer != (common.Address{}) {
+		if signer != committer {
+			return protocol.Inclusion{}, fmt.Errorf("%w %d: signed by %s, not the committer %s", ErrBadPrior, k, signer, committer)
+		}
+		return coverPrior(pp.Inclusions[pr.Index], j.cfg.L1ChainID, sender, nonce, k)
 	}
 	amount := orZero(pp.SlashAmount)
 	if amount.Cmp(maxUint96) > 0 {
@@ -441,8 +470,12 @@ func (j *Judge) prior(ctx context.Context, pr Prior, p *protocol.Promise, sender
 	case !protocol.VerifyLedgerProof(l.Root, uint64(l.Count), pr.LeafIndex, leaf, pr.LeafProof):
 		return protocol.Inclusion{}, fmt.Errorf("%w %d: not leaf %d of slot %d's ledger", ErrBadPrior, k, pr.LeafIndex, pp.Slot)
 	}
-	pi := pp.Inclusions[pr.Index]
-	if pi.ChainID != j.cfg.L1ChainID || pi.Sender != sender || pi.Nonce != nonce {
+	return coverPrior(pp.Inclusions[pr.Index], j.cfg.L1ChainID, sender, nonce, k)
+}
+
+// coverPrior checks prior k's inclusion is sender's L1 transaction with this nonce.
+func coverPrior(pi protocol.Inclusion, l1ChainID uint64, sender common.Address, nonce uint64, k int) (protocol.Inclusion, error) {
+	if pi.ChainID != l1ChainID || pi.Sender != sender || pi.Nonce != nonce {
 		return protocol.Inclusion{}, fmt.Errorf("%w %d: does not cover %s's nonce %d on L1", ErrBadPrior, k, sender, nonce)
 	}
 	return pi, nil
@@ -470,6 +503,16 @@ func (j *Judge) Liveness(ctx context.Context, sp SignedPromise, ev *LivenessEvid
 	if err != nil {
 		return err
 	}
+	if err := j.judgeMissed(ctx, sp.Promise.Slot, ev); err != nil {
+		return err
+	}
+	_, err = j.back(ctx, o, ev.Backing)
+	return err
+}
+
+// judgeMissed mirrors Slasher._judgeMissed: Header1 is the parent of the
+// anchored Header2 and their times straddle the slot's.
+func (j *Judge) judgeMissed(ctx context.Context, slot uint64, ev *LivenessEvidence) error {
 	h2, err := j.anchored(ctx, ev.Header2)
 	if err != nil {
 		return err
@@ -481,12 +524,11 @@ func (j *Judge) Liveness(ctx context.Context, sp SignedPromise, ev *LivenessEvid
 	if h2.ParentHash != h1Hash {
 		return fmt.Errorf("%w: not the parent", ErrNotAnchored)
 	}
-	ts := j.cfg.SlotTime(sp.Promise.Slot)
+	ts := j.cfg.SlotTime(slot)
 	if !(h1.Time < ts && ts < h2.Time) {
 		return ErrSlotHasBlock
 	}
-	_, err = j.back(ctx, o, ev.Backing)
-	return err
+	return nil
 }
 
 // L2Inclusion judges L2 inclusion evidence for sp (Slasher.slashL2Inclusion).
@@ -495,31 +537,45 @@ func (j *Judge) L2Inclusion(ctx context.Context, sp SignedPromise, ev *L2Evidenc
 	if err != nil {
 		return err
 	}
-	p := sp.Promise
-	if ev.Index < 0 || ev.Index >= len(p.Inclusions) || p.Inclusions[ev.Index].ChainID == j.cfg.L1ChainID {
-		return fmt.Errorf("%w: inclusion %d is not on a rollup", ErrInvalidPromise, ev.Index)
-	}
-	inc := p.Inclusions[ev.Index]
-	b, err := j.anchored(ctx, ev.Header)
+	inc, err := j.judgeL2Block(ctx, sp.Promise, ev)
 	if err != nil {
 		return err
-	}
-	if b.Time != j.cfg.SlotTime(p.Slot) {
-		return fmt.Errorf("%w: block time %d, slot time %d", ErrNotAnchored, b.Time, j.cfg.SlotTime(p.Slot))
 	}
 	poster, err := j.back(ctx, o, ev.Backing)
 	if err != nil {
 		return err
 	}
-	want, count, err := j.contracts.BatchOf(ctx, inc.ChainID, p.Slot, poster)
+	return j.judgeBatch(ctx, inc, sp.Promise.Slot, poster, ev.TxHashes)
+}
+
+// judgeL2Block mirrors Slasher._judgeL2Block: inclusion ev.Index is a
+// rollup's and the slot's block exists.
+func (j *Judge) judgeL2Block(ctx context.Context, p *protocol.Promise, ev *L2Evidence) (protocol.Inclusion, error) {
+	if ev.Index < 0 || ev.Index >= len(p.Inclusions) || p.Inclusions[ev.Index].ChainID == j.cfg.L1ChainID {
+		return protocol.Inclusion{}, fmt.Errorf("%w: inclusion %d is not on a rollup", ErrInvalidPromise, ev.Index)
+	}
+	b, err := j.anchored(ctx, ev.Header)
+	if err != nil {
+		return protocol.Inclusion{}, err
+	}
+	if b.Time != j.cfg.SlotTime(p.Slot) {
+		return protocol.Inclusion{}, fmt.Errorf("%w: block time %d, slot time %d", ErrNotAnchored, b.Time, j.cfg.SlotTime(p.Slot))
+	}
+	return p.Inclusions[ev.Index], nil
+}
+
+// judgeBatch mirrors Slasher._judgeBatch: txHashes fold to poster's Inbox
+// record for the rollup and slot, and none is the promised transaction.
+func (j *Judge) judgeBatch(ctx context.Context, inc protocol.Inclusion, slot uint64, poster common.Address, txHashes []common.Hash) error {
+	want, count, err := j.contracts.BatchOf(ctx, inc.ChainID, slot, poster)
 	if err != nil {
 		return err
 	}
-	if uint64(len(ev.TxHashes)) != uint64(count) {
-		return fmt.Errorf("%w: %d hashes, inbox counts %d for poster %s", ErrBatchMismatch, len(ev.TxHashes), count, poster)
+	if uint64(len(txHashes)) != uint64(count) {
+		return fmt.Errorf("%w: %d hashes, inbox counts %d for poster %s", ErrBatchMismatch, len(txHashes), count, poster)
 	}
 	var acc common.Hash
-	for _, h := range ev.TxHashes {
+	for _, h := range txHashes {
 		if h == inc.TxHash {
 			return ErrPromiseKept
 		}
@@ -540,24 +596,11 @@ func (j *Judge) Equivocation(ctx context.Context, ev *EquivocationEvidence) erro
 	if err != nil {
 		return err
 	}
-	pb := ev.B.Promise
-	if err := j.checkShape(pb); err != nil {
+	signerB, err := j.judgeEquivocation(a.p, ev)
+	if err != nil {
 		return err
 	}
-	signerB, err := protocol.RecoverPromiseSigner(pb, j.domain(), ev.B.Signature)
-	if err != nil {
-		return fmt.Errorf("%w: second promise: %v", ErrMalformedSignature, err)
-	}
-	if a.p.Operator != pb.Operator {
-		return fmt.Errorf("%w: different operators", ErrNotEquivocation)
-	}
-	if ev.IndexA < 0 || ev.IndexA >= len(a.p.Inclusions) || ev.IndexB < 0 || ev.IndexB >= len(pb.Inclusions) {
-		return fmt.Errorf("%w: inclusion index", ErrInvalidPromise)
-	}
-	x, y := a.p.Inclusions[ev.IndexA], pb.Inclusions[ev.IndexB]
-	if x.ChainID != y.ChainID || x.Sender != y.Sender || x.Nonce != y.Nonce || x.TxHash == y.TxHash {
-		return ErrNotEquivocation
-	}
+	pb := ev.B.Promise
 	committer, err := j.contracts.CommitterAt(ctx, pb.Operator, pb.Slot)
 	if err != nil {
 		return err
@@ -570,6 +613,31 @@ func (j *Judge) Equivocation(ctx context.Context, ev *EquivocationEvidence) erro
 	}
 	_, err = j.back(ctx, a, ev.BackingA)
 	return err
+}
+
+// judgeEquivocation mirrors Slasher._judgeEquivocation: B is well formed and
+// its inclusion IndexB has A's (pa's) chain, sender and nonce and another
+// hash. It returns B's signer; who must have signed B is the caller's rule.
+func (j *Judge) judgeEquivocation(pa *protocol.Promise, ev *EquivocationEvidence) (common.Address, error) {
+	pb := ev.B.Promise
+	if err := j.checkShape(pb); err != nil {
+		return common.Address{}, err
+	}
+	signerB, err := protocol.RecoverPromiseSigner(pb, j.domain(), ev.B.Signature)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("%w: second promise: %v", ErrMalformedSignature, err)
+	}
+	if pa.Operator != pb.Operator {
+		return common.Address{}, fmt.Errorf("%w: different operators", ErrNotEquivocation)
+	}
+	if ev.IndexA < 0 || ev.IndexA >= len(pa.Inclusions) || ev.IndexB < 0 || ev.IndexB >= len(pb.Inclusions) {
+		return common.Address{}, fmt.Errorf("%w: inclusion index", ErrInvalidPromise)
+	}
+	x, y := pa.Inclusions[ev.IndexA], pb.Inclusions[ev.IndexB]
+	if x.ChainID != y.ChainID || x.Sender != y.Sender || x.Nonce != y.Nonce || x.TxHash == y.TxHash {
+		return common.Address{}, ErrNotEquivocation
+	}
+	return signerB, nil
 }
 
 // Verdict is the Judge's answer for one promise.

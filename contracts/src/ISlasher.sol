@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-/// @title ISlasher — judges Pledge's four faults from public data and slashes through the Registry.
+/// @title ISlasher — judges Pledge's four faults from public data and slashes through the Registry,
+///        or, for operators registered in the Universal Registry Contract, answers the URC's
+///        ISlasher.slash with the amount the URC burns.
 /// @notice A promise is the Promise struct below, carried as the payload of a Commitments API
 ///         Commitment that names this Slasher, and signed by the operator's committer for its
 ///         slot over the commitment's signing root (keccak256(abi.encode(uint256(3), commitment)),
@@ -23,6 +25,27 @@ interface ISlasher {
         bytes payload; // abi.encode(Promise)
         bytes32 requestHash;
         address slasher;
+    }
+
+    /// @notice A BLS12-381 G1 point as the URC encodes it (its BLS.G1Point).
+    struct G1Point {
+        bytes32 x_a;
+        bytes32 x_b;
+        bytes32 y_a;
+        bytes32 y_b;
+    }
+
+    /// @notice The URC's delegation (ISlasher.Delegation): the proposer's BLS key hands its
+    ///         slot to a delegate and a committer. The URC passes it as it verified it, or all
+    ///         zero when the operator opted in to this Slasher without a delegation. For
+    ///         Pledge, `metadata` is abi.encode(address poster): the account whose Inbox
+    ///         batches carry the slot's L2 promises.
+    struct Delegation {
+        G1Point proposer;
+        G1Point delegate;
+        address committer;
+        uint64 slot;
+        bytes metadata;
     }
 
     /// @notice One promised transaction.
@@ -100,6 +123,7 @@ interface ISlasher {
         uint16 userBps; // share of a slash paid to the wronged user
         uint16 burnBps; // share burnt (> 0: self-slashing always costs); the rest to the watcher
         uint64 blobBaseFeeUpdateFraction; // BLOB_BASE_FEE_UPDATE_FRACTION of the fork in force
+        address urc; // the Universal Registry Contract allowed to call slash (zero: that path is off)
     }
 
     // ---- refusals ----
@@ -131,9 +155,19 @@ interface ISlasher {
     error NotInLedger();
     error ClaimNotCommitted(bytes32 claimHash);
     error ZeroBeneficiary();
+    // ---- refusals of the URC path (slash) ----
+    error NotURC();
+    error NotThisSlasher(address slasher);
+    error NotURCPromise(address operator);
+    error CommitmentMismatch();
+    error DelegationMismatch();
+    error NoPoster();
+    error MalformedEvidence();
 
     /// @notice A promise was slashed. For an equivocation, `digest` is the first promise's
-    ///         and `otherDigest` the second's; otherwise `otherDigest` is zero.
+    ///         and `otherDigest` the second's; otherwise `otherDigest` is zero. Through the
+    ///         URC (slash), `operator` is zero, `taken` is what the URC burns, `userPaid` is
+    ///         zero and `beneficiary` is the URC's challenger.
     event PromiseSlashed(
         bytes32 indexed digest,
         address indexed operator,
@@ -197,6 +231,32 @@ interface ISlasher {
         Backing calldata backingA,
         Claim calldata claim
     ) external;
+
+    /// @notice The URC's entry point (the Universal Registry Contract's ISlasher.slash,
+    ///         selector 0xc239ef42): judges one fault of a promise sold by a URC-registered
+    ///         operator and returns the wei the URC takes (and burns) from that operator's URC
+    ///         collateral. Only `urc` may call it, after checking the delegation's BLS signature
+    ///         and that `committer` signed `commitment`'s signing root. The promise in
+    ///         `commitment.payload` names operator zero (Pledge Registry operators name their
+    ///         own address and are judged by the four functions above, never here).
+    ///         `evidence` is abi.encode(uint8 fault, bytes data) with `data`:
+    ///         Safety: abi.encode(uint256 index, SafetyEvidence) (priors signed by `committer`,
+    ///         no ledger); Liveness: abi.encode(bytes header1, bytes header2); L2Inclusion:
+    ///         abi.encode(uint256 index, bytes header, bytes32[] txHashes), batches by the poster
+    ///         the delegation's metadata names; Equivocation: abi.encode(uint256 indexA,
+    ///         bytes payloadB, bytes signatureB, uint256 indexB), B signed by `committer`.
+    ///         Returns slashAmount (livenessBps of min(slashAmount, 2^96-1) for a liveness
+    ///         fault) and settles the promise. No user is paid on this path: the URC burns it all.
+    function slash(
+        Delegation calldata delegation,
+        Commitment calldata commitment,
+        address committer,
+        bytes calldata evidence,
+        address challenger
+    ) external returns (uint256 slashAmountWei);
+
+    /// @notice The URC allowed to call slash; zero when the URC path is off.
+    function urc() external view returns (address);
 
     /// @notice Records `claimHash` = claimHash(digest, beneficiary, salt) at this block (the
     ///         first commitment of a hash counts).

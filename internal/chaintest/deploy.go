@@ -28,6 +28,9 @@ type Params struct {
 	LivenessBps         uint16
 	UserBps             uint16
 	BurnBps             uint16
+	// URC is the Universal Registry Contract the Slasher answers (ISlasher.slash);
+	// zero, the default, turns that path off.
+	URC common.Address
 }
 
 // DefaultParams are decisions v1's defaults with short windows, so tests can
@@ -106,6 +109,7 @@ func (c *Chain) Deploy(p Params) *Contracts {
 		UserBps:                   p.UserBps,
 		BurnBps:                   p.BurnBps,
 		BlobBaseFeeUpdateFraction: PragueBlobUpdateFraction,
+		Urc:                       p.URC,
 	})
 	if err != nil {
 		c.t.Fatalf("deploy Slasher: %v", err)

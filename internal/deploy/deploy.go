@@ -50,6 +50,10 @@ type Params struct {
 	BurnBps uint16
 	// BlobBaseFeeUpdateFraction is the fork's BLOB_BASE_FEE_UPDATE_FRACTION.
 	BlobBaseFeeUpdateFraction uint64
+	// URC is the Universal Registry Contract allowed to call the Slasher's
+	// ISlasher.slash for its own operators (docs/protocol.md §9.9); zero, the
+	// default, turns that path off. The own Registry is always the Slasher's.
+	URC common.Address
 }
 
 // slasherDeployGas covers the Slasher's creation (about 3.5 M gas).
@@ -99,6 +103,7 @@ func (p Params) SlasherConfig() bindings.ISlasherConfig {
 		UserBps:                   p.UserBps,
 		BurnBps:                   p.BurnBps,
 		BlobBaseFeeUpdateFraction: p.BlobBaseFeeUpdateFraction,
+		Urc:                       p.URC,
 	}
 }
 
