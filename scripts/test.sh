@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command: the README's "run the tests" and what CI runs
-# (.ci/run). Needs only Go. Checks, in order, stopping at the first failure:
+# (.ci/run). Needs Go, and apt for Debian's postgresql package when missing. Checks, in order, stopping at the first failure:
 #   1. gofmt -l prints nothing
 #   2. go vet ./... is clean
 #   3. go mod tidy would not change go.mod or go.sum
@@ -55,6 +55,15 @@ fi
 step "scripts/build-mevboost.sh"
 PLEDGE_MEVBOOST="$(bash scripts/build-mevboost.sh)" || fail "could not build flashbots mev-boost for the interop test"
 export PLEDGE_MEVBOOST
+
+# A throwaway PostgreSQL (Debian's package, installed when missing) for the
+# PostgreSQL promise store and the high-availability tests; under CI=true a
+# test that needs it fails without it instead of skipping.
+step "scripts/postgres.sh start"
+pg_dir="$(mktemp -d -t pledge-pg.XXXXXX)"
+trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
+PLEDGE_POSTGRES_DSN="$(bash scripts/postgres.sh start "$pg_dir")" || fail "could not start PostgreSQL for the store tests"
+export PLEDGE_POSTGRES_DSN
 
 step "go test -count=1 $* ./..."
 go test -count=1 "$@" ./... || fail "go test: see the failures above"

@@ -101,6 +101,7 @@ func runBenchAll(c *cli.Context) error {
 	}
 	tab, err := benchtable.Run(c.Context, benchtable.Options{
 		Quick: c.Bool(flagQuick), Only: c.StringSlice(flagOnly), Progress: c.App.ErrWriter, Pledge: self,
+		PostgresDSN: os.Getenv("PLEDGE_POSTGRES_DSN"),
 	})
 	if err != nil {
 		return fmt.Errorf("--%s: %w", flagOnly, err)

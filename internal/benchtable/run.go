@@ -20,6 +20,9 @@ type Options struct {
 	// Pledge is the pledge binary the memory measurement runs `pledge
 	// sidecar` from (cmd passes its own executable).
 	Pledge string
+	// PostgresDSN is the PostgreSQL server of the store-postgres rows
+	// (scripts/postgres.sh starts one); without it they report why not.
+	PostgresDSN string
 }
 
 // measurement is one --only name and the rows it yields.
@@ -38,6 +41,7 @@ var measurements = []measurement{
 	{"getheader", "builder proxy getHeader overhead over a direct relay", getHeaderRows},
 	{"fallback", "local fallback build of 16 promised txs on geth", fallbackRows},
 	{"store", "synced store writes at 1,000/s, the store alone", storeRows},
+	{"store-postgres", "PostgreSQL claimed commits: latency at 1,000/s, most per second with one and two sidecars", postgresRows},
 	{"latency", "promise latency at 1,000 valid req/s (devnet)", latencyRows},
 	{"throughput", "promise throughput, 64 senders (devnet)", throughputRows},
 	{"rejection", "invalid requests rejected beside valid ones (devnet)", rejectionRows},
@@ -56,6 +60,7 @@ func Measurements() [][2]string {
 
 // env is what the measurements share during one run.
 type env struct {
+	postgres string
 	quick    bool
 	pledge   string
 	w        *world
@@ -129,7 +134,7 @@ func Run(ctx context.Context, opts Options) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{Machine: ThisMachine()}
-	e := &env{quick: opts.Quick, pledge: opts.Pledge}
+	e := &env{quick: opts.Quick, pledge: opts.Pledge, postgres: opts.PostgresDSN}
 	defer e.close()
 	for _, m := range selected {
 		if ctx.Err() != nil {

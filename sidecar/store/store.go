@@ -131,16 +131,9 @@ func (s *Store) Put(rec *Record) error {
 	rec.Seq = s.nextSeq.Add(1) - 1
 
 	c := &rec.Commitment.Commitment
-	val, err := rlp.EncodeToBytes(&storedRecord{
-		CommitmentType: c.CommitmentType,
-		Payload:        c.Payload,
-		RequestHash:    c.RequestHash,
-		Slasher:        c.Slasher,
-		Signature:      rec.Commitment.Signature,
-		Txs:            rec.Txs,
-	})
+	val, err := EncodeRecord(rec)
 	if err != nil {
-		return fmt.Errorf("encode promise: %w", err)
+		return err
 	}
 	pk := promiseKey(rec.Slot, rec.Seq)
 	b := s.db.NewBatch()
@@ -157,17 +150,41 @@ func (s *Store) Put(rec *Record) error {
 	return nil
 }
 
+// EncodeRecord is a record's stored form (RLP), without its slot and
+// sequence, which the stores keep in their keys.
+func EncodeRecord(rec *Record) ([]byte, error) {
+	c := &rec.Commitment.Commitment
+	val, err := rlp.EncodeToBytes(&storedRecord{
+		CommitmentType: c.CommitmentType,
+		Payload:        c.Payload,
+		RequestHash:    c.RequestHash,
+		Slasher:        c.Slasher,
+		Signature:      rec.Commitment.Signature,
+		Txs:            rec.Txs,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encode promise: %w", err)
+	}
+	return val, nil
+}
+
 func decodeRecord(key, val []byte) (*Record, error) {
 	if len(key) != 17 {
 		return nil, fmt.Errorf("%w: key of %d bytes", ErrCorrupt, len(key))
 	}
+	return DecodeRecord(binary.BigEndian.Uint64(key[1:9]), binary.BigEndian.Uint64(key[9:17]), val)
+}
+
+// DecodeRecord reads a record's stored form (EncodeRecord); a value that
+// does not decode is ErrCorrupt.
+func DecodeRecord(slot, seq uint64, val []byte) (*Record, error) {
 	var sr storedRecord
 	if err := rlp.DecodeBytes(val, &sr); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return &Record{
-		Slot: binary.BigEndian.Uint64(key[1:9]),
-		Seq:  binary.BigEndian.Uint64(key[9:17]),
+		Slot: slot,
+		Seq:  seq,
 		Commitment: protocol.SignedCommitment{
 			Commitment: protocol.Commitment{
 				CommitmentType: sr.CommitmentType,
