@@ -174,10 +174,18 @@ type Commitment struct {
 }
 
 // SigningRoot is what the committer signs, as the reference gateway and the
-// URC compute it: keccak256(abi.encode(uint256(3), Commitment{commitmentType,
-// payload, requestHash, slasher})), 3 being the URC's MessageType.Commitment.
-// A generic Commitments API verifier checks a Pledge promise with it alone.
+// URC compute it: keccak256(Preimage()), 3 being the URC's
+// MessageType.Commitment. A generic Commitments API verifier checks a
+// Pledge promise with it alone.
 func (c Commitment) SigningRoot() common.Hash {
+	return crypto.Keccak256Hash(c.Preimage())
+}
+
+// Preimage is what keccak256 turns into the signing root:
+// abi.encode(uint256(3), Commitment{commitmentType, payload, requestHash,
+// slasher}). A remote signer that hashes what it is sent (Web3Signer's eth1
+// API) is sent these bytes.
+func (c Commitment) Preimage() []byte {
 	n := len(c.Payload)
 	buf := make([]byte, 32*7+padded(n))
 	putUint64(buf[0:32], messageTypeCommitment)
@@ -188,7 +196,7 @@ func (c Commitment) SigningRoot() common.Hash {
 	copy(buf[160+12:192], c.Slasher[:])
 	putUint64(buf[192:224], uint64(n))
 	copy(buf[224:], c.Payload)
-	return crypto.Keccak256Hash(buf)
+	return buf
 }
 
 // padded rounds n up to a whole number of 32-byte words.

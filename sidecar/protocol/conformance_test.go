@@ -33,6 +33,9 @@ func TestReferenceVectors(t *testing.T) {
 	if got := c.SigningRoot().Hex(); got != refCommitmentRoot {
 		t.Errorf("commitment signing root %s, reference %s", got, refCommitmentRoot)
 	}
+	if got := crypto.Keccak256Hash(c.Preimage()).Hex(); got != refCommitmentRoot {
+		t.Errorf("keccak256 of the commitment preimage %s, reference signing root %s", got, refCommitmentRoot)
+	}
 	r := CommitmentRequest{CommitmentType: 1}
 	if got := r.RequestHash().Hex(); got != refRequestHash {
 		t.Errorf("request hash %s, reference %s", got, refRequestHash)
@@ -42,6 +45,12 @@ func TestReferenceVectors(t *testing.T) {
 // packedSigningRoot computes keccak256(abi.encode(uint256(3), commitment))
 // with go-ethereum's packer, independently of SigningRoot's hand-laid words.
 func packedSigningRoot(t testing.TB, c Commitment) common.Hash {
+	t.Helper()
+	return crypto.Keccak256Hash(packedPreimage(t, c))
+}
+
+// packedPreimage is abi.encode(uint256(3), commitment) by the packer.
+func packedPreimage(t testing.TB, c Commitment) []byte {
 	t.Helper()
 	u256, _ := abi.NewType("uint256", "", nil)
 	ct, err := abi.NewType("tuple", "Commitment", []abi.ArgumentMarshaling{
@@ -63,7 +72,7 @@ func packedSigningRoot(t testing.TB, c Commitment) common.Hash {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return crypto.Keccak256Hash(enc)
+	return enc
 }
 
 // packedRequestHash computes keccak256(abi.encode(CommitmentRequest)) with the packer.
@@ -96,6 +105,9 @@ func TestHashesMatchThePacker(t *testing.T) {
 		c := Commitment{CommitmentType: uint64(n) + 1, Payload: payload, RequestHash: common.Hash{byte(n), 1}, Slasher: common.Address{0x5e, byte(n)}}
 		if got, want := c.SigningRoot(), packedSigningRoot(t, c); got != want {
 			t.Errorf("%d-byte payload: signing root %s, packer %s", n, got, want)
+		}
+		if got, want := c.Preimage(), packedPreimage(t, c); !bytes.Equal(got, want) {
+			t.Errorf("%d-byte payload: preimage\n%x\npacker\n%x", n, got, want)
 		}
 		r := CommitmentRequest{CommitmentType: uint64(n), Payload: payload, Slasher: common.Address{0x5e, byte(n)}}
 		if got, want := r.RequestHash(), packedRequestHash(t, r); got != want {
