@@ -55,6 +55,9 @@ type backend struct {
 	registry *registry.Cache
 	ledgers  *ledger.Component
 	cfg      *Config
+	// readiness are further reasons not to sell (the delegate's BLS signer):
+	// each is nil while its part works.
+	readiness []func() error
 
 	// The committer binding is checked at most once per slot: a sidecar whose
 	// key the Registry does not bind would sell promises nobody can enforce.
@@ -103,7 +106,8 @@ func (b *backend) Metadata(context.Context) (api.BoltMetadata, error) {
 // Ready is nil while the beacon node and the execution client answer,
 // duties are known, the Registry binds our committer to the operator and
 // the slot ledgers due are opened (a promise in no ledger is void, so none
-// is sold while they are not).
+// is sold while they are not), and every readiness hook is nil (the
+// delegate's BLS signer answers: without it no constraints are signed).
 func (b *backend) Ready() error {
 	if err := b.tracker.Ready(); err != nil {
 		return fmt.Errorf("beacon node: %w", err)
@@ -116,6 +120,11 @@ func (b *backend) Ready() error {
 	}
 	if err := b.ledgers.Err(); err != nil {
 		return fmt.Errorf("slot ledgers: %w", err)
+	}
+	for _, ready := range b.readiness {
+		if err := ready(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ type building struct {
 // startBuilding builds the configured parts. It reads the chain's genesis
 // and spec from the beacon node (the fallback's fork times) and opens the
 // builder listener; nothing runs until run.
-func (s *Service) startBuilding(ctx context.Context, tracker *duties.Tracker, engine *admission.Engine, el *rpc.Client) (*building, error) {
+func (s *Service) startBuilding(ctx context.Context, tracker dutySource, delegated *constraints.DelegatedKeys, engine *admission.Engine, el *rpc.Client) (*building, error) {
 	cfg := s.cfg.Building
 	b := &building{log: s.log}
 	// The engine answers the whole top of block: the rollups' batch post,
@@ -120,16 +120,24 @@ func (s *Service) startBuilding(ctx context.Context, tracker *duties.Tracker, en
 	var templates constraints.Templates = engine
 	var promises builderproxy.Promises = engine
 	if len(cfg.Relays) > 0 {
-		keys, err := constraints.NewStaticKeys(s.cfg.ValidatorKeys, nil)
-		if err != nil {
-			return nil, err
+		var keys constraints.KeySource = delegated
+		senderOpts := []constraints.Option{constraints.WithLogger(s.log), constraints.WithRegisterer(s.reg)}
+		if delegated == nil {
+			static, err := constraints.NewStaticKeys(s.cfg.ValidatorKeys, nil)
+			if err != nil {
+				return nil, err
+			}
+			keys = static
+		} else if len(s.cfg.Delegation.Revocations) > 0 {
+			senderOpts = append(senderOpts, constraints.WithRevocations(s.cfg.Delegation.Revocations...))
 		}
+		var err error
 		b.sender, err = constraints.New(tracker, templates, keys, constraints.Config{
 			Relays:           cfg.Relays,
 			DeadlineFraction: engine.Config().DeadlineFraction,
 			Committer:        s.cfg.Committer.Address(),
 			ChainID:          s.cfg.Admission.L1ChainID,
-		}, constraints.WithLogger(s.log), constraints.WithRegisterer(s.reg))
+		}, senderOpts...)
 		if err != nil {
 			return nil, err
 		}

@@ -80,6 +80,9 @@ type buildWorldConfig struct {
 	held       []int // validator keys given to the sidecar
 	// relays returns the relays' URLs, once the network runs.
 	relays func(t *testing.T, n *devnet.Network) []string
+	// configure, when set, adjusts the sidecar's config last (it gets the
+	// committer address the Registry binds).
+	configure func(t *testing.T, n *devnet.Network, cfg *sidecar.Config, committer common.Address)
 }
 
 func startBuildWorld(t *testing.T, c buildWorldConfig) *buildWorld {
@@ -167,6 +170,9 @@ func startBuildWorld(t *testing.T, c buildWorldConfig) *buildWorld {
 			SoftTimeout:   300 * time.Millisecond,
 			HardTimeout:   800 * time.Millisecond,
 		},
+	}
+	if c.configure != nil {
+		c.configure(t, n, &cfg, crypto.PubkeyToAddress(committerKey.PublicKey))
 	}
 	log := zerolog.New(w.logs).Level(zerolog.InfoLevel).With().Timestamp().Logger()
 	svc, err := sidecar.New(cfg, log, w.reg)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/rs/zerolog"
 
@@ -33,8 +34,21 @@ type RollupsConfig struct {
 	Rollups []RollupConfig
 	// Inbox is the Inbox contract every rollup posts to.
 	Inbox common.Address
-	// PosterKey signs each slot's one batch post.
-	PosterKey *ecdsa.PrivateKey
+	// PosterKey signs each slot's one batch post, unless PosterSigner does
+	// (a remote signer: Clef, Web3Signer). Give one of them.
+	PosterKey    *ecdsa.PrivateKey
+	PosterSigner rollup.TxSigner
+}
+
+// posterAddress is the batch poster's account, if one is configured.
+func (c *RollupsConfig) posterAddress() (common.Address, bool) {
+	switch {
+	case c.PosterSigner != nil:
+		return c.PosterSigner.Address(), true
+	case c.PosterKey != nil:
+		return crypto.PubkeyToAddress(c.PosterKey.PublicKey), true
+	}
+	return common.Address{}, false
 }
 
 func (c *RollupsConfig) check() error {
@@ -44,8 +58,10 @@ func (c *RollupsConfig) check() error {
 	switch {
 	case c.Inbox == (common.Address{}):
 		return fmt.Errorf("%w: rollups configured without an inbox address", ErrConfig)
-	case c.PosterKey == nil:
+	case c.PosterKey == nil && c.PosterSigner == nil:
 		return fmt.Errorf("%w: rollups configured without a poster key", ErrConfig)
+	case c.PosterKey != nil && c.PosterSigner != nil:
+		return fmt.Errorf("%w: a poster key and a poster signer: give one", ErrConfig)
 	}
 	seen := map[uint64]bool{}
 	for _, r := range c.Rollups {
@@ -116,8 +132,16 @@ func (s *Service) startRollups(ctx context.Context, l1 *ethclient.Client, l1Stat
 			Pricing:          rc.Pricing,
 		}
 	}
-	poster, err := rollup.NewPoster(rollup.PosterConfig{L1ChainID: s.cfg.Admission.L1ChainID, Inbox: cfg.Inbox},
-		cfg.PosterKey, l1, l1State, tracker, s.log)
+	pcfg := rollup.PosterConfig{L1ChainID: s.cfg.Admission.L1ChainID, Inbox: cfg.Inbox}
+	var (
+		poster *rollup.Poster
+		err    error
+	)
+	if cfg.PosterSigner != nil {
+		poster, err = rollup.NewSignerPoster(pcfg, cfg.PosterSigner, l1, l1State, tracker, s.log)
+	} else {
+		poster, err = rollup.NewPoster(pcfg, cfg.PosterKey, l1, l1State, tracker, s.log)
+	}
 	if err != nil {
 		r.close()
 		return nil, err

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/flashbots/go-boost-utils/bls"
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +25,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/admission"
 	"github.com/pledgeproto/pledge/sidecar/api"
 	"github.com/pledgeproto/pledge/sidecar/chainstate"
+	"github.com/pledgeproto/pledge/sidecar/constraints"
 	"github.com/pledgeproto/pledge/sidecar/duties"
 	"github.com/pledgeproto/pledge/sidecar/ledger"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
@@ -38,6 +38,14 @@ var Version = "dev"
 // ErrConfig is returned by New for a configuration the sidecar cannot run with.
 var ErrConfig = errors.New("invalid sidecar config")
 
+// PromiseStore keeps the signed promises: the embedded Pebble store
+// (sidecar/store) or PostgreSQL shared by several sidecars
+// (sidecar/store/postgres).
+type PromiseStore interface {
+	admission.Store
+	Close() error
+}
+
 // Config is everything the sidecar needs; cmd/pledge fills it from flags.
 type Config struct {
 	BeaconURL    string
@@ -45,13 +53,24 @@ type Config struct {
 	// Registry is the Registry contract the operator's collateral and
 	// committer binding are read from.
 	Registry common.Address
-	// DataDir holds the promise store.
+	// DataDir holds the embedded promise store when Store is nil.
 	DataDir string
+	// Store is the promise store; nil opens the embedded Pebble store in
+	// DataDir. The service closes it when it stops.
+	Store PromiseStore
+	// FollowStore, when set, keeps the engine's templates in step with the
+	// promises the operator's other sidecars sell into a shared Store, until
+	// ctx ends. It runs after the stored promises are loaded.
+	FollowStore func(context.Context, *admission.Engine) error
 	// Listen is the user API's address (host:port).
 	Listen string
 
-	// ValidatorKeys are the BLS keys whose proposer slots are sold.
+	// ValidatorKeys are the BLS keys whose proposer slots are sold; each
+	// signs its own constraints. Give them or Delegation, not both.
 	ValidatorKeys []*bls.SecretKey
+	// Delegation runs the sidecar with no validator key: a delegate key and
+	// the validators' delegations to it.
+	Delegation DelegationConfig
 	// Committer signs promises; its address must be bound to Operator in the Registry.
 	Committer admission.Signer
 
@@ -90,18 +109,25 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: no execution client URL", ErrConfig)
 	case c.Registry == (common.Address{}):
 		return fmt.Errorf("%w: no registry address", ErrConfig)
-	case c.DataDir == "":
-		return fmt.Errorf("%w: no data directory", ErrConfig)
+	case c.DataDir == "" && c.Store == nil:
+		return fmt.Errorf("%w: no data directory and no promise store", ErrConfig)
 	case c.Listen == "":
 		return fmt.Errorf("%w: no listen address", ErrConfig)
-	case len(c.ValidatorKeys) == 0:
-		return fmt.Errorf("%w: no validator keys", ErrConfig)
+	case len(c.ValidatorKeys) == 0 && !c.Delegation.enabled():
+		return fmt.Errorf("%w: no validator keys and no delegations", ErrConfig)
+	case len(c.ValidatorKeys) > 0 && c.Delegation.enabled():
+		return fmt.Errorf("%w: validator keys and delegations given: the validator keys sign for themselves, give one or the other", ErrConfig)
 	case c.Committer == nil:
 		return fmt.Errorf("%w: no committer key", ErrConfig)
 	case c.Admission.Operator == (common.Address{}):
 		return fmt.Errorf("%w: no operator address", ErrConfig)
 	case c.Admission.Slasher == (common.Address{}):
 		return fmt.Errorf("%w: no slasher address", ErrConfig)
+	}
+	if c.Delegation.enabled() {
+		if err := c.Delegation.check(); err != nil {
+			return err
+		}
 	}
 	if err := c.Building.check(); err != nil {
 		return err
@@ -112,7 +138,7 @@ func (c *Config) check() error {
 	if _, ok := c.Committer.(ledger.TxSigner); !ok {
 		return fmt.Errorf("%w: %w", ErrConfig, errNotTxSigner)
 	}
-	if c.Rollups.PosterKey != nil && crypto.PubkeyToAddress(c.Rollups.PosterKey.PublicKey) == c.Committer.Address() {
+	if addr, ok := c.Rollups.posterAddress(); ok && addr == c.Committer.Address() {
 		return fmt.Errorf("%w: the batch poster key is the committer key: both accounts send transactions (posts, slot ledgers) and would race for nonces; use another poster key", ErrConfig)
 	}
 	if c.PollInterval <= 0 {
@@ -229,7 +255,18 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	committer := s.cfg.Committer.(ledger.TxSigner) // checked by New
 
-	ours, err := s.registeredKeys(ctx, regClient)
+	var delegated *constraints.DelegatedKeys
+	candidates, err := s.validatorPubkeys()
+	if err != nil {
+		return err
+	}
+	if s.cfg.Delegation.enabled() {
+		if delegated, err = s.delegatedKeys(); err != nil {
+			return err
+		}
+		candidates = delegated.Proposers()
+	}
+	ours, err := s.registeredKeys(ctx, regClient, candidates)
 	if err != nil {
 		return err
 	}
@@ -241,13 +278,20 @@ func (s *Service) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Delegation-first, our slots are those a delegation covers.
+	var slots dutySource = tracker
+	if delegated != nil {
+		slots = &delegatedDuties{Tracker: tracker, keys: delegated, chainID: s.cfg.Admission.L1ChainID, log: s.log}
+	}
 	state, err := chainstate.New(el, s.log, chainstate.WithPollInterval(s.cfg.PollInterval))
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(s.cfg.DataDir)
-	if err != nil {
-		return err
+	st := s.cfg.Store
+	if st == nil {
+		if st, err = store.Open(s.cfg.DataDir); err != nil {
+			return err
+		}
 	}
 	defer func() {
 		if err := st.Close(); err != nil {
@@ -265,7 +309,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	view := &backing{cache: regCache, operator: s.cfg.Admission.Operator, committer: s.cfg.Committer.Address(),
 		params: params, clock: tracker, log: s.log}
-	engine, err := admission.New(s.cfg.Admission, tracker, state, view, st, s.cfg.Committer, s.log, engineOpts...)
+	engine, err := admission.New(s.cfg.Admission, slots, state, view, st, s.cfg.Committer, s.log, engineOpts...)
 	if err != nil {
 		return err
 	}
@@ -303,13 +347,25 @@ func (s *Service) Run(ctx context.Context) error {
 
 	var build *building
 	if s.cfg.Building.enabled() {
-		if build, err = s.startBuilding(ctx, tracker, engine, el.Client()); err != nil {
+		if build, err = s.startBuilding(ctx, slots, delegated, engine, el.Client()); err != nil {
 			return fmt.Errorf("block building: %w", err)
 		}
 		defer build.close()
 	}
 
 	backend := &backend{engine: engine, tracker: tracker, state: state, registry: regCache, ledgers: ledgers, cfg: &s.cfg}
+	if sg := s.cfg.Delegation.Signer; sg != nil {
+		backend.readiness = append(backend.readiness, sg.Err)
+	}
+	committerHealth, _ := s.cfg.Committer.(checkedSigner)
+	if committerHealth != nil {
+		backend.readiness = append(backend.readiness, func() error {
+			if err := committerHealth.Err(); err != nil {
+				return fmt.Errorf("committer signer %s: %w", committerHealth.Name(), err)
+			}
+			return nil
+		})
+	}
 	apiCfg := s.cfg.API
 	apiCfg.Codes = Codes()
 	apiCfg.Gatherer = s.reg
@@ -341,7 +397,21 @@ func (s *Service) Run(ctx context.Context) error {
 	g.Go(func() error { return s.followHeads(gctx, state, engine) })
 	g.Go(func() error { return s.prune(gctx, engine, ledgers) })
 	g.Go(func() error { return ledgers.Run(gctx) })
+	if committerHealth != nil {
+		g.Go(func() error { return checkSigner(gctx, committerHealth, signerCheckInterval) })
+	}
+	if s.cfg.FollowStore != nil {
+		g.Go(func() error {
+			if err := s.cfg.FollowStore(gctx, engine); err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("follow the shared promise store: %w", err)
+			}
+			return nil
+		})
+	}
 	g.Go(func() error { return server.Serve(gctx, ln) })
+	if sg := s.cfg.Delegation.Signer; sg != nil {
+		g.Go(func() error { return sg.Run(gctx) })
+	}
 	if l2 != nil {
 		g.Go(l2.run(gctx, s.log))
 	}
@@ -355,16 +425,46 @@ func (s *Service) Run(ctx context.Context) error {
 	return err
 }
 
-// registeredKeys keeps the validator keys the Registry binds to our
-// operator. A key that is not offered is warned about: selling its slots
-// would be selling promises no collateral backs.
-func (s *Service) registeredKeys(ctx context.Context, reg *registry.Client) ([]protocol.BLSPubkey, error) {
-	var ours []protocol.BLSPubkey
+// validatorPubkeys are the public keys of the configured validator keys.
+func (s *Service) validatorPubkeys() ([]protocol.BLSPubkey, error) {
+	out := make([]protocol.BLSPubkey, 0, len(s.cfg.ValidatorKeys))
 	for _, sk := range s.cfg.ValidatorKeys {
 		pk, err := protocol.PubkeyFromSecretKey(sk)
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, pk)
+	}
+	return out, nil
+}
+
+// delegatedKeys indexes the configured delegations to our delegate key and
+// committer, warning about each one left out.
+func (s *Service) delegatedKeys() (*constraints.DelegatedKeys, error) {
+	dc := s.cfg.Delegation
+	keys, skipped, err := constraints.NewDelegatedKeys(dc.Delegate, s.cfg.Committer.Address(), dc.Signer, dc.Delegations, dc.Revocations)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	for _, why := range skipped {
+		s.log.Warn().Err(why).Msg("delegation left out")
+	}
+	if len(keys.Proposers()) == 0 {
+		return nil, fmt.Errorf("%w: none of the %d delegations is to delegate %s with committer %s", ErrConfig,
+			len(dc.Delegations), dc.Delegate, s.cfg.Committer.Address())
+	}
+	s.log.Info().Str("delegate", dc.Delegate.String()).Str("signer", dc.Signer.Name()).
+		Int("validators", len(keys.Proposers())).Int("delegations", len(dc.Delegations)-len(skipped)).
+		Int("revocations", len(dc.Revocations)).Msg("delegation-first: no validator key held")
+	return keys, nil
+}
+
+// registeredKeys keeps the validator keys the Registry binds to our
+// operator. A key that is not offered is warned about: selling its slots
+// would be selling promises no collateral backs.
+func (s *Service) registeredKeys(ctx context.Context, reg *registry.Client, candidates []protocol.BLSPubkey) ([]protocol.BLSPubkey, error) {
+	var ours []protocol.BLSPubkey
+	for _, pk := range candidates {
 		op, err := reg.OperatorOf(ctx, pk[:])
 		if err != nil {
 			return nil, fmt.Errorf("look up validator %s in the registry: %w", pk, err)
@@ -378,7 +478,7 @@ func (s *Service) registeredKeys(ctx context.Context, reg *registry.Client) ([]p
 	}
 	if len(ours) == 0 {
 		return nil, fmt.Errorf("%w: none of the %d validator keys is registered to operator %s", ErrConfig,
-			len(s.cfg.ValidatorKeys), s.cfg.Admission.Operator)
+			len(candidates), s.cfg.Admission.Operator)
 	}
 	return ours, nil
 }
@@ -421,6 +521,35 @@ func (s *Service) prune(ctx context.Context, engine *admission.Engine, ledgers *
 			}
 			if n > 0 {
 				s.log.Info().Int("pruned", n).Msg("pruned promises past the slash window")
+			}
+		}
+	}
+}
+
+// checkedSigner is a committer whose last failure makes the sidecar not
+// ready (ecdsasigner.Signer): a remote signer that is down or answers wrong
+// sells nothing meanwhile.
+type checkedSigner interface {
+	Name() string
+	Err() error
+	Check(ctx context.Context) error
+}
+
+// signerCheckInterval is how often a failed committer signer is asked again.
+const signerCheckInterval = 5 * time.Second
+
+// checkSigner asks a failed signer again every interval until ctx ends: a
+// success clears its failure, and the sidecar sells again.
+func checkSigner(ctx context.Context, s checkedSigner, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if s.Err() != nil {
+				_ = s.Check(ctx) // records its own outcome; readiness reports it
 			}
 		}
 	}

@@ -42,6 +42,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			versionCommand(),
 			sidecarCommand(),
+			delegateCommand(),
 			registryCommand(),
 			benchCommand(),
 			relayCommand(),

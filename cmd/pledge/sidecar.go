@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -26,6 +27,9 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/api"
 	"github.com/pledgeproto/pledge/sidecar/builderproxy"
 	"github.com/pledgeproto/pledge/sidecar/keys"
+	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/signer/blssigner"
+	"github.com/pledgeproto/pledge/sidecar/signer/ecdsasigner"
 )
 
 // Flag names of `pledge sidecar`; each is also read from PLEDGE_<NAME>.
@@ -74,7 +78,7 @@ func sidecarFlags() []cli.Flag {
 	str := func(name, usage, value string) cli.Flag {
 		return &cli.StringFlag{Name: name, Usage: usage, Value: value, EnvVars: envVars(name)}
 	}
-	return []cli.Flag{
+	flags := []cli.Flag{
 		str(flagConfig, "optional config `FILE` of 'name = value' lines (flag names); flags and env vars take precedence", ""),
 		str(flagBeaconURL, "beacon node REST API URL", "http://127.0.0.1:5052"),
 		str(flagExecutionURL, "execution client JSON-RPC URL", "http://127.0.0.1:8545"),
@@ -116,8 +120,91 @@ func sidecarFlags() []cli.Flag {
 		str(flagPosterKey, "ECDSA key file (raw hex or geth keystore) signing each slot's batch post (needed with --rollup)", ""),
 		str(flagPosterPassword, "file holding the poster keystore's password", ""),
 		&cli.Uint64Flag{Name: flagRollupGasBudget, Usage: "L2 gas promised per rollup per slot at most", Value: 30_000_000, EnvVars: envVars(flagRollupGasBudget)},
+		str(flagDelegations, "delegation-first: JSON file of SignedDelegations (written by `pledge delegate`) to the delegate key; with it no validator key is held, and only the slots it covers are sold", ""),
+		str(flagRevocations, "JSON file of SignedRevocations (written by `pledge delegate revoke`): sent to the relays, and their slots are not sold", ""),
+		str(flagDelegateKey, "delegate BLS key file (raw hex or keystore) signing the constraints, with --delegations", ""),
+		str(flagDelegatePassword, "file holding the delegate keystore's password", ""),
+		str(flagDelegatePubkey, "delegate BLS public key held by --delegate-signer-url", ""),
 		&cli.Uint64Flag{Name: flagRollupBytesBudget, Usage: "bytes of L2 txs promised per rollup per slot at most (they are L1 calldata)", Value: 64 << 10, EnvVars: envVars(flagRollupBytesBudget)},
 	}
+	flags = append(flags, remoteSignerFlags(delegateSignerPrefix, "delegate key")...)
+	flags = append(flags, committerSignerFlags()...)
+	flags = append(flags, posterSignerFlags()...)
+	return append(flags, storeFlags()...)
+}
+
+// Delegation-first flags.
+const (
+	flagDelegations      = "delegations"
+	flagRevocations      = "revocations"
+	flagDelegateKey      = "delegate-key"
+	flagDelegatePassword = "delegate-password-file"
+	flagDelegatePubkey   = "delegate"
+	delegateSignerPrefix = "delegate-"
+)
+
+// delegationConfig reads the delegation-first flags; the zero value when
+// --delegations is not given (then none of them may be).
+func delegationConfig(c *cli.Context, reg prometheus.Registerer) (sidecar.DelegationConfig, error) {
+	var dc sidecar.DelegationConfig
+	if c.String(flagDelegations) == "" {
+		for _, name := range []string{flagRevocations, flagDelegateKey, flagDelegatePubkey, delegateSignerPrefix + sflagURL} {
+			if c.String(name) != "" {
+				return dc, fmt.Errorf("--%s is only used with --%s (delegation-first)", name, flagDelegations)
+			}
+		}
+		return dc, nil
+	}
+	if c.String(flagValidatorKeys) != "" {
+		return dc, fmt.Errorf("give --%s or --%s, not both: validator keys sign for themselves", flagValidatorKeys, flagDelegations)
+	}
+	var err error
+	if dc.Delegations, err = readSignedFile[protocol.SignedDelegation](flagDelegations, c.String(flagDelegations)); err != nil {
+		return dc, err
+	}
+	if len(dc.Delegations) == 0 {
+		return dc, fmt.Errorf("--%s: %s holds no delegation", flagDelegations, c.String(flagDelegations))
+	}
+	if p := c.String(flagRevocations); p != "" {
+		if dc.Revocations, err = readSignedFile[protocol.SignedRevocation](flagRevocations, p); err != nil {
+			return dc, err
+		}
+	}
+	remote, err := remoteSigner(c, delegateSignerPrefix, blssigner.WithRegisterer(reg), blssigner.WithLogger(appFrom(c).log))
+	if err != nil {
+		return dc, err
+	}
+	switch file := c.String(flagDelegateKey); {
+	case remote != nil && file != "":
+		return dc, fmt.Errorf("give --%s or --%s, not both", flagDelegateKey, delegateSignerPrefix+sflagURL)
+	case remote != nil:
+		if c.String(flagDelegatePubkey) == "" {
+			return dc, fmt.Errorf("missing --%s: the delegate key at --%s", flagDelegatePubkey, delegateSignerPrefix+sflagURL)
+		}
+		if err := dc.Delegate.UnmarshalText([]byte(c.String(flagDelegatePubkey))); err != nil {
+			return dc, fmt.Errorf("invalid --%s: want 0x + 96 hex digits", flagDelegatePubkey)
+		}
+		dc.Signer = remote
+	case file != "":
+		k, err := loadOneBLSKey(flagDelegateKey, file, c.String(flagDelegatePassword))
+		if err != nil {
+			return dc, err
+		}
+		if p := c.String(flagDelegatePubkey); p != "" && p != k.Pubkey.String() {
+			return dc, fmt.Errorf("--%s %s is not the key of --%s (%s)", flagDelegatePubkey, p, flagDelegateKey, k.Pubkey)
+		}
+		local, err := blssigner.NewLocal(k.Secret)
+		if err != nil {
+			return dc, err
+		}
+		if dc.Signer, err = blssigner.New(local, blssigner.WithRegisterer(reg), blssigner.WithLogger(appFrom(c).log)); err != nil {
+			return dc, err
+		}
+		dc.Delegate = k.Pubkey
+	default:
+		return dc, fmt.Errorf("missing --%s or --%s: the delegate key that signs the constraints", flagDelegateKey, delegateSignerPrefix+sflagURL)
+	}
+	return dc, nil
 }
 
 // Flags of the based rollups.
@@ -131,7 +218,7 @@ const (
 )
 
 // rollupsConfig reads the --rollup flags; prices follow the L1 pricing flags.
-func rollupsConfig(c *cli.Context, pricing admission.Pricing) (sidecar.RollupsConfig, error) {
+func rollupsConfig(c *cli.Context, pricing admission.Pricing, reg prometheus.Registerer) (sidecar.RollupsConfig, error) {
 	var rc sidecar.RollupsConfig
 	specs := c.StringSlice(flagRollup)
 	if len(specs) == 0 {
@@ -153,16 +240,17 @@ func rollupsConfig(c *cli.Context, pricing admission.Pricing) (sidecar.RollupsCo
 		return rc, fmt.Errorf("%w (needed with --%s)", err, flagRollup)
 	}
 	rc.Inbox = inbox
-	if c.String(flagPosterKey) == "" {
+	if c.String(flagPosterKey) == "" && c.String(posterSignerPrefix+eflagKind) == ecdsasigner.KindLocal {
 		return rc, fmt.Errorf("missing --%s: the key that signs the batch posts (needed with --%s)", flagPosterKey, flagRollup)
 	}
-	var pw keys.PasswordSource
-	if p := c.String(flagPosterPassword); p != "" {
-		pw = keys.PasswordFile(p)
+	poster, err := openPosterSigner(c, reg)
+	if err != nil {
+		return rc, err
 	}
-	if rc.PosterKey, err = keys.LoadCommitterKey(c.String(flagPosterKey), pw); err != nil {
-		return rc, fmt.Errorf("--%s: %w", flagPosterKey, err)
+	if err := checkECDSASigner(c, "poster", poster); err != nil {
+		return rc, err
 	}
+	rc.PosterSigner = poster
 	return rc, nil
 }
 
@@ -192,11 +280,17 @@ func runSidecar(c *cli.Context) error {
 	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
-	cfg, err := sidecarConfig(c)
+	reg := prometheus.NewRegistry()
+	cfg, err := sidecarConfig(c, reg)
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
+	st, err := openStore(c.Context, c, cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("open the promise store: %w", err)
+	}
+	cfg.Store = st
+	cfg.FollowStore = func(ctx context.Context, e *admission.Engine) error { return followStore(ctx, c, st, e) }
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if addr := c.String(flagPprofListen); addr != "" {
 		stopPprof, err := servePprof(addr)
@@ -209,6 +303,9 @@ func runSidecar(c *cli.Context) error {
 	sidecar.Version = appVersion()
 	svc, err := sidecar.New(*cfg, log, reg)
 	if err != nil {
+		if cerr := st.Close(); cerr != nil {
+			log.Error().Err(cerr).Msg("close promise store")
+		}
 		return err
 	}
 	ctx, stop := signal.NotifyContext(c.Context, syscall.SIGINT, syscall.SIGTERM)
@@ -243,7 +340,7 @@ func applyMemoryLimit(c *cli.Context) error {
 
 // sidecarConfig turns the flags into a sidecar.Config, refusing the first
 // wrong or missing setting with a line that names it.
-func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
+func sidecarConfig(c *cli.Context, reg prometheus.Registerer) (*sidecar.Config, error) {
 	registryAddr, err := addressFlag(c, flagRegistry)
 	if err != nil {
 		return nil, err
@@ -268,7 +365,7 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		return nil, fmt.Errorf("invalid --%s %g: want a fraction between 0 and 1", flagDeadlineFraction, f)
 	}
 
-	rollups, err := rollupsConfig(c, admission.Pricing{MinPriorityFee: wei[flagMinPriorityFee], FeeSlope: wei[flagFeeSlope]})
+	rollups, err := rollupsConfig(c, admission.Pricing{MinPriorityFee: wei[flagMinPriorityFee], FeeSlope: wei[flagFeeSlope]}, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -277,31 +374,38 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		return nil, err
 	}
 
-	if c.String(flagValidatorKeys) == "" {
-		return nil, fmt.Errorf("missing --%s: the validator keys whose slots are sold", flagValidatorKeys)
-	}
-	var vpw keys.PasswordSource
-	if p := c.String(flagValidatorPassword); p != "" {
-		vpw = keys.PasswordFile(p)
-	}
-	blsKeys, err := keys.LoadBLSKeys(c.String(flagValidatorKeys), vpw)
+	delegation, err := delegationConfig(c, reg)
 	if err != nil {
-		return nil, fmt.Errorf("--%s: %w", flagValidatorKeys, err)
+		return nil, err
 	}
-	secrets := make([]*bls.SecretKey, len(blsKeys))
-	for i, k := range blsKeys {
-		secrets[i] = k.Secret
+	var secrets []*bls.SecretKey
+	switch {
+	case delegation.Signer != nil:
+	case c.String(flagValidatorKeys) == "":
+		return nil, fmt.Errorf("missing --%s (the validator keys whose slots are sold) or --%s with a delegate key", flagValidatorKeys, flagDelegations)
+	default:
+		var vpw keys.PasswordSource
+		if p := c.String(flagValidatorPassword); p != "" {
+			vpw = keys.PasswordFile(p)
+		}
+		blsKeys, err := keys.LoadBLSKeys(c.String(flagValidatorKeys), vpw)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %w", flagValidatorKeys, err)
+		}
+		secrets = make([]*bls.SecretKey, len(blsKeys))
+		for i, k := range blsKeys {
+			secrets[i] = k.Secret
+		}
 	}
-	if c.String(flagCommitterKey) == "" {
+	if c.String(flagCommitterKey) == "" && c.String(committerSignerPrefix+eflagKind) == ecdsasigner.KindLocal {
 		return nil, fmt.Errorf("missing --%s: the key that signs promises", flagCommitterKey)
 	}
-	var cpw keys.PasswordSource
-	if p := c.String(flagCommitterPassword); p != "" {
-		cpw = keys.PasswordFile(p)
-	}
-	committer, err := keys.LoadCommitterKey(c.String(flagCommitterKey), cpw)
+	committer, err := openCommitterSigner(c, reg)
 	if err != nil {
-		return nil, fmt.Errorf("--%s: %w", flagCommitterKey, err)
+		return nil, err
+	}
+	if err := checkECDSASigner(c, "committer", committer); err != nil {
+		return nil, err
 	}
 
 	apiCfg := api.DefaultConfig()
@@ -314,7 +418,8 @@ func sidecarConfig(c *cli.Context) (*sidecar.Config, error) {
 		DataDir:       c.String(flagDataDir),
 		Listen:        c.String(flagListen),
 		ValidatorKeys: secrets,
-		Committer:     admission.NewKeySigner(committer),
+		Delegation:    delegation,
+		Committer:     committer,
 		Admission: admission.Config{
 			Slasher:          slasher,
 			Operator:         operator,

@@ -36,6 +36,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/duties"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 	"github.com/pledgeproto/pledge/sidecar/rollup"
+	"github.com/pledgeproto/pledge/sidecar/signer/ecdsasigner"
 	"github.com/pledgeproto/pledge/sidecar/store"
 )
 
@@ -91,11 +92,18 @@ type Poster interface {
 
 var _ Poster = (*rollup.Poster)(nil)
 
-// Signer signs promises with the committer key.
+// Signer signs promises with the committer key: the signing root of
+// docs/protocol.md §2.1 as it is, 65 bytes r ‖ s ‖ v. A remote signer's
+// failure (down, slow, a signature by another key) is an error: the promise
+// is then not acknowledged (ErrUnavailable, naming the signer), never signed
+// with another key. *ecdsasigner.Signer implements it (a local key or
+// Web3Signer; Clef cannot sign a raw root).
 type Signer interface {
-	SignPromise(p *protocol.Promise, d protocol.Domain) ([]byte, error)
+	SignPromise(ctx context.Context, p *protocol.Promise, d protocol.Domain) ([]byte, error)
 	Address() common.Address
 }
+
+var _ Signer = (*ecdsasigner.Signer)(nil)
 
 // KeySigner signs with a committer key held in memory.
 type KeySigner struct {
@@ -111,17 +119,17 @@ func NewKeySigner(key *ecdsa.PrivateKey) *KeySigner {
 }
 
 // SignPromise signs the promise's digest (its commitment's signing root).
-func (k *KeySigner) SignPromise(p *protocol.Promise, d protocol.Domain) ([]byte, error) {
+func (k *KeySigner) SignPromise(_ context.Context, p *protocol.Promise, d protocol.Domain) ([]byte, error) {
 	return protocol.SignPromise(p, d, k.key)
 }
 
 // Address is the committer address.
 func (k *KeySigner) Address() common.Address { return k.addr }
 
-// SignTx signs an L1 transaction of the committer account: the slot
-// ledgers' openLedger and release (sidecar/ledger).
-func (k *KeySigner) SignTx(tx *types.Transaction, s types.Signer) (*types.Transaction, error) {
-	return types.SignTx(tx, s, k.key)
+// SignTx signs an L1 transaction of the committer account for chainID: the
+// slot ledgers' openLedger and release (sidecar/ledger).
+func (k *KeySigner) SignTx(_ context.Context, tx *types.Transaction, chainID *big.Int) (*types.Transaction, error) {
+	return types.SignTx(tx, types.LatestSignerForChainID(chainID), k.key)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -141,6 +149,9 @@ type Engine struct {
 	metrics  *metrics
 	// targets caches the slots' blocks projected on the current head.
 	targets targetCache
+	// shared is store when several sidecars write to it: the final
+	// decision is then the store's (shared.go). Nil for the embedded store.
+	shared SharedStore
 
 	// mu guards everything below; it is held only for map and counter work.
 	mu sync.Mutex
@@ -231,6 +242,9 @@ func New(cfg Config, d Duties, st State, reg Registry, s Store, signer Signer, l
 		pending:    make(map[acctKey][]*entry),
 		delegating: make(map[acctKey]int),
 		exposure:   new(big.Int),
+	}
+	if sh, ok := s.(SharedStore); ok {
+		e.shared = sh
 	}
 	for _, o := range opts {
 		o(e)

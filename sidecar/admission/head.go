@@ -308,15 +308,27 @@ func (e *Engine) Load(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.headSlot = max(e.headSlot, headSlot)
+	e.merge(past, loaded)
+	e.log.Info().Int("promises", len(loaded)+len(past)).Uint64("from_slot", from).Msg("promises loaded")
+	return nil
+}
+
+// merge puts stored promises into memory: past ones as trim leaves them,
+// the others into their templates, skipping those already known (Load
+// called twice, or a Sync). It returns how many it added. Called with mu
+// held.
+func (e *Engine) merge(past []pastPromise, loaded []*entry) int {
 	for _, pp := range past {
 		e.loadPast(pp)
 	}
+	n := 0
 	for _, en := range loaded {
 		if old := e.byRequest[en.hash]; old != nil {
-			continue // already known (Load called twice)
+			continue // already known
 		}
+		n++
 		if t := e.templates[en.slot]; t != nil && t.trimmed {
-			e.loadPast(pastOfEntry(en)) // trimmed since a first Load
+			e.loadPast(pastOfEntry(en)) // trimmed since it was read
 			continue
 		}
 		e.reserve(en)
@@ -325,8 +337,7 @@ func (e *Engine) Load(ctx context.Context) error {
 		}
 		e.commit(en, en.signed, en.seq)
 	}
-	e.log.Info().Int("promises", len(loaded)+len(past)).Uint64("from_slot", from).Msg("promises loaded")
-	return nil
+	return n
 }
 
 // pastPromise is a stored promise whose slot the head has passed, as Load

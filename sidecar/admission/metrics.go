@@ -17,6 +17,8 @@ type metrics struct {
 	carried prometheus.Counter
 	// postFailures counts slots whose batch post could not be signed.
 	postFailures prometheus.Counter
+	// synced counts promises of other sidecars read from a shared store.
+	synced prometheus.Counter
 }
 
 // newMetrics creates the engine's metrics and registers them on reg (none
@@ -44,9 +46,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "pledge_admission_post_failures_total",
 			Help: "Slots with L2 promises whose batch post transaction could not be signed.",
 		}),
+		synced: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pledge_admission_synced_total",
+			Help: "Promises made by the operator's other sidecars, read from the shared store into the templates.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.requests, m.latency, m.dropped, m.carried, m.postFailures)
+		reg.MustRegister(m.requests, m.latency, m.dropped, m.carried, m.postFailures, m.synced)
 	}
 	return m
 }

@@ -306,6 +306,7 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 	}
 	senders := distinctSenders(p.txs)
 	accounts := make(map[acctKey]chainstate.Account, len(senders))
+	var claims *store.Claims
 	for attempt := 0; ; attempt++ {
 		if err := e.readAccounts(ctx, senders, accounts); err != nil {
 			return nil, false, err
@@ -356,6 +357,9 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 		}
 		err := e.check(p, en, accounts, tips, collateral, head.GasLimit)
 		if err == nil {
+			if e.shared != nil {
+				claims = e.sharedClaims(p, en, accounts, tips, collateral, head.GasLimit)
+			}
 			e.reserve(en)
 		}
 		e.mu.Unlock()
@@ -364,7 +368,7 @@ func (e *Engine) admit(ctx context.Context, p *parsed) (*protocol.SignedCommitme
 		}
 		break
 	}
-	sc, err := e.signAndStore(en)
+	sc, err := e.signAndStore(ctx, en, claims)
 	return sc, false, err
 }
 
@@ -496,7 +500,16 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 			}
 		}
 	}
-	t := e.templates[p.slot]
+	return e.checkRoom(p, en, e.templates[p.slot], tips, collateral, headGasLimit, e.exposure)
+}
+
+// checkRoom applies the slot's room rules (promise count, L1 gas with the
+// batch post, blobs, the rollups' room), the price that rises with the gas
+// already promised, and the exposure rule to the request, given the slot's
+// template t (nil: empty) and the exposure without the request. It reads
+// no mutable engine state: a shared store calls it with the room every
+// sidecar's promises took (sharedClaims).
+func (e *Engine) checkRoom(p *parsed, en *entry, t *template, tips map[uint64]*big.Int, collateral *big.Int, headGasLimit uint64, exposure *big.Int) error {
 	var usedGas, usedBlobs uint64
 	if t != nil {
 		usedGas, usedBlobs = t.gas+t.carriedGas, t.blobs+t.carriedBlobs
@@ -537,8 +550,8 @@ func (e *Engine) check(p *parsed, en *entry, accounts map[acctKey]chainstate.Acc
 			return fmt.Errorf("%w: rollup %d: pays %v wei per L2 gas, the price is %v", ErrUnderpriced, chain, avg, floor)
 		}
 	}
-	if total := new(big.Int).Add(e.exposure, en.slash); total.Cmp(collateral) > 0 {
-		return fmt.Errorf("%w: %v wei promised plus %v would exceed the collateral %v", ErrExposure, e.exposure, en.slash, collateral)
+	if total := new(big.Int).Add(exposure, en.slash); total.Cmp(collateral) > 0 {
+		return fmt.Errorf("%w: %v wei promised plus %v would exceed the collateral %v", ErrExposure, exposure, en.slash, collateral)
 	}
 	return nil
 }
@@ -556,9 +569,12 @@ func containsTx(en *entry, h common.Hash) bool {
 }
 
 // signAndStore signs the reserved entry's promise and persists it; on any
-// failure it releases the reservation.
-func (e *Engine) signAndStore(en *entry) (*protocol.SignedCommitment, error) {
-	sc, err := e.sign(en)
+// failure it releases the reservation. With a shared store, claims go with
+// the write and the store has the last word: a refusal releases the
+// reservation, and a promise another sidecar already made for the request
+// is the one returned.
+func (e *Engine) signAndStore(ctx context.Context, en *entry, claims *store.Claims) (*protocol.SignedCommitment, error) {
+	sc, err := e.sign(ctx, en)
 	if err != nil {
 		e.mu.Lock()
 		e.unreserve(en, err)
@@ -570,7 +586,20 @@ func (e *Engine) signAndStore(en *entry) (*protocol.SignedCommitment, error) {
 		raws[i] = t.Raw
 	}
 	rec := &store.Record{Slot: en.slot, Commitment: *sc, Txs: raws}
-	if err := e.store.Put(rec); err != nil {
+	if claims != nil {
+		got, err := e.commitShared(ctx, rec, claims)
+		if err != nil {
+			if errors.Is(err, ErrUnavailable) {
+				e.log.Error().Err(err).Uint64("slot", en.slot).Str("commitment", en.hash.Hex()).Msg("promise not persisted; reservation released")
+			}
+			e.mu.Lock()
+			e.unreserve(en, err)
+			e.mu.Unlock()
+			return nil, err
+		}
+		sc = &got.Commitment
+		rec = got
+	} else if err := e.store.Put(rec); err != nil {
 		err = fmt.Errorf("%w: persist promise: %w", ErrUnavailable, err)
 		e.log.Error().Err(err).Uint64("slot", en.slot).Str("commitment", en.hash.Hex()).Msg("promise not persisted; reservation released")
 		e.mu.Lock()
@@ -585,7 +614,7 @@ func (e *Engine) signAndStore(en *entry) (*protocol.SignedCommitment, error) {
 }
 
 // sign builds the promise from the entry and signs it.
-func (e *Engine) sign(en *entry) (*protocol.SignedCommitment, error) {
+func (e *Engine) sign(ctx context.Context, en *entry) (*protocol.SignedCommitment, error) {
 	p := &protocol.Promise{
 		CommitmentType: en.ctype,
 		Operator:       e.cfg.Operator,
@@ -604,9 +633,12 @@ func (e *Engine) sign(en *entry) (*protocol.SignedCommitment, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, err := e.signer.SignPromise(p, e.domain)
+	sig, err := e.signer.SignPromise(ctx, p, e.domain)
 	if err != nil {
-		return nil, fmt.Errorf("sign promise: %w", err)
+		// The committer's signer is a dependency: down, slow or answering
+		// another key's signature, the promise is not acknowledged.
+		e.log.Error().Err(err).Uint64("slot", en.slot).Str("commitment", en.hash.Hex()).Msg("promise not signed; reservation released")
+		return nil, fmt.Errorf("%w: committer signer: %w", ErrUnavailable, err)
 	}
 	return &protocol.SignedCommitment{
 		Commitment: protocol.Commitment{

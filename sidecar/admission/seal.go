@@ -36,6 +36,13 @@ func (e *Engine) SealThrough(ctx context.Context, slot uint64) error {
 			return fmt.Errorf("seal slots up to %d: %w", slot, ctx.Err())
 		}
 	}
+	if e.shared != nil {
+		// The other sidecars' decisions in flight: the store waits for them
+		// and refuses any later one for these slots.
+		if err := e.shared.Seal(ctx, slot+1); err != nil {
+			return fmt.Errorf("%w: seal slots up to %d: %w", ErrUnavailable, slot, err)
+		}
+	}
 	return nil
 }
 

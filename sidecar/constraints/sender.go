@@ -17,6 +17,7 @@ import (
 
 	"github.com/pledgeproto/pledge/sidecar/duties"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/signer/blssigner"
 )
 
 // DefaultDeadlineFraction is d of docs/protocol.md §7: the commitment
@@ -207,8 +208,11 @@ func (s *Sender) Run(ctx context.Context) error {
 		if !started {
 			// Start-up messages retry until their slot starts: that needs the clock.
 			started = true
+			// Only what is still ahead: a long delegation file's past slots
+			// would keep every relay busy for nothing.
+			from := clock.CurrentSlot()
 			for _, r := range s.relays {
-				s.spawn(func() { s.deliverStartup(ctx, r, 0, false) })
+				s.spawn(func() { s.deliverStartup(ctx, r, from, false) })
 			}
 		}
 		if cur := clock.SlotAt(time.Now()); next <= cur {
@@ -243,7 +247,7 @@ func (s *Sender) dispatch(ctx context.Context, clock duties.Clock, slot uint64) 
 		s.log.Debug().Uint64("slot", slot).Msg("no promises for our slot")
 		return
 	}
-	msgs, err := s.sign(duty.Pubkey, slot, txs)
+	msgs, err := s.sign(ctx, duty.Pubkey, slot, txs)
 	if err != nil {
 		outcome := "error"
 		if errors.Is(err, ErrNoKey) {
@@ -262,28 +266,53 @@ func (s *Sender) dispatch(ctx context.Context, clock duties.Clock, slot uint64) 
 	}
 }
 
+// keyChecker is a KeySource that checks the delegation it returns on the
+// network (DelegatedKeys).
+type keyChecker interface {
+	KeyFor(proposer protocol.BLSPubkey, slot uint64, d protocol.Domains) (Key, error)
+}
+
 // sign builds and signs the slot's messages: the delegation when a delegate
 // signs, then the constraints, split in messages of at most
 // MaxConstraintsPerSlot (the relay concatenates them in arrival order).
-func (s *Sender) sign(proposer protocol.BLSPubkey, slot uint64, txs [][]byte) (*slotMessages, error) {
-	key, ok := s.keys.Key(proposer, slot)
-	if !ok || key.Signer == nil {
+// Every signature is verified before it may leave: a signer answering a
+// wrong signature, or none, leaves the slot without constraints; no other
+// key is tried.
+func (s *Sender) sign(ctx context.Context, proposer protocol.BLSPubkey, slot uint64, txs [][]byte) (*slotMessages, error) {
+	domains := s.domains()
+	var key Key
+	if kc, ok := s.keys.(keyChecker); ok {
+		var err error
+		if key, err = kc.KeyFor(proposer, slot, domains); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNoKey, err)
+		}
+	} else {
+		var ok bool
+		if key, ok = s.keys.Key(proposer, slot); !ok {
+			return nil, fmt.Errorf("%w: %s", ErrNoKey, proposer)
+		}
+		if key.Delegation != nil && key.Proposer == nil {
+			if err := key.Delegation.Verify(domains); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrDelegation, err)
+			}
+		}
+	}
+	if key.Signer == nil || key.Delegate == (protocol.BLSPubkey{}) {
 		return nil, fmt.Errorf("%w: %s", ErrNoKey, proposer)
 	}
-	signer, err := protocol.PubkeyFromSecretKey(key.Signer)
-	if err != nil {
-		return nil, fmt.Errorf("constraints key: %w", err)
-	}
-	domains := s.domains()
+	signer := key.Delegate
 	out := &slotMessages{slot: slot, txs: txs}
 	if signer != proposer {
 		switch {
 		case key.Proposer != nil:
-			d, err := protocol.SignDelegation(&protocol.Delegation{
-				Proposer: proposer, Delegate: signer, Committer: s.cfg.Committer, Slot: slot,
-			}, domains, key.Proposer)
+			m := &protocol.Delegation{Proposer: proposer, Delegate: signer, Committer: s.cfg.Committer, Slot: slot}
+			sig, err := signMessage(ctx, key.Proposer, proposer, m, domains)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("sign delegation for slot %d: %w", slot, err)
+			}
+			d := &protocol.SignedDelegation{Message: *m, Nonce: sig.Nonce, SigningID: sig.SigningID, Signature: sig.Signature}
+			if err := d.Verify(domains); err != nil {
+				return nil, fmt.Errorf("sign delegation for slot %d: %w", slot, err)
 			}
 			out.delegation = d
 		case key.Delegation != nil && key.Delegation.Message.Proposer == proposer &&
@@ -299,13 +328,29 @@ func (s *Sender) sign(proposer protocol.BLSPubkey, slot uint64, txs [][]byte) (*
 		for _, tx := range txs[lo:hi] {
 			m.Constraints = append(m.Constraints, protocol.Constraint{ConstraintType: protocol.ConstraintTypeInclusion, Payload: tx})
 		}
-		sc, err := protocol.SignConstraints(m, domains, key.Signer)
-		if err != nil {
+		if err := m.Validate(); err != nil {
 			return nil, err
+		}
+		sig, err := signMessage(ctx, key.Signer, signer, m, domains)
+		if err != nil {
+			return nil, fmt.Errorf("sign constraints for slot %d: %w", slot, err)
+		}
+		sc := &protocol.SignedConstraints{Message: *m, Nonce: sig.Nonce, SigningID: sig.SigningID, Signature: sig.Signature}
+		if err := sc.Verify(domains); err != nil {
+			return nil, fmt.Errorf("sign constraints for slot %d: %w", slot, err)
 		}
 		out.constraints = append(out.constraints, sc)
 	}
 	return out, nil
+}
+
+// signMessage asks signer for by's signature of m.
+func signMessage(ctx context.Context, signer Signer, by protocol.BLSPubkey, m interface{ MessageHash() (common.Hash, error) }, d protocol.Domains) (blssigner.Signature, error) {
+	h, err := m.MessageHash()
+	if err != nil {
+		return blssigner.Signature{}, err
+	}
+	return signer.Sign(ctx, blssigner.Request{Pubkey: by, MessageHash: h, Domains: d})
 }
 
 // domains are the signing domains of the network the duties come from.

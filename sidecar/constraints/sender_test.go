@@ -26,6 +26,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/constraints"
 	"github.com/pledgeproto/pledge/sidecar/duties"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/signer/blssigner"
 )
 
 var genesisForkVersion = [4]byte{0x10, 0x00, 0x00, 0x38}
@@ -435,7 +436,11 @@ func TestDelegationsAndRevocations(t *testing.T) {
 type refusingKeys struct{ k key }
 
 func (r refusingKeys) Key(protocol.BLSPubkey, uint64) (constraints.Key, bool) {
-	return constraints.Key{Signer: r.k.sk}, true
+	local, err := blssigner.NewLocal(r.k.sk)
+	if err != nil {
+		panic(err)
+	}
+	return constraints.Key{Delegate: r.k.pub, Signer: local}, true
 }
 
 func TestDelegateWithoutDelegationSendsNothing(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	"github.com/pledgeproto/pledge/sidecar/admission"
 	"github.com/pledgeproto/pledge/sidecar/duties"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
+	"github.com/pledgeproto/pledge/sidecar/signer/ecdsasigner"
 )
 
 // Promises is the sidecar's record of what it sold; *admission.Engine.
@@ -65,14 +66,19 @@ type Clock interface {
 	Clock() duties.Clock
 }
 
-// TxSigner signs the committer account's transactions;
-// *admission.KeySigner satisfies it.
+// TxSigner signs the committer account's transactions for a chain;
+// *admission.KeySigner and *ecdsasigner.Signer (a local key, Clef,
+// Web3Signer) satisfy it. A failure is logged and the transaction tried
+// again at the next tick; nothing is signed with another key.
 type TxSigner interface {
 	Address() common.Address
-	SignTx(tx *types.Transaction, s types.Signer) (*types.Transaction, error)
+	SignTx(ctx context.Context, tx *types.Transaction, chainID *big.Int) (*types.Transaction, error)
 }
 
-var _ TxSigner = (*admission.KeySigner)(nil)
+var (
+	_ TxSigner = (*admission.KeySigner)(nil)
+	_ TxSigner = (*ecdsasigner.Signer)(nil)
+)
 
 // Config is what the component needs to know of the chain and the Registry.
 type Config struct {
@@ -182,7 +188,7 @@ type Component struct {
 	fees     Fees
 	clock    Clock
 	signer   TxSigner
-	txSigner types.Signer
+	chainID  *big.Int
 	log      zerolog.Logger
 	metrics  *metrics
 	now      func() time.Time
@@ -261,7 +267,7 @@ func New(cfg Config, promises Promises, chain Chain, ledgers Ledgers, fees Fees,
 		fees:       fees,
 		clock:      clock,
 		signer:     signer,
-		txSigner:   types.LatestSignerForChainID(new(big.Int).SetUint64(c.ChainID)),
+		chainID:    new(big.Int).SetUint64(c.ChainID),
 		log:        log.With().Str("component", "ledger").Logger(),
 		now:        time.Now,
 		todo:       make(map[uint64]*slotState),

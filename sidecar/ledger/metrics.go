@@ -8,7 +8,9 @@ type metrics struct {
 	failures *prometheus.CounterVec
 	sent     *prometheus.CounterVec
 	replaced *prometheus.CounterVec
-	balance  prometheus.Gauge
+	// signFailures counts transactions the committer's signer did not sign.
+	signFailures *prometheus.CounterVec
+	balance      prometheus.Gauge
 }
 
 // newMetrics creates the component's metrics and registers them on reg
@@ -35,13 +37,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "pledge_ledger_txs_replaced_total",
 			Help: "Transactions replaced with higher fees (same nonce) after waiting to be mined, by kind.",
 		}, []string{"kind"}),
+		signFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pledge_ledger_sign_failures_total",
+			Help: "Committer transactions the signer did not sign (down, slow, a wrong answer), by kind; each is tried again at the next tick.",
+		}, []string{"kind"}),
 		balance: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "pledge_ledger_committer_balance_ether",
 			Help: "The committer account's balance, which pays the ledgers' gas.",
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.opened, m.released, m.failures, m.sent, m.replaced, m.balance)
+		reg.MustRegister(m.opened, m.released, m.failures, m.sent, m.replaced, m.signFailures, m.balance)
 	}
 	return m
 }

@@ -71,7 +71,7 @@ func (l *Component) send(ctx context.Context, t *sentTx, cur uint64) (*types.Tra
 	if t.cap, err = l.feeCap(t.tip); err != nil {
 		return nil, err
 	}
-	tx, err := l.sign(t)
+	tx, err := l.sign(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +108,12 @@ func (l *Component) feeCap(tip *big.Int) (*big.Int, error) {
 	return c.Add(c, tip), nil
 }
 
-// sign signs t's current version.
-func (l *Component) sign(t *sentTx) (*types.Transaction, error) {
+// sign signs t's current version. A signer that fails (down, slow, an
+// answer by another key) fails the send; the caller logs it and the next
+// tick tries again, while the slot's grace lasts.
+func (l *Component) sign(ctx context.Context, t *sentTx) (*types.Transaction, error) {
 	to := l.cfg.Registry
-	tx, err := l.signer.SignTx(types.NewTx(&types.DynamicFeeTx{
+	tx, err := l.signer.SignTx(ctx, types.NewTx(&types.DynamicFeeTx{
 		ChainID:   new(big.Int).SetUint64(l.cfg.ChainID),
 		Nonce:     t.nonce,
 		GasTipCap: t.tip,
@@ -119,9 +121,10 @@ func (l *Component) sign(t *sentTx) (*types.Transaction, error) {
 		Gas:       t.gas,
 		To:        &to,
 		Data:      t.data,
-	}), l.txSigner)
+	}), l.chainID)
 	if err != nil {
-		return nil, fmt.Errorf("sign the %s transaction: %w", t.kind, err)
+		l.metrics.signFailures.WithLabelValues(t.kind).Inc()
+		return nil, fmt.Errorf("sign the %s transaction (tried again next tick): %w", t.kind, err)
 	}
 	return tx, nil
 }
@@ -192,9 +195,9 @@ func (l *Component) bump(ctx context.Context, t *sentTx, cur uint64) {
 	}
 	t.cap = c
 	t.sentAt = cur
-	tx, err := l.sign(t)
+	tx, err := l.sign(ctx, t)
 	if err != nil {
-		l.log.Warn().Err(err).Str("kind", t.kind).Uint64("slot", t.slot).Msg("replace transaction")
+		l.log.Warn().Err(err).Str("kind", t.kind).Uint64("slot", t.slot).Msg("replace transaction: not signed; the one in flight stays")
 		return
 	}
 	if err := l.chain.SendTransaction(ctx, tx); err != nil && !alreadyKnown(err) {

@@ -51,16 +51,35 @@ type PosterConfig struct {
 // DefaultPosterPriorityFee is PosterConfig.PriorityFee's default, 1 gwei.
 var DefaultPosterPriorityFee = big.NewInt(params.GWei)
 
+// TxSigner signs the poster account's transactions for a chain;
+// *ecdsasigner.Signer (a local key, Clef, Web3Signer) satisfies it.
+type TxSigner interface {
+	Address() common.Address
+	SignTx(ctx context.Context, tx *types.Transaction, chainID *big.Int) (*types.Transaction, error)
+}
+
+// keySigner signs with a key held in memory.
+type keySigner struct {
+	key  *ecdsa.PrivateKey
+	addr common.Address
+}
+
+func (k keySigner) Address() common.Address { return k.addr }
+
+func (k keySigner) SignTx(_ context.Context, tx *types.Transaction, chainID *big.Int) (*types.Transaction, error) {
+	return types.SignTx(tx, types.LatestSignerForChainID(chainID), k.key)
+}
+
 // Poster signs the L1 transaction that posts a slot's batches. It is safe for
 // concurrent use.
 type Poster struct {
-	cfg   PosterConfig
-	key   *ecdsa.PrivateKey
-	from  common.Address
-	l1    NonceReader
-	fees  FeeSource
-	clock SlotClock
-	log   zerolog.Logger
+	cfg    PosterConfig
+	signer TxSigner
+	from   common.Address
+	l1     NonceReader
+	fees   FeeSource
+	clock  SlotClock
+	log    zerolog.Logger
 
 	mu sync.Mutex
 	// signed keeps each slot's post until the head reaches the slot: asked
@@ -77,9 +96,20 @@ type signedPost struct {
 
 // NewPoster returns a poster signing with key. It does no I/O.
 func NewPoster(cfg PosterConfig, key *ecdsa.PrivateKey, l1 NonceReader, fees FeeSource, clock SlotClock, log zerolog.Logger) (*Poster, error) {
-	switch {
-	case key == nil:
+	if key == nil {
 		return nil, errors.New("rollup poster: no poster key given")
+	}
+	return NewSignerPoster(cfg, keySigner{key: key, addr: crypto.PubkeyToAddress(key.PublicKey)}, l1, fees, clock, log)
+}
+
+// NewSignerPoster returns a poster signing through signer (a remote signer
+// such as Clef: the key never enters the sidecar). It does no I/O.
+func NewSignerPoster(cfg PosterConfig, signer TxSigner, l1 NonceReader, fees FeeSource, clock SlotClock, log zerolog.Logger) (*Poster, error) {
+	switch {
+	case signer == nil:
+		return nil, errors.New("rollup poster: no poster signer given")
+	case signer.Address() == (common.Address{}):
+		return nil, errors.New("rollup poster: the poster signer has no address")
 	case l1 == nil:
 		return nil, errors.New("rollup poster: no L1 execution client given")
 	case fees == nil:
@@ -99,8 +129,8 @@ func NewPoster(cfg PosterConfig, key *ecdsa.PrivateKey, l1 NonceReader, fees Fee
 	}
 	return &Poster{
 		cfg:    cfg,
-		key:    key,
-		from:   crypto.PubkeyToAddress(key.PublicKey),
+		signer: signer,
+		from:   signer.Address(),
 		l1:     l1,
 		fees:   fees,
 		clock:  clock,
@@ -168,16 +198,22 @@ func (p *Poster) PostTx(ctx context.Context, slot uint64, batches []Batch) (*typ
 	feeCap = new(big.Int).Add(feeCap, p.cfg.PriorityFee)
 	calldata := PostCalldata(data)
 	inbox := p.cfg.Inbox
-	tx, err := types.SignNewTx(p.key, types.LatestSignerForChainID(new(big.Int).SetUint64(p.cfg.L1ChainID)), &types.DynamicFeeTx{
-		ChainID:   new(big.Int).SetUint64(p.cfg.L1ChainID),
+	chainID := new(big.Int).SetUint64(p.cfg.L1ChainID)
+	// Signed under p.mu: two callers for one slot get one transaction. A
+	// remote signer's wait is bounded by its timeout and ctx.
+	tx, err := p.signer.SignTx(ctx, types.NewTx(&types.DynamicFeeTx{
+		ChainID:   chainID,
 		Nonce:     nonce,
 		GasTipCap: new(big.Int).Set(p.cfg.PriorityFee),
 		GasFeeCap: feeCap,
 		Gas:       PostGas(calldata, ShapeOf(batches)),
 		To:        &inbox,
 		Data:      calldata,
-	})
+	}), chainID)
 	if err != nil {
+		// Not cached: the next template asks again (TopOfBlock logs each
+		// failure); no other key signs the post.
+		p.log.Warn().Err(err).Uint64("slot", slot).Uint64("nonce", nonce).Msg("batch post not signed; asked again at the next template")
 		return nil, fmt.Errorf("rollup poster: sign post: %w", err)
 	}
 	p.signed[slot] = &signedPost{data: digest, nonce: nonce, tx: tx}
