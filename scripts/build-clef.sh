@@ -51,9 +51,10 @@ export GOFLAGS="-mod=mod -buildvcs=false"
 export CGO_ENABLED=1
 
 start=$(date +%s)
-tmp="$out_dir/.tmp"
-rm -rf "$tmp"
-mkdir -p "$tmp"
+# A directory of this build's own: several test binaries may run the script at
+# once on a cold cache; each builds apart and the rename is atomic.
+mkdir -p "$out_dir"
+tmp="$(mktemp -d "$out_dir/.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 echo "building clef $version (go install $GETH_MODULE/cmd/clef@$version)" >&2
 GOBIN="$tmp" go install "$GETH_MODULE/cmd/clef@$version" >&2 ||

@@ -56,6 +56,10 @@ step "scripts/build-mevboost.sh"
 PLEDGE_MEVBOOST="$(bash scripts/build-mevboost.sh)" || fail "could not build flashbots mev-boost for the interop test"
 export PLEDGE_MEVBOOST
 
+step "scripts/build-clef.sh"
+PLEDGE_CLEF="$(bash scripts/build-clef.sh)" || fail "could not build go-ethereum's Clef for the remote-signer tests"
+export PLEDGE_CLEF
+
 # A throwaway PostgreSQL (Debian's package, installed when missing) for the
 # PostgreSQL promise store and the high-availability tests; under CI=true a
 # test that needs it fails without it instead of skipping.
