@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -30,6 +31,10 @@ func storeFlags() []cli.Flag {
 	}
 }
 
+// libpqKeywords matches a libpq key=value connection string's first
+// setting ("host=db dbname=pledge …").
+var libpqKeywords = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|sslmode|service|application_name|target_session_attrs)\s*=`)
+
 // promiseStore is the store the sidecar runs on.
 type promiseStore = sidecar.PromiseStore
 
@@ -48,6 +53,11 @@ func openStore(ctx context.Context, c *cli.Context, dataDir string) (promiseStor
 		return postgres.Open(ctx, where)
 	case strings.Contains(where, "://"):
 		return nil, fmt.Errorf("--%s %s: a directory or a postgres:// DSN", flagStore, redactDSN(where))
+	case libpqKeywords.MatchString(where):
+		// A key=value connection string would otherwise open Pebble in a
+		// directory of that name: one sidecar's private store, so the
+		// operator's sidecars would sell the same nonces and room twice.
+		return nil, fmt.Errorf("--%s: a key=value connection string is not taken, give a postgres:// DSN (or a directory)", flagStore)
 	case where == "":
 		where = dataDir
 	}

@@ -50,6 +50,17 @@ func TestOpenStore(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("an unknown scheme: %v (want an error without the password)", err)
 	}
+	// A libpq key=value string must not open a private Pebble store named
+	// after it: each sidecar would then decide alone.
+	kv := "host=db dbname=pledge password=secret"
+	_, err = runStoreFlags(t, dir, "--store", kv)
+	if err == nil || !strings.Contains(err.Error(), "postgres://") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("a key=value connection string: %v (want a refusal asking for a postgres:// DSN, without the password)", err)
+	}
+	if _, err := os.Stat(kv); err == nil { // relative: where Pebble would have opened it
+		_ = os.RemoveAll(kv)
+		t.Fatal("a Pebble store was created under the key=value string's name")
+	}
 	st, err = runStoreFlags(t, dir, "--store", pgtest.DSN(t))
 	if _, ok := st.(*postgres.Store); err != nil || !ok {
 		t.Fatalf("a postgres DSN: %T, %v", st, err)

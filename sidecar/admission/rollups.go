@@ -187,9 +187,18 @@ const PostTimeout = 2 * time.Second
 // constraints sender's and the builder proxy's Templates): on a failed post
 // it logs and returns the L1 transactions alone, which keeps the L1
 // promises rather than breaking every promise of the slot.
+// With a store shared by several sidecars it first seals the slot there and
+// reads what the others sold into it: it is called at or after the slot's
+// deadline, and the constraints and the block must carry every promise the
+// slot's ledger will list.
 func (e *Engine) TopOfBlock(slot uint64) [][]byte {
 	ctx, cancel := context.WithTimeout(context.Background(), PostTimeout)
 	defer cancel()
+	if e.shared != nil {
+		if err := e.SealThrough(ctx, slot); err != nil {
+			e.log.Error().Err(err).Uint64("slot", slot).Msg("seal the slot in the shared store; its top of block may miss another sidecar's promises")
+		}
+	}
 	txs, err := e.SlotTxs(ctx, slot)
 	if err != nil {
 		e.metrics.postFailures.Inc()

@@ -15,6 +15,8 @@ import (
 // (docs/protocol.md §9.0) can be built from it. Call it once slot's
 // commitment deadline has passed, when no request may reserve there anyway:
 // it covers requests checked just before the deadline and still signing.
+// With a shared store it also closes the slots on every other sidecar and
+// reads their promises into the templates (Sync).
 func (e *Engine) SealThrough(ctx context.Context, slot uint64) error {
 	e.mu.Lock()
 	e.sealedBelow = max(e.sealedBelow, slot+1)
@@ -41,6 +43,13 @@ func (e *Engine) SealThrough(ctx context.Context, slot uint64) error {
 		// and refuses any later one for these slots.
 		if err := e.shared.Seal(ctx, slot+1); err != nil {
 			return fmt.Errorf("%w: seal slots up to %d: %w", ErrUnavailable, slot, err)
+		}
+		// The store now holds those slots' promises for good; so must the
+		// templates, before anyone signs constraints or builds a block from
+		// them: a promise another sidecar sold just before the seal and
+		// Follow has not read yet is in the ledger, so it must be in the block.
+		if err := e.Sync(ctx); err != nil {
+			return fmt.Errorf("seal slots up to %d: %w", slot, err)
 		}
 	}
 	return nil

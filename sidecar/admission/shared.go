@@ -48,6 +48,9 @@ func (e *Engine) sharedClaims(p *parsed, en *entry, accounts map[acctKey]chainst
 			c.Use.L2MaxTx = max(c.Use.L2MaxTx, len(t.Raw))
 		}
 	}
+	for _, a := range en.authTo {
+		c.Authorities = append(c.Authorities, store.Account{Chain: a.chain, Address: a.addr})
+	}
 	if len(en.l2) > 0 {
 		c.Use.L2 = make(map[uint64]store.L2Use, len(en.l2))
 		for chain, u := range en.l2 {
@@ -82,6 +85,8 @@ func (e *Engine) commitShared(ctx context.Context, rec *store.Record, c *store.C
 		return got, nil
 	case errors.Is(err, store.ErrNonceSold):
 		return nil, fmt.Errorf("%w: %w", ErrConflict, err)
+	case errors.Is(err, store.ErrAuthorized):
+		return nil, fmt.Errorf("%w: %w", ErrSenderHasCode, err)
 	case errors.Is(err, store.ErrNonceGap):
 		return nil, fmt.Errorf("%w: %w", ErrNonce, err)
 	case errors.Is(err, store.ErrSealed):

@@ -16,6 +16,10 @@ var (
 	// ErrNonceGap: the nonce's predecessor is neither on chain nor sold for
 	// this slot or an earlier one.
 	ErrNonceGap = errors.New("nonce does not follow the sender's promised nonces")
+	// ErrAuthorized: a sender is the authority of an EIP-7702 authorization
+	// in a live promised transaction (protocol §3.5): its nonce and code
+	// are about to change.
+	ErrAuthorized = errors.New("sender is the authority of a promised authorization")
 	// ErrSealed: the slot is sealed (its commitment deadline passed and its
 	// ledger is being built from the store).
 	ErrSealed = errors.New("slot sealed")
@@ -30,6 +34,10 @@ var (
 type Claims struct {
 	// Nonces are the (chain, sender, nonce) the promise sells, each to one tx.
 	Nonces []NonceClaim
+	// Authorities are the accounts the promise's type-4 transactions
+	// authorize code for (EIP-7702): none may have a live promise, and none
+	// may be promised while the authorization is live (protocol §3.5).
+	Authorities []Account
 	// HeadSlot is the slot of the head the promise was checked against: a
 	// nonce sold to the same tx for a slot after it is still live, so the tx
 	// may not be promised again (only a missed one may, for a later slot).
@@ -55,6 +63,12 @@ type NonceClaim struct {
 	// nonce above it needs its predecessor sold for this slot or an earlier
 	// one, or in the same promise.
 	AccountNonce uint64
+}
+
+// Account is an account on a chain.
+type Account struct {
+	Chain   uint64
+	Address common.Address
 }
 
 // SlotUse is the room promises take in a slot.

@@ -7,6 +7,7 @@ import (
 	"math/big"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/pledgeproto/pledge/sidecar/store"
 )
@@ -88,6 +89,7 @@ func (s *Store) claim(ctx context.Context, tx pgx.Tx, rec *store.Record, val []b
 	}
 	nonces := make([]sold, len(c.Nonces))
 	preds := make([]sold, len(c.Nonces))
+	succs := make([]sold, len(c.Nonces))
 	readSold := func(into *sold) func(pgx.Row) error {
 		return func(r pgx.Row) error {
 			err := r.Scan(&into.hash, &into.slot)
@@ -101,9 +103,24 @@ func (s *Store) claim(ctx context.Context, tx pgx.Tx, rec *store.Record, val []b
 	const soldQ = `SELECT tx_hash, slot FROM pledge_sold_nonces WHERE chain = $1 AND sender = $2 AND nonce = $3`
 	for i, n := range c.Nonces {
 		b.Queue(soldQ, key(n.Chain), n.Sender[:], key(n.Nonce)).QueryRow(readSold(&nonces[i]))
+		// The successor: a missed tx sold again must not go at or after
+		// the slot its successor's promise carries it into (§3.4).
+		b.Queue(soldQ, key(n.Chain), n.Sender[:], key(n.Nonce+1)).QueryRow(readSold(&succs[i]))
 		if n.Nonce > n.AccountNonce {
 			b.Queue(soldQ, key(n.Chain), n.Sender[:], key(n.Nonce-1)).QueryRow(readSold(&preds[i]))
 		}
+	}
+	// §3.5 across sidecars: a sender some live promised authorization
+	// touches, and an authority with live promises.
+	authorized := make([]bool, len(c.Nonces))
+	for i, n := range c.Nonces {
+		b.Queue(`SELECT EXISTS (SELECT 1 FROM pledge_authorities WHERE chain = $1 AND authority = $2 AND slot > $3)`,
+			key(n.Chain), n.Sender[:], key(c.HeadSlot)).QueryRow(func(r pgx.Row) error { return r.Scan(&authorized[i]) })
+	}
+	promised := make([]bool, len(c.Authorities))
+	for i, a := range c.Authorities {
+		b.Queue(`SELECT EXISTS (SELECT 1 FROM pledge_sold_nonces WHERE chain = $1 AND sender = $2 AND slot > $3)`,
+			key(a.Chain), a.Address[:], key(c.HeadSlot)).QueryRow(func(r pgx.Row) error { return r.Scan(&promised[i]) })
 	}
 	used := store.SlotUse{L2: map[uint64]store.L2Use{}}
 	b.Queue(`SELECT gas, blobs, promises, l2_max_tx FROM pledge_slot_use WHERE slot = $1`, key(rec.Slot)).QueryRow(func(r pgx.Row) error {
@@ -146,12 +163,32 @@ func (s *Store) claim(ctx context.Context, tx pgx.Tx, rec *store.Record, val []b
 			if unkey(got.slot) > c.HeadSlot {
 				return nil, refusal{fmt.Errorf("%w: transaction %s is already promised for slot %d", store.ErrNonceSold, n.TxHash, unkey(got.slot))}
 			}
+			// Sold again after its slot was missed: a live promise of the
+			// next nonce for slot S carries it into S (§3.4), where it is
+			// spent, so it may be promised again only for a slot before S.
+			// (Stricter than the engine when that promise was dropped
+			// instead of carried: the store cannot tell, and a refusal
+			// harms no one.)
+			if sc := succs[i]; sc.found && unkey(sc.slot) > c.HeadSlot && unkey(sc.slot) <= rec.Slot {
+				return nil, refusal{fmt.Errorf("%w: nonce %d of %s on chain %d missed its slot and is carried into slot %d, ahead of nonce %d promised there; it may be promised again only for an earlier slot",
+					store.ErrNonceGap, n.Nonce, n.Sender, n.Chain, unkey(sc.slot), n.Nonce+1)}
+			}
 		}
 		if n.Nonce <= n.AccountNonce || inClaims(c.Nonces[:i], n) {
 			continue
 		}
 		if p := preds[i]; !p.found || unkey(p.slot) > rec.Slot {
 			return nil, refusal{fmt.Errorf("%w: nonce %d of %s on chain %d: nonce %d is not promised for slot %d or before", store.ErrNonceGap, n.Nonce, n.Sender, n.Chain, n.Nonce-1, rec.Slot)}
+		}
+	}
+	for i, n := range c.Nonces {
+		if authorized[i] {
+			return nil, refusal{fmt.Errorf("%w: %s on chain %d", store.ErrAuthorized, n.Sender, n.Chain)}
+		}
+	}
+	for i, a := range c.Authorities {
+		if promised[i] {
+			return nil, refusal{fmt.Errorf("%w: a transaction authorizes code for %s on chain %d, which has promised transactions", store.ErrNonceSold, a.Address, a.Chain)}
 		}
 	}
 	exposure, err := numeric(exposureText)
@@ -171,11 +208,22 @@ func (s *Store) claim(ctx context.Context, tx pgx.Tx, rec *store.Record, val []b
 		key(rec.Slot), rec.Commitment.Commitment.RequestHash[:], val).QueryRow(func(r pgx.Row) error { return r.Scan(&seq) })
 	for _, n := range c.Nonces {
 		// The same tx sold again (for a later slot) keeps the later slot,
-		// so Prune frees the nonce only when both windows are over.
+		// so Prune frees the nonce only when both windows are over. Another
+		// tx leaves the row alone (the WHERE), which affects no row: that
+		// is the unique key's backstop, whatever the checks above decided.
 		b.Queue(`INSERT INTO pledge_sold_nonces (chain, sender, nonce, tx_hash, slot) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (chain, sender, nonce) DO UPDATE SET slot = greatest(pledge_sold_nonces.slot, EXCLUDED.slot)
 			WHERE pledge_sold_nonces.tx_hash = EXCLUDED.tx_hash`,
-			key(n.Chain), n.Sender[:], key(n.Nonce), n.TxHash[:], key(rec.Slot))
+			key(n.Chain), n.Sender[:], key(n.Nonce), n.TxHash[:], key(rec.Slot)).Exec(func(ct pgconn.CommandTag) error {
+			if ct.RowsAffected() != 1 {
+				return refusal{fmt.Errorf("%w: nonce %d of %s on chain %d is promised to another transaction", store.ErrNonceSold, n.Nonce, n.Sender, n.Chain)}
+			}
+			return nil
+		})
+	}
+	for _, a := range c.Authorities {
+		b.Queue(`INSERT INTO pledge_authorities (chain, authority, slot) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			key(a.Chain), a.Address[:], key(rec.Slot))
 	}
 	slash := c.Slash
 	if slash == nil {

@@ -61,6 +61,18 @@ CREATE TABLE pledge_operator (
 );
 INSERT INTO pledge_operator VALUES (1, -9223372036854775808); -- slot 0
 `,
+	// 2: the EIP-7702 authorities of promised type-4 transactions, so the
+	// §3.5 rule (no authorization for a sender with promises, no promise
+	// for a sender a promised authorization touches) holds across sidecars.
+	`
+CREATE TABLE pledge_authorities (
+	chain     bigint NOT NULL,
+	authority bytea  NOT NULL,
+	slot      bigint NOT NULL,
+	PRIMARY KEY (chain, authority, slot)
+);
+CREATE INDEX pledge_authorities_slot ON pledge_authorities (slot);
+`,
 }
 
 // SchemaVersion is the schema version this build writes and reads.

@@ -270,6 +270,7 @@ func (s *Store) Prune(before uint64) (int, error) {
 			`DELETE FROM pledge_sold_nonces WHERE slot < $1`,
 			`DELETE FROM pledge_slot_use WHERE slot < $1`,
 			`DELETE FROM pledge_slot_l2 WHERE slot < $1`,
+			`DELETE FROM pledge_authorities WHERE slot < $1`,
 		} {
 			if _, err := tx.Exec(ctx, q, key(before)); err != nil {
 				return err
