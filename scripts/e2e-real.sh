@@ -10,7 +10,15 @@
 #      commitmentResult after the restart, and that every promised
 #      transaction landed in a block the Prysm validator proposed, no later
 #      than its promised slot,
-#   4. checks that the chain justifies epochs (the validator's attestations count).
+#   4. high availability (PLEDGE_E2E_HA=1, the default): starts PostgreSQL
+#      (scripts/postgres.sh, a throwaway cluster on loopback), restarts the
+#      sidecar on it and starts a second sidecar of the same operator (same
+#      delegations, delegate key and committer) on the same database, drives
+#      both, SIGKILLs the second mid-load (its senders move to the first),
+#      and checks that every promise either acknowledged is served by the
+#      survivor, in its slot's ledger and landed in its slot, and that no
+#      sender nonce was promised to two transactions,
+#   5. checks that the chain justifies epochs (the validator's attestations count).
 # It exits non-zero on any failure, with the tail of every client's log, and
 # stops every process it started.
 #
@@ -40,6 +48,8 @@
 #   PLEDGE_E2E_VALIDATORS=N    interop validators (default 64)
 #   PLEDGE_E2E_SENDERS=N       request senders (default 8)
 #   PLEDGE_E2E_DURATION=SECS   load duration (default 40)
+#   PLEDGE_E2E_HA=1|0          run the high-availability step (default 1)
+#   PLEDGE_E2E_HA_DURATION=S   its load duration (default 24)
 #   PLEDGE_E2E_PORT_BASE=P     first of the loopback ports used (default 18500)
 #   PLEDGE_E2E_DIR=DIR         work directory (default: a new temp dir; kept on failure)
 #
@@ -63,11 +73,13 @@ builder_mode="${PLEDGE_E2E_BUILDER:-1}"
 validators="${PLEDGE_E2E_VALIDATORS:-64}"
 senders="${PLEDGE_E2E_SENDERS:-8}"
 duration="${PLEDGE_E2E_DURATION:-40}"
+ha="${PLEDGE_E2E_HA:-1}"
+ha_duration="${PLEDGE_E2E_HA_DURATION:-24}"
 
-# Loopback ports: PORT_BASE + 3..62. Without PLEDGE_E2E_PORT_BASE the first
+# Loopback ports: PORT_BASE + 3..62 (PostgreSQL picks its own). Without PLEDGE_E2E_PORT_BASE the first
 # free block of 100 from 18500 is taken, so two runs on one machine (two
 # engineers' test runs) do not collide.
-port_offsets=(3 17 18 40 45 51 52 60 61 62)
+port_offsets=(3 17 18 19 20 40 45 51 52 60 61 62)
 port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 block_free() {
 	local o
@@ -90,8 +102,10 @@ readonly geth_http=$((port_base + 45)) geth_auth=$((port_base + 51)) geth_p2p=$(
 readonly beacon_rpc=$((port_base + 40)) beacon_http=$((port_base + 52))
 readonly beacon_tcp=$((port_base + 60)) beacon_udp=$((port_base + 61)) beacon_quic=$((port_base + 62))
 readonly sidecar_port=$((port_base + 17)) builder_port=$((port_base + 18))
+# The HA step's second sidecar.
+readonly sidecar_b_port=$((port_base + 19)) builder_b_port=$((port_base + 20))
 readonly el_url="http://127.0.0.1:$geth_http" beacon_url="http://127.0.0.1:$beacon_http"
-readonly sidecar_url="http://127.0.0.1:$sidecar_port"
+readonly sidecar_url="http://127.0.0.1:$sidecar_port" sidecar_b_url="http://127.0.0.1:$sidecar_b_port"
 
 work="${PLEDGE_E2E_DIR:-}"
 [ -n "$work" ] || work="$(mktemp -d "${TMPDIR:-/tmp}/pledge-e2e.XXXXXX")"
@@ -102,6 +116,7 @@ readonly work logs="$work/logs"
 
 declare -A pids=()
 ok=0
+pg_dir="" # the HA step's PostgreSQL cluster, once started
 
 stop() { # stop NAME: TERM, then KILL after 10 s
 	local name="$1" pid="${pids[$1]:-}"
@@ -128,13 +143,19 @@ tails() {
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	if [ -n "$pg_dir" ]; then
+		cp "$pg_dir/server.log" "$logs/postgres-server.log" 2>/dev/null || true
+	fi
 	if [ "$ok" != 1 ]; then
 		tails
 	fi
 	local name
-	for name in driver sidecar validator beacon geth; do
+	for name in driver sidecar_b sidecar validator beacon geth; do
 		stop "$name"
 	done
+	if [ -n "$pg_dir" ]; then
+		scripts/postgres.sh stop "$pg_dir" 2>>"$logs/postgres.log" || say "scripts/postgres.sh stop $pg_dir failed"
+	fi
 	if [ "$ok" = 1 ] && [ -z "${PLEDGE_E2E_DIR:-}" ]; then
 		rm -rf "$work"
 	else
@@ -197,6 +218,7 @@ at_least() { # at_least N CMD...: CMD prints a number >= N
 
 command -v curl >/dev/null 2>&1 || fail "curl not found on PATH"
 [[ "$builder_mode" =~ ^[01]$ ]] || fail "PLEDGE_E2E_BUILDER must be 0 or 1, got '$builder_mode'"
+[[ "$ha" =~ ^[01]$ ]] || fail "PLEDGE_E2E_HA must be 0 or 1, got '$ha'"
 
 # --- 1. binaries -------------------------------------------------------------
 
@@ -277,12 +299,29 @@ say "deploying the contracts and registering the $validators validator keys"
 # shellcheck source=/dev/null
 . "$work/contracts.env"
 
+# Delegation-first (issue 14): the sidecar holds no validator key. The
+# interop keys sign, offline, delegations of every slot of the run to a
+# fresh delegate key (31 random bytes: always below the curve order); the
+# sidecar gets the delegate key and the delegations only.
+printf '00%s\n' "$(head -c 31 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$work/keys/delegate.key"
+delegate_from=$(($(head_slot) + 1))
+# The load, the SIGKILL restart and the checks fit in this many slots (and
+# the HA step's, when on).
+ha_slack=0
+[ "$ha" = 1 ] && ha_slack=$((ha_duration + 150))
+delegate_to=$((delegate_from + (duration + 240 + ha_slack) / SECONDS_PER_SLOT))
+say "signing delegations of slots $delegate_from-$delegate_to for the $validators validators"
+"$work/bin/pledge" delegate --validator-keys "$work/keys/wallet" --validator-password-file "$work/keys/wallet-password.txt" \
+	--delegate-key "$work/keys/delegate.key" --committer "$COMMITTER" --slots "$delegate_from-$delegate_to" \
+	--genesis-fork-version "$(sed -n 's/^GENESIS_FORK_VERSION: *//p' "$work/config.yaml")" --chain-id "$CHAIN_ID" \
+	--out "$work/delegations.json" >"$logs/delegate.log" 2>&1 || fail "pledge delegate (see $logs/delegate.log)"
+
 sidecar_args=(
 	--log-format json sidecar
 	--beacon-url "$beacon_url" --execution-url "$el_url"
 	--registry "$REGISTRY" --slasher "$SLASHER" --operator "$OPERATOR"
 	--data-dir "$work/sidecar-data" --listen "127.0.0.1:$sidecar_port"
-	--validator-keys "$work/keys/wallet" --validator-password-file "$work/keys/wallet-password.txt"
+	--delegations "$work/delegations.json" --delegate-key "$work/keys/delegate.key"
 	--committer-key "$work/keys/committer.key"
 	--slash-window "$SLASH_WINDOW" --rate-limit 0 --poll-interval 500ms
 )
@@ -340,6 +379,61 @@ strict=false
 	-killed-at-ms "$killed_at_ms" -restarted-at-ms "$restarted_at_ms" -strict="$strict" >&2 ||
 	fail "e2ectl check: promises lost or not kept (see above)"
 
+# --- 5. high availability: two sidecars of the operator on one PostgreSQL -------
+
+if [ "$ha" = 1 ]; then
+	t_ha=$SECONDS
+	say "HA: starting PostgreSQL (scripts/postgres.sh) for two sidecars sharing one promise store"
+	# Its own directory under /tmp, not in $work: as root the server runs as
+	# the postgres user, which must reach it.
+	pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/pledge-e2e-pg.XXXXXX")"
+	dsn="$(scripts/postgres.sh start "$pg_dir" 2>>"$logs/postgres.log")" || fail "scripts/postgres.sh start (see $logs/postgres.log)"
+	# Every slot the Pebble-backed sidecar promised has passed (check waited
+	# for them): it restarts on PostgreSQL at the same ports, the beacon
+	# node's builder, and a second sidecar of the same operator joins it.
+	stop sidecar
+	sidecar_args+=(--store "$dsn" --store-sync-interval 500ms)
+	sidecar_b_args=()
+	for ((i = 0; i < ${#sidecar_args[@]}; i++)); do
+		arg="${sidecar_args[$i]}"
+		sidecar_b_args+=("$arg")
+		case "$arg" in
+		--listen) sidecar_b_args+=("127.0.0.1:$sidecar_b_port") && i=$((i + 1)) ;;
+		--builder-listen) sidecar_b_args+=("127.0.0.1:$builder_b_port") && i=$((i + 1)) ;;
+		--data-dir) sidecar_b_args+=("$work/sidecar-b-data") && i=$((i + 1)) ;;
+		esac
+	done
+	start_sidecar
+	start sidecar_b "$work/bin/pledge" "${sidecar_b_args[@]}"
+	sidecar_b_ready() { curl -sf -m 2 "$sidecar_b_url/readyz"; }
+	wait_for "the second sidecar's /readyz on $sidecar_b_url" 60 sidecar_b_ready
+	say "HA: sidecars A (pid ${pids[sidecar]}, the builder) and B (pid ${pids[sidecar_b]}) on one PostgreSQL"
+	# Half the senders start on each; B is killed half way through and
+	# its senders move to A, resending what B left unanswered.
+	start driver "$e2ectl" drive -sidecar "$sidecar_url,$sidecar_b_url" -rpc "$el_url" -slasher "$SLASHER" \
+		-senders-file "$work/keys/senders.txt" -out "$work/ha-acks.jsonl" -duration "${ha_duration}s" \
+		-broadcast="$broadcast"
+	sleep $((ha_duration / 2))
+	alive sidecar
+	alive sidecar_b
+	alive driver
+	peer_killed_at_ms=$(date +%s%3N)
+	say "HA: SIGKILL to sidecar B (pid ${pids[sidecar_b]}) under load"
+	kill -KILL "${pids[sidecar_b]}"
+	wait "${pids[sidecar_b]}" 2>/dev/null || true
+	unset "pids[sidecar_b]"
+	wait "${pids[driver]}" || fail "HA: e2ectl drive (see $logs/driver.log)"
+	unset "pids[driver]"
+	tail -n 1 "$logs/driver.log" >&2
+	alive sidecar
+	# The builder never went down: every promise, B's included, must land.
+	"$e2ectl" check -sidecar "$sidecar_url" -rpc "$el_url" -beacon "$beacon_url" -acks "$work/ha-acks.jsonl" \
+		-genesis-time "$genesis_time" -seconds-per-slot "$SECONDS_PER_SLOT" -validators "$validators" \
+		-peer-killed "$sidecar_b_url" -peer-killed-at-ms "$peer_killed_at_ms" -strict="$strict" >&2 ||
+		fail "HA: e2ectl check: promises lost, not kept or promised twice (see above)"
+	say "HA: passed in $((SECONDS - t_ha)) s"
+fi
+
 # With 64 s epochs the first justification comes about 3 minutes after
 # genesis and finalization one epoch later; a justified epoch shows the
 # validator's attestations count, without waiting that extra minute.
@@ -348,4 +442,5 @@ say "justified epoch $(checkpoint_epoch current_justified), finalized epoch $(ch
 ok=1
 mode="mempool mode: promised txs also sent to geth's mempool, inclusion not forced by the sidecar"
 [ "$builder_mode" = 1 ] && mode="builder mode: the beacon node builds through the sidecar"
+[ "$ha" = 1 ] && mode+="; HA step on PostgreSQL"
 say "PASSED in $SECONDS s ($mode)"

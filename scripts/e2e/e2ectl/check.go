@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/ethereum/go-ethereum/common"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
 
@@ -31,6 +31,7 @@ var (
 	errLate          = errors.New("promised transaction landed after its slot")
 	errNotProposed   = errors.New("block not proposed by an interop validator")
 	errNoAcks        = errors.New("no promise acknowledged")
+	errEquivocation  = errors.New("two transactions promised for one sender nonce")
 )
 
 // checkConfig is what `e2ectl check` needs.
@@ -39,8 +40,14 @@ type checkConfig struct {
 	genesisTime, secondsPerSlot             uint64
 	validators                              uint64
 	killedAtMs, restartedAtMs               int64
-	strict                                  bool
-	timeout                                 time.Duration
+	// peerKilled and peerKilledAtMs: one of several sidecars sharing one
+	// promise store, killed and not restarted, while the others (and the
+	// beacon node's builder) ran on: every promise is still required, and
+	// there must be promises from it before and from the others after.
+	peerKilled     string
+	peerKilledAtMs int64
+	strict         bool
+	timeout        time.Duration
 	// registry and operator, when set, turn on the ledger check: every
 	// acknowledged promise is a leaf of its slot's ledger.
 	registry, operator string
@@ -50,7 +57,7 @@ type checkConfig struct {
 func runCheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var c checkConfig
-	fs.StringVar(&c.sidecarURL, "sidecar", "", "sidecar user API URL (restarted)")
+	fs.StringVar(&c.sidecarURL, "sidecar", "", "sidecar user API URL (restarted); several comma-separated: each must serve every promise")
 	fs.StringVar(&c.rpcURL, "rpc", "", "execution client JSON-RPC URL")
 	fs.StringVar(&c.beaconURL, "beacon", "", "beacon node REST API URL")
 	fs.StringVar(&c.acksFile, "acks", "", "acknowledged promises written by drive")
@@ -59,6 +66,8 @@ func runCheck(ctx context.Context, args []string) error {
 	fs.Uint64Var(&c.validators, "validators", 64, "interop validators (all served by the sidecar)")
 	fs.Int64Var(&c.killedAtMs, "killed-at-ms", 0, "when the sidecar was killed (unix ms): promises before and after are required")
 	fs.Int64Var(&c.restartedAtMs, "restarted-at-ms", 0, "when the restarted sidecar was ready (unix ms)")
+	fs.StringVar(&c.peerKilled, "peer-killed", "", "high availability: user API URL of a sidecar killed for good while the others sold on (as recorded by drive)")
+	fs.Int64Var(&c.peerKilledAtMs, "peer-killed-at-ms", 0, "when -peer-killed was killed (unix ms)")
 	fs.BoolVar(&c.strict, "strict", false, "fail on a promise that landed after its slot (builder mode: the sidecar forces inclusion)")
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "how long to wait for the promised slots to pass")
 	fs.StringVar(&c.registry, "registry", "", "Registry address: check every acknowledged promise is in its slot's ledger (needs -operator; default: REGISTRY from -contracts)")
@@ -69,6 +78,9 @@ func runCheck(ctx context.Context, args []string) error {
 	}
 	if c.sidecarURL == "" || c.rpcURL == "" || c.beaconURL == "" || c.acksFile == "" || c.genesisTime == 0 {
 		return fmt.Errorf("check: -sidecar, -rpc, -beacon, -acks and -genesis-time are required: %w", errUsage)
+	}
+	if (c.peerKilled == "") != (c.peerKilledAtMs == 0) {
+		return fmt.Errorf("check: -peer-killed and -peer-killed-at-ms go together: %w", errUsage)
 	}
 	if err := c.contractsFrom(*contracts); err != nil {
 		return err
@@ -151,6 +163,21 @@ func check(ctx context.Context, c checkConfig) error {
 	if c.killedAtMs != 0 && (before == 0 || after == 0) {
 		return fmt.Errorf("%w on both sides of the SIGKILL: %d before, %d after the restart", errNoAcks, before, after)
 	}
+	bySidecar := map[string]int{}
+	var peerBefore, othersAfter int
+	for _, a := range acks {
+		bySidecar[a.Sidecar]++
+		switch {
+		case c.peerKilled == "":
+		case a.Sidecar == c.peerKilled && a.AckedAtMs < c.peerKilledAtMs:
+			peerBefore++
+		case a.Sidecar != c.peerKilled && a.AckedAtMs > c.peerKilledAtMs:
+			othersAfter++
+		}
+	}
+	if c.peerKilled != "" && (peerBefore == 0 || othersAfter == 0) {
+		return fmt.Errorf("%w on both sides of the peer's SIGKILL: %d by %s before it, %d by the others after", errNoAcks, peerBefore, c.peerKilled, othersAfter)
+	}
 
 	// Wait until the last promised slot and one more have passed.
 	wait := time.Until(time.Unix(int64(c.genesisTime+(last+2)*c.secondsPerSlot), 0))
@@ -168,7 +195,12 @@ func check(ctx context.Context, c checkConfig) error {
 		return fmt.Errorf("execution client %s: %w", c.rpcURL, err)
 	}
 	defer el.Close()
-	sc := &sidecarClient{url: c.sidecarURL, http: &http.Client{Timeout: 5 * time.Second}}
+	var sidecars []*sidecarClient
+	for _, u := range strings.Split(c.sidecarURL, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			sidecars = append(sidecars, &sidecarClient{url: u, http: &http.Client{Timeout: 5 * time.Second}})
+		}
+	}
 	chainID, err := el.ChainID(ctx)
 	if err != nil {
 		return fmt.Errorf("execution client %s: chain id: %w", c.rpcURL, err)
@@ -179,8 +211,8 @@ func check(ctx context.Context, c checkConfig) error {
 			genesisTime: c.genesisTime, secondsPerSlot: c.secondsPerSlot, digests: map[uint64][]common.Hash{}}
 	}
 	proposers := map[uint64]uint64{}
+	problems := equivocations(acks)
 	var (
-		problems                 []error
 		exact, early, late, lost int
 		crashed, carried         int
 		notCarried               int // of crashed: stacked on a down slot's nonce
@@ -221,16 +253,24 @@ func check(ctx context.Context, c checkConfig) error {
 		return c.strict && downSlot(a.Slot) || stackedOnDown(a)
 	}
 	for _, a := range acks {
-		// The promise survives the restart, byte for byte.
+		// The promise survives the restart, byte for byte, on every sidecar.
 		var got protocol.SignedCommitment
-		if err := sc.call(ctx, "commitmentResult", []any{a.RequestHash}, &got); err != nil {
-			lost++
-			problems = append(problems, fmt.Errorf("%w: %s (slot %d, acknowledged %s): %v",
-				errLostPromise, a.RequestHash, a.Slot, time.UnixMilli(a.AckedAtMs).Format("15:04:05.000"), err))
-			continue
+		served := true
+		for _, sc := range sidecars {
+			if err := sc.call(ctx, "commitmentResult", []any{a.RequestHash}, &got); err != nil {
+				served = false
+				problems = append(problems, fmt.Errorf("%w: %s (slot %d, acknowledged %s) by %s: %v",
+					errLostPromise, a.RequestHash, a.Slot, time.UnixMilli(a.AckedAtMs).Format("15:04:05.000"), sc.url, err))
+				break
+			}
+			if !bytes.Equal(got.Signature, a.Signature) || !bytes.Equal(got.Commitment.Payload, a.Payload) {
+				served = false
+				problems = append(problems, fmt.Errorf("%w: %s by %s", errAlteredResult, a.RequestHash, sc.url))
+				break
+			}
 		}
-		if !bytes.Equal(got.Signature, a.Signature) || !bytes.Equal(got.Commitment.Payload, a.Payload) {
-			problems = append(problems, fmt.Errorf("%w: %s", errAlteredResult, a.RequestHash))
+		if !served {
+			lost++
 			continue
 		}
 		if ledgers != nil {
@@ -301,8 +341,16 @@ func check(ctx context.Context, c checkConfig) error {
 		problems = append(problems, lp...)
 		fmt.Printf("check: %d of %d slots with promises have their ledger in the Registry\n", n, len(ledgers.digests))
 	}
-	fmt.Printf("check: %d promises acknowledged (%d before the SIGKILL, %d after the restart), %d lost after the restart\n",
-		len(acks), before, after, lost)
+	if c.killedAtMs != 0 {
+		fmt.Printf("check: %d promises acknowledged (%d before the SIGKILL, %d after the restart), %d lost after the restart\n",
+			len(acks), before, after, lost)
+	} else {
+		fmt.Printf("check: %d promises acknowledged, %d lost\n", len(acks), lost)
+	}
+	if len(bySidecar) > 1 || c.peerKilled != "" {
+		fmt.Printf("check: promises by sidecar %v; %d by %s before its SIGKILL, %d by the others after it; every one served by %s; 0 equivocations unless listed below\n",
+			bySidecar, peerBefore, c.peerKilled, othersAfter, c.sidecarURL)
+	}
 	fmt.Printf("check: landed in the promised slot %d, earlier %d, later %d, in %d blocks proposed by the Prysm validator\n",
 		exact, early, late, len(proposers))
 	if carried > 0 {
@@ -326,6 +374,29 @@ func check(ctx context.Context, c checkConfig) error {
 		return fmt.Errorf("%d of %d promises failed the check", len(problems), len(acks))
 	}
 	return nil
+}
+
+// equivocations lists every (sender, nonce) promised to two different
+// transactions across the acknowledged promises, whichever sidecar answered.
+func equivocations(acks []ack) []error {
+	type key struct {
+		sender common.Address
+		nonce  uint64
+	}
+	first := map[key]ack{}
+	var out []error
+	for _, a := range acks {
+		k := key{a.Sender, a.Nonce}
+		f, ok := first[k]
+		switch {
+		case !ok:
+			first[k] = a
+		case f.TxHash != a.TxHash:
+			out = append(out, fmt.Errorf("%w: sender %s nonce %d: %s (by %s) and %s (by %s)",
+				errEquivocation, a.Sender, a.Nonce, f.TxHash, f.Sidecar, a.TxHash, a.Sidecar))
+		}
+	}
+	return out
 }
 
 // proposerOf is the proposer index of the canonical beacon block at slot.

@@ -102,8 +102,8 @@ func runDeploy(ctx context.Context, args []string) error {
 	operator := crypto.PubkeyToAddress(operatorKey().PublicKey)
 	fmt.Fprintf(os.Stderr, "registered operator %s with %d validator keys, committer %s, 1000 ETH collateral in %s\n",
 		operator, len(keys), committer, time.Since(start).Round(time.Millisecond))
-	env := fmt.Sprintf("REGISTRY=%s\nINBOX=%s\nSLASHER=%s\nOPERATOR=%s\nSLASH_WINDOW=%d\n",
-		k.Registry.Hex(), k.Inbox.Hex(), k.Slasher.Hex(), operator.Hex(), slashWindow)
+	env := fmt.Sprintf("REGISTRY=%s\nINBOX=%s\nSLASHER=%s\nOPERATOR=%s\nSLASH_WINDOW=%d\nCOMMITTER=%s\n",
+		k.Registry.Hex(), k.Inbox.Hex(), k.Slasher.Hex(), operator.Hex(), slashWindow, committer.Hex())
 	return os.WriteFile(*out, []byte(env), 0o644)
 }
 

@@ -49,6 +49,8 @@ type ack struct {
 	Signature   hexutil.Bytes  `json:"signature"`
 	Payload     hexutil.Bytes  `json:"payload"`
 	AckedAtMs   int64          `json:"acked_at_ms"`
+	// Sidecar is the user API URL that answered (several with -sidecar A,B).
+	Sidecar string `json:"sidecar,omitempty"`
 }
 
 // rpcError is a JSON-RPC error object.
@@ -168,7 +170,10 @@ func (l *ackLog) write(a ack) error {
 
 // driver is one drive run.
 type driver struct {
-	sc        *sidecarClient
+	// sidecars are the user APIs driven: one, or several sidecars of one
+	// operator sharing a promise store (each sender starts on one of them,
+	// in turn, and moves to the next when it gets no answer).
+	sidecars  []*sidecarClient
 	el        *ethclient.Client
 	chainID   *big.Int
 	slasher   common.Address
@@ -186,7 +191,7 @@ type driver struct {
 // idempotent, so the answer is the same promise if the first was signed).
 func runDrive(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("drive", flag.ContinueOnError)
-	sidecarURL := fs.String("sidecar", "", "sidecar user API URL")
+	sidecarURL := fs.String("sidecar", "", "sidecar user API URL; several sidecars of one operator (one promise store) comma-separated: senders are spread over them and move to the next when theirs does not answer")
 	rpcURL := fs.String("rpc", "", "execution client JSON-RPC URL")
 	slasher := fs.String("slasher", "", "Slasher address")
 	sendersFile := fs.String("senders-file", "", "funded sender keys, one hex key a line")
@@ -199,6 +204,15 @@ func runDrive(ctx context.Context, args []string) error {
 	}
 	if *sidecarURL == "" || *rpcURL == "" || !common.IsHexAddress(*slasher) || *sendersFile == "" || *out == "" || *rate <= 0 {
 		return fmt.Errorf("drive: -sidecar, -rpc, -slasher, -senders-file, -out and -rate > 0 are required: %w", errUsage)
+	}
+	var sidecars []*sidecarClient
+	for _, u := range strings.Split(*sidecarURL, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			sidecars = append(sidecars, &sidecarClient{url: u, http: &http.Client{Timeout: 5 * time.Second}})
+		}
+	}
+	if len(sidecars) == 0 {
+		return fmt.Errorf("drive: -sidecar names no URL: %w", errUsage)
 	}
 	senders, err := readKeys(*sendersFile)
 	if err != nil {
@@ -219,7 +233,7 @@ func runDrive(ctx context.Context, args []string) error {
 	}
 	defer f.Close()
 	d := &driver{
-		sc:        &sidecarClient{url: *sidecarURL, http: &http.Client{Timeout: 5 * time.Second}},
+		sidecars:  sidecars,
 		el:        el,
 		chainID:   chainID,
 		slasher:   common.HexToAddress(*slasher),
@@ -236,9 +250,9 @@ func runDrive(ctx context.Context, args []string) error {
 		wg   sync.WaitGroup
 		errs = make(chan error, len(senders))
 	)
-	for _, k := range senders {
+	for i, k := range senders {
 		wg.Go(func() {
-			if err := d.sender(ctx, k); err != nil && ctx.Err() == nil {
+			if err := d.sender(ctx, k, i%len(sidecars)); err != nil && ctx.Err() == nil {
 				errs <- err
 			}
 		})
@@ -261,8 +275,10 @@ func runDrive(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sender drives one account: one request at a time, nonces in order.
-func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey) error {
+// sender drives one account: one request at a time, nonces in order,
+// starting on sidecar home.
+func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey, home int) error {
+	cur := home
 	from := crypto.PubkeyToAddress(key.PublicKey)
 	nonce, err := d.el.PendingNonceAt(ctx, from)
 	if err != nil {
@@ -289,18 +305,19 @@ func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey) error {
 		if err != nil {
 			return err
 		}
-		if slot, err = d.nextSlot(ctx, slot); err != nil {
+		if slot, err = d.nextSlot(ctx, d.sidecars[cur], slot); err != nil {
 			var rerr *rpcError
 			if !errors.As(err, &rerr) && ctx.Err() == nil {
 				d.stats.down()
+				cur = (cur + 1) % len(d.sidecars) // another sidecar of the operator, if any
 			}
 			continue // the sidecar is down or offers nothing yet
 		}
-		sc, err := d.request(ctx, slot, raw)
+		sc, err := d.request(ctx, &cur, slot, raw)
 		var rerr *rpcError
 		switch {
 		case err == nil:
-			if err := d.record(sc, tx, from); err != nil {
+			if err := d.record(sc, tx, from, d.sidecars[cur].url); err != nil {
 				return err
 			}
 			nonce++
@@ -327,10 +344,10 @@ func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey) error {
 	}
 }
 
-// nextSlot is the first slot on offer at or after min.
-func (d *driver) nextSlot(ctx context.Context, min uint64) (uint64, error) {
+// nextSlot is the first slot sc offers at or after min.
+func (d *driver) nextSlot(ctx context.Context, sc *sidecarClient, min uint64) (uint64, error) {
 	var resp protocol.SlotInfoResponse
-	if err := d.sc.call(ctx, "slots", []any{}, &resp); err != nil {
+	if err := sc.call(ctx, "slots", []any{}, &resp); err != nil {
 		return min, err
 	}
 	best := uint64(0)
@@ -345,9 +362,12 @@ func (d *driver) nextSlot(ctx context.Context, min uint64) (uint64, error) {
 	return best, nil
 }
 
-// request asks for a promise, sending the same request again while the
-// sidecar does not answer (it is being restarted), until ctx ends.
-func (d *driver) request(ctx context.Context, slot uint64, raw []byte) (*protocol.SignedCommitment, error) {
+// request asks sidecar *cur for a promise, sending the same request again
+// while no sidecar answers (it is being restarted), until ctx ends. With
+// several sidecars, each retry goes to the next one, and *cur is left on
+// the one that answered: the same request gets the same promise from any
+// sidecar of the operator, so one that died after committing it is no loss.
+func (d *driver) request(ctx context.Context, cur *int, slot uint64, raw []byte) (*protocol.SignedCommitment, error) {
 	payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, slot, [][]byte{raw})
 	if err != nil {
 		return nil, err
@@ -355,7 +375,7 @@ func (d *driver) request(ctx context.Context, slot uint64, raw []byte) (*protoco
 	req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: d.slasher}
 	for {
 		var sc protocol.SignedCommitment
-		err := d.sc.call(ctx, "commitmentRequest", []any{req}, &sc)
+		err := d.sidecars[*cur].call(ctx, "commitmentRequest", []any{req}, &sc)
 		d.stats.add(err)
 		var rerr *rpcError
 		if err == nil || errors.As(err, &rerr) || ctx.Err() != nil {
@@ -364,6 +384,7 @@ func (d *driver) request(ctx context.Context, slot uint64, raw []byte) (*protoco
 			}
 			return nil, err
 		}
+		*cur = (*cur + 1) % len(d.sidecars)
 		select {
 		case <-ctx.Done():
 			return nil, err
@@ -373,7 +394,7 @@ func (d *driver) request(ctx context.Context, slot uint64, raw []byte) (*protoco
 }
 
 // record checks the promise names our transaction and appends it to the log.
-func (d *driver) record(sc *protocol.SignedCommitment, tx *types.Transaction, from common.Address) error {
+func (d *driver) record(sc *protocol.SignedCommitment, tx *types.Transaction, from common.Address, sidecar string) error {
 	p, err := protocol.UnmarshalPromiseABI(sc.Commitment.Payload)
 	if err != nil {
 		return fmt.Errorf("promise for %s: %w", tx.Hash(), err)
@@ -383,7 +404,7 @@ func (d *driver) record(sc *protocol.SignedCommitment, tx *types.Transaction, fr
 	}
 	return d.acks.write(ack{
 		RequestHash: sc.Commitment.RequestHash, TxHash: tx.Hash(), Slot: p.Slot, Sender: from, Nonce: tx.Nonce(),
-		Signature: sc.Signature, Payload: sc.Commitment.Payload, AckedAtMs: time.Now().UnixMilli(),
+		Signature: sc.Signature, Payload: sc.Commitment.Payload, AckedAtMs: time.Now().UnixMilli(), Sidecar: sidecar,
 	})
 }
 
