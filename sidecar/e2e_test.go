@@ -24,11 +24,11 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/flashbots/go-boost-utils/bls"
 
 	"github.com/pledgeproto/pledge/contracts/bindings"
 	"github.com/pledgeproto/pledge/internal/deploy"
 	"github.com/pledgeproto/pledge/internal/devnet"
+	"github.com/pledgeproto/pledge/internal/devnettest"
 	"github.com/pledgeproto/pledge/internal/loadgen"
 	"github.com/pledgeproto/pledge/sidecar/protocol"
 )
@@ -49,54 +49,11 @@ type world struct {
 
 func startWorld(t *testing.T) *world {
 	t.Helper()
-	n, err := devnet.Start(devnet.Config{SlotDuration: 2 * time.Second, Validators: 1, FundedAccounts: 12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = n.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; _ = n.Close() })
-
-	el, err := ethclient.Dial(n.EL().HTTPEndpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(el.Close)
-	chainID, err := el.ChainID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := n.Accounts()
-	dctx, dcancel := context.WithTimeout(ctx, time.Minute)
-	defer dcancel()
-	k, err := deploy.All(dctx, el, chainID, accounts[0], deploy.Params{
-		MinCollateral:             big.NewInt(1e18),
-		GenesisTime:               uint64(n.GenesisTime().Unix()),
-		SecondsPerSlot:            2,
-		Lookahead:                 testLookahead,
-		RotationDelay:             testRotationDelay,
-		UnregistrationDelay:       64,
-		SlashWindow:               32,
-		LivenessBps:               5000,
-		UserBps:                   8000,
-		BlobBaseFeeUpdateFraction: 5007716,
+	dw := devnettest.Start(t, devnettest.Options{
+		Network:    devnet.Config{SlotDuration: 2 * time.Second, Validators: 1, FundedAccounts: 12},
+		Registered: []int{0},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	committerKey, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	validator := n.Validators()[0].SecretKey
-	collateral := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
-	if err := deploy.RegisterOperator(dctx, el, chainID, k.Registry, accounts[1], []*bls.SecretKey{validator}, crypto.PubkeyToAddress(committerKey.PublicKey), collateral); err != nil {
-		t.Fatal(err)
-	}
-	if err := fund(dctx, el, chainID, accounts[0], crypto.PubkeyToAddress(committerKey.PublicKey), committerFunding); err != nil {
-		t.Fatal(err)
-	}
+	n, k := dw.Net, dw.Contracts
 
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
@@ -106,13 +63,14 @@ func startWorld(t *testing.T) *world {
 		}
 		return p
 	}
-	vkey := write("validator.key", []byte(func() string { b := validator.Bytes(); return hex.EncodeToString(b[:]) }()))
-	ckey := write("committer.key", []byte(hex.EncodeToString(crypto.FromECDSA(committerKey))))
+	vb := n.Validators()[0].SecretKey.Bytes()
+	vkey := write("validator.key", []byte(hex.EncodeToString(vb[:])))
+	ckey := write("committer.key", []byte(hex.EncodeToString(crypto.FromECDSA(dw.CommitterKey))))
 	w := &world{
-		net: n, el: el, chainID: chainID, contracts: k,
-		operator:  crypto.PubkeyToAddress(accounts[1].PublicKey),
-		committer: crypto.PubkeyToAddress(committerKey.PublicKey),
-		senders:   accounts[2:],
+		net: n, el: dw.EL, chainID: dw.ChainID, contracts: k,
+		operator:  dw.Operator,
+		committer: dw.Committer,
+		senders:   dw.Senders,
 		dir:       dir,
 	}
 	w.args = []string{

@@ -38,6 +38,7 @@ import (
 
 	"github.com/pledgeproto/pledge/internal/deploy"
 	"github.com/pledgeproto/pledge/internal/devnet"
+	"github.com/pledgeproto/pledge/internal/devnettest"
 	"github.com/pledgeproto/pledge/relay"
 	"github.com/pledgeproto/pledge/relay/builder"
 	"github.com/pledgeproto/pledge/relay/builderapi"
@@ -87,62 +88,27 @@ type buildWorldConfig struct {
 
 func startBuildWorld(t *testing.T, c buildWorldConfig) *buildWorld {
 	t.Helper()
-	n, err := devnet.Start(devnet.Config{
-		SlotDuration: netSlot, Validators: c.validators, FundedAccounts: 10,
-		// The proxy answers within its hard timeout (800 ms here).
-		BuilderTimeout: 1500 * time.Millisecond,
+	dw := devnettest.Start(t, devnettest.Options{
+		Network: devnet.Config{
+			SlotDuration: netSlot, Validators: c.validators, FundedAccounts: 10,
+			// The proxy answers within its hard timeout (800 ms here).
+			BuilderTimeout: 1500 * time.Millisecond,
+		},
+		Registered: c.registered,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	runDone := make(chan struct{})
-	go func() { defer close(runDone); _ = n.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-runDone; _ = n.Close() })
-
-	el, err := ethclient.Dial(n.EL().HTTPEndpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(el.Close)
-	chainID, err := el.ChainID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := n.Accounts()
-	dctx, dcancel := context.WithTimeout(ctx, time.Minute)
-	defer dcancel()
-	k, err := deploy.All(dctx, el, chainID, accounts[0], deploy.Params{
-		MinCollateral: big.NewInt(1e18), GenesisTime: uint64(n.GenesisTime().Unix()), SecondsPerSlot: uint64(netSlot / time.Second),
-		Lookahead: testLookahead, RotationDelay: testRotationDelay, UnregistrationDelay: 64, SlashWindow: 32, LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	committerKey, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
+	n, k, committerKey := dw.Net, dw.Contracts, dw.CommitterKey
 	w := &buildWorld{
-		net: n, el: el, chainID: chainID, k: k,
-		operator: crypto.PubkeyToAddress(accounts[1].PublicKey), senders: accounts[2:],
+		net: n, el: dw.EL, chainID: dw.ChainID, k: k,
+		operator: dw.Operator, senders: dw.Senders,
 		nonces: map[common.Address]uint64{}, reg: prometheus.NewRegistry(), logs: &lockedBuffer{},
 		registered: map[uint64]bool{},
 	}
-	var regKeys, held []*bls.SecretKey
 	for _, i := range c.registered {
-		regKeys = append(regKeys, n.Validators()[i].SecretKey)
 		w.registered[uint64(i)] = true
 	}
+	var held []*bls.SecretKey
 	for _, i := range c.held {
 		held = append(held, n.Validators()[i].SecretKey)
-	}
-	collateral := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
-	if err := deploy.RegisterOperator(dctx, el, chainID, k.Registry, accounts[1], regKeys, crypto.PubkeyToAddress(committerKey.PublicKey), collateral); err != nil {
-		t.Fatal(err)
-	}
-	if err := fund(dctx, el, chainID, accounts[0], crypto.PubkeyToAddress(committerKey.PublicKey), committerFunding); err != nil {
-		t.Fatal(err)
 	}
 
 	secret := n.EL().JWTSecret()
@@ -172,7 +138,7 @@ func startBuildWorld(t *testing.T, c buildWorldConfig) *buildWorld {
 		},
 	}
 	if c.configure != nil {
-		c.configure(t, n, &cfg, crypto.PubkeyToAddress(committerKey.PublicKey))
+		c.configure(t, n, &cfg, dw.Committer)
 	}
 	log := zerolog.New(w.logs).Level(zerolog.InfoLevel).With().Timestamp().Logger()
 	svc, err := sidecar.New(cfg, log, w.reg)

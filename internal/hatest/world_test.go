@@ -2,7 +2,6 @@ package hatest
 
 import (
 	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"encoding/hex"
 	"fmt"
@@ -22,21 +21,13 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/flashbots/go-boost-utils/bls"
 
 	"github.com/pledgeproto/pledge/internal/deploy"
 	"github.com/pledgeproto/pledge/internal/devnet"
+	"github.com/pledgeproto/pledge/internal/devnettest"
 )
 
-const (
-	slotDuration = 2 * time.Second
-	// slashWindow is the Registry's and the Slasher's, and the sidecars'.
-	slashWindow = 32
-	// The devnet sells over two epochs of 8 slots (15 ahead at most), which
-	// the lookahead covers; the rotation delay lies past it.
-	lookahead     = 16
-	rotationDelay = 20
-)
+const slotDuration = 2 * time.Second
 
 // world is a running devnet with the Pledge contracts deployed, one
 // operator registered with the devnet's one validator (every slot is ours),
@@ -54,53 +45,15 @@ type world struct {
 
 func startWorld(t *testing.T, dsn string, senders int) *world {
 	t.Helper()
-	n, err := devnet.Start(devnet.Config{
-		SlotDuration: slotDuration, Validators: 1, FundedAccounts: 2 + senders,
-		// The builder proxy answers within its hard timeout (800 ms).
-		BuilderTimeout: 1500 * time.Millisecond,
+	dw := devnettest.Start(t, devnettest.Options{
+		Network: devnet.Config{
+			SlotDuration: slotDuration, Validators: 1, FundedAccounts: 2 + senders,
+			// The builder proxy answers within its hard timeout (800 ms).
+			BuilderTimeout: 1500 * time.Millisecond,
+		},
+		Registered: []int{0},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = n.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; _ = n.Close() })
-
-	el, err := ethclient.Dial(n.EL().HTTPEndpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(el.Close)
-	chainID, err := el.ChainID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := n.Accounts()
-	dctx, dcancel := context.WithTimeout(ctx, time.Minute)
-	defer dcancel()
-	k, err := deploy.All(dctx, el, chainID, accounts[0], deploy.Params{
-		MinCollateral: big.NewInt(1e18), GenesisTime: uint64(n.GenesisTime().Unix()), SecondsPerSlot: uint64(slotDuration / time.Second),
-		Lookahead: lookahead, RotationDelay: rotationDelay, UnregistrationDelay: 64, SlashWindow: slashWindow,
-		LivenessBps: 5000, UserBps: 8000, BlobBaseFeeUpdateFraction: 5007716,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	committerKey, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	committer := crypto.PubkeyToAddress(committerKey.PublicKey)
-	validator := n.Validators()[0].SecretKey
-	collateral := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
-	if err := deploy.RegisterOperator(dctx, el, chainID, k.Registry, accounts[1], []*bls.SecretKey{validator}, committer, collateral); err != nil {
-		t.Fatal(err)
-	}
-	// The committer opens the slot ledgers: its account pays their gas.
-	if err := deploy.Fund(dctx, el, chainID, accounts[0], committer, new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))); err != nil {
-		t.Fatal(err)
-	}
+	n, k := dw.Net, dw.Contracts
 
 	dir := t.TempDir()
 	write := func(name, data string) string {
@@ -110,12 +63,12 @@ func startWorld(t *testing.T, dsn string, senders int) *world {
 		}
 		return p
 	}
-	vb := validator.Bytes()
+	vb := n.Validators()[0].SecretKey.Bytes()
 	secret := n.EL().JWTSecret()
 	w := &world{
-		net: n, el: el, chainID: chainID, k: k,
-		operator: crypto.PubkeyToAddress(accounts[1].PublicKey),
-		senders:  accounts[2:],
+		net: n, el: dw.EL, chainID: dw.ChainID, k: k,
+		operator: dw.Operator,
+		senders:  dw.Senders,
 		dir:      dir,
 	}
 	// Both sidecars hold the same validator key and the same committer, and
@@ -129,8 +82,8 @@ func startWorld(t *testing.T, dsn string, senders int) *world {
 		"--slasher", k.Slasher.Hex(),
 		"--operator", w.operator.Hex(),
 		"--validator-keys", write("validator.key", hex.EncodeToString(vb[:])),
-		"--committer-key", write("committer.key", hex.EncodeToString(crypto.FromECDSA(committerKey))),
-		"--slash-window", fmt.Sprint(slashWindow),
+		"--committer-key", write("committer.key", hex.EncodeToString(crypto.FromECDSA(dw.CommitterKey))),
+		"--slash-window", fmt.Sprint(dw.Params.SlashWindow),
 		"--rate-limit", "0",
 		"--poll-interval", "250ms",
 		"--store", dsn,
