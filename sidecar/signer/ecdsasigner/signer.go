@@ -132,6 +132,7 @@ func (s *Signer) SignTx(ctx context.Context, tx *types.Transaction, chainID *big
 	if tx.ChainId().Cmp(chainID) != 0 {
 		return nil, fmt.Errorf("%s: %w: transaction for chain %s, asked to sign for %s", s.Name(), ErrConfig, tx.ChainId(), chainID)
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.opts.timeout)
 	defer cancel()
 	start := time.Now()
@@ -140,10 +141,7 @@ func (s *Signer) SignTx(ctx context.Context, tx *types.Transaction, chainID *big
 	if err == nil {
 		err = checkTx(tx, signed, chainID, s.addr)
 	}
-	if err != nil && ctx.Err() != nil {
-		err = s.late(err)
-	}
-	s.record(err)
+	err = s.settle(parent, ctx, err)
 	if err != nil {
 		return nil, fmt.Errorf("%s: sign transaction (nonce %d) as %s: %w", s.Name(), tx.Nonce(), s.addr, err)
 	}
@@ -164,6 +162,7 @@ func (s *Signer) SignPromise(ctx context.Context, p *protocol.Promise, d protoco
 	if s.b.kind() != KindLocal { // only a remote API needs the bytes behind the root
 		preimage = c.Preimage()
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.opts.timeout)
 	defer cancel()
 	start := time.Now()
@@ -172,10 +171,7 @@ func (s *Signer) SignPromise(ctx context.Context, p *protocol.Promise, d protoco
 	if err == nil && s.b.kind() != KindLocal {
 		sig, err = checkRootSig(root, sig, s.addr)
 	}
-	if err != nil && ctx.Err() != nil {
-		err = s.late(err)
-	}
-	s.record(err)
+	err = s.settle(parent, ctx, err)
 	if err != nil {
 		return nil, fmt.Errorf("%s: sign promise %s as %s: %w", s.Name(), root, s.addr, err)
 	}
@@ -185,17 +181,29 @@ func (s *Signer) SignPromise(ctx context.Context, p *protocol.Promise, d protoco
 // Check is nil when the backend answers and holds the signer's key; the
 // sidecar calls it at start-up to fail fast on a wrong address or endpoint.
 func (s *Signer) Check(ctx context.Context) error {
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.opts.timeout)
 	defer cancel()
-	err := s.b.holds(ctx, s.addr)
-	if err != nil && ctx.Err() != nil {
-		err = s.late(err)
-	}
-	s.record(err)
+	err := s.settle(parent, ctx, s.b.holds(ctx, s.addr))
 	if err != nil {
 		return fmt.Errorf("%s: key %s: %w", s.Name(), s.addr, err)
 	}
 	return nil
+}
+
+// settle classifies a call's outcome and records it for readiness. A call
+// whose caller gave up (parent ended: a client hung up, the sidecar is
+// stopping) says nothing about the signer and is not recorded; one that hit
+// the signer's own deadline is a timeout.
+func (s *Signer) settle(parent, ctx context.Context, err error) error {
+	if err != nil && parent.Err() != nil {
+		return fmt.Errorf("%w (the caller gave up: %w)", err, parent.Err())
+	}
+	if err != nil && ctx.Err() != nil {
+		err = s.late(err)
+	}
+	s.record(err)
+	return err
 }
 
 // late marks an error that came with the deadline.

@@ -424,3 +424,40 @@ func errCounter(t *testing.T, reg *prometheus.Registry, reason string) prometheu
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// A caller that gives up (a client hung up mid-request) says nothing about
+// the signer: the call fails, but the signer is not marked down, so the
+// sidecar stays ready for everyone else.
+func TestCallerGivingUpIsNotASignerFailure(t *testing.T) {
+	t.Parallel()
+	k := newKey(t)
+	fake := newFakeWeb3Signer(t, k.ecdsaPriv, testChain, func(f *fakeWeb3Signer) { f.delay = 300 * time.Millisecond })
+	reg := prometheus.NewRegistry()
+	s, err := ecdsasigner.NewWeb3Signer(ecdsasigner.Remote{URL: fake.srv.URL}, &k.PublicKey,
+		ecdsasigner.WithTimeout(2*time.Second), ecdsasigner.WithRegisterer(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if sig, err := s.SignPromise(ctx, testPromise(1), testDomain); err == nil || sig != nil {
+		t.Fatalf("SignPromise = %x, %v; want the caller's deadline", sig, err)
+	}
+	if err := s.Err(); err != nil {
+		t.Fatalf("the signer is marked down after its caller gave up: %v", err)
+	}
+	for _, reason := range []string{"timeout", "unavailable"} {
+		if got := testutil.ToFloat64(errCounter(t, reg, reason)); got != 0 {
+			t.Errorf("pledge_signer_errors_total{reason=%q} = %v, want 0", reason, got)
+		}
+	}
+	// The signer's own deadline still counts.
+	s2, err := ecdsasigner.NewWeb3Signer(ecdsasigner.Remote{URL: fake.srv.URL}, &k.PublicKey,
+		ecdsasigner.WithTimeout(50*time.Millisecond), ecdsasigner.WithRegisterer(prometheus.NewRegistry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.SignPromise(t.Context(), testPromise(1), testDomain); !errors.Is(err, ecdsasigner.ErrUnavailable) || s2.Err() == nil {
+		t.Fatalf("a signer past its own deadline: %v, Err %v; want unavailable and marked down", err, s2.Err())
+	}
+}
