@@ -41,6 +41,11 @@ type childOptions struct {
 	// nonces move on and a load can run across slots. Without, it only
 	// sells promises (the devnet's proposer builds its own blocks).
 	builder bool
+	// committer, when set, replaces --committer-key: the flags of a remote
+	// committer signer (the key stays in the signer).
+	committer []string
+	// store is --store (a postgres:// DSN); empty: Pebble in its directory.
+	store string
 }
 
 // startChild starts `<pledge> sidecar` with the world's keys and contracts.
@@ -86,13 +91,20 @@ func (w *world) startChild(ctx context.Context, pledge string, opts childOptions
 		"--operator", w.operator.Hex(),
 		"--data-dir", filepath.Join(dir, "data"),
 		"--validator-keys", paths["validator.key"],
-		"--committer-key", paths["committer.key"],
 		"--listen", listen,
 		"--gas-budget", strconv.Itoa(worldGasLimit),
 		"--fee-slope", "0",
 		"--slash-window", "8000",
 		"--rate-limit", strconv.FormatFloat(opts.rateLimit, 'g', -1, 64),
 		"--poll-interval", "500ms",
+	}
+	if len(opts.committer) > 0 {
+		args = append(args, opts.committer...)
+	} else {
+		args = append(args, "--committer-key", paths["committer.key"])
+	}
+	if opts.store != "" {
+		args = append(args, "--store", opts.store)
 	}
 	var builder string
 	if opts.builder {

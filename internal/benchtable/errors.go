@@ -12,4 +12,7 @@ var (
 	// ErrTooFew is returned when a load run acknowledged too few promises to
 	// give a figure.
 	ErrTooFew = errors.New("too few promises acknowledged")
+	// ErrSkipped marks rows that were not measured because something they
+	// need was not given (the table prints "skipped", not "error").
+	ErrSkipped = errors.New("skipped")
 )

@@ -44,6 +44,8 @@ var measurements = []measurement{
 	{"store-postgres", "PostgreSQL claimed commits: latency at 1,000/s, most per second with one and two sidecars", postgresRows},
 	{"latency", "promise latency at 1,000 valid req/s (devnet)", latencyRows},
 	{"throughput", "promise throughput, 64 senders (devnet)", throughputRows},
+	{"remote-signer", "promise latency at 1,000 req/s and throughput, committer on a Web3Signer fake on loopback (devnet)", remoteSignerRows},
+	{"postgres-promises", "promise latency at 1,000 req/s and throughput on the PostgreSQL store, one and two sidecars (devnet)", postgresPromiseRows},
 	{"rejection", "invalid requests rejected beside valid ones (devnet)", rejectionRows},
 	{"memory", "memory of `pledge sidecar` (child process) with stored promises (devnet)", memoryRows},
 	{"gas", "gas per safety-fault proof, registration, ledger opening and claim (simulated chain)", gasRows},

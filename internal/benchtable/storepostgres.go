@@ -32,7 +32,7 @@ func postgresRows(ctx context.Context, e *env) []Row {
 		whatTwo = "PostgreSQL claimed commits/s, two sidecars (2 × 32 writers)"
 	)
 	if e.postgres == "" {
-		return failed("store-postgres", fmt.Errorf("%w: PLEDGE_POSTGRES_DSN not set (scripts/postgres.sh start DIR prints one)", ErrBenchmark), whatP50, whatP99, whatOne, whatTwo)
+		return failed("store-postgres", fmt.Errorf("%w: PLEDGE_POSTGRES_DSN not set (scripts/postgres.sh start DIR prints one)", ErrSkipped), whatP50, whatP99, whatOne, whatTwo)
 	}
 	dsn, drop, err := benchSchema(ctx, e.postgres)
 	if err != nil {

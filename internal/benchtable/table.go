@@ -9,6 +9,7 @@
 package benchtable
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -75,8 +76,11 @@ func (r Row) Met() string {
 	}
 }
 
-// Figure is the value as printed, or "error".
+// Figure is the value as printed, "skipped" (ErrSkipped) or "error".
 func (r Row) Figure() string {
+	if errors.Is(r.Err, ErrSkipped) {
+		return "skipped"
+	}
 	if r.Err != nil || math.IsNaN(r.Value) {
 		return "error"
 	}
@@ -112,7 +116,10 @@ func (t *Table) Write(w io.Writer) error {
 	notes := false
 	for _, r := range t.Rows {
 		text := r.Note
-		if r.Err != nil {
+		switch {
+		case errors.Is(r.Err, ErrSkipped):
+			text = r.Err.Error()
+		case r.Err != nil:
 			text = "error: " + r.Err.Error()
 		}
 		if text == "" {
