@@ -3,13 +3,19 @@
 # v1.17.10 and Prysm v7.0.0 (beacon-chain + validator, interop keys, 2 s
 # slots, every fork through Fulu/Osaka from genesis), the Pledge contracts
 # deployed on it with the validators registered, and `pledge sidecar`
-# selling preconfirmations for their slots. It then
-#   1. drives the sidecar with signed requests from funded senders,
+# selling preconfirmations for their slots, L1 ones and the L2 ones of one
+# based rollup: its node (`e2ectl rollup`, internal/rollupnode, the devnet's)
+# follows the Inbox, and the real Clef (scripts/build-clef.sh), run headless
+# with a fresh poster key only it holds, signs each slot's batch post. It then
+#   1. drives the sidecar with signed requests from funded senders, L1
+#      transfers and the rollup's L2 transfers,
 #   2. kills the sidecar with SIGKILL in the middle of the load and restarts it,
 #   3. checks that every acknowledged promise is still served by
 #      commitmentResult after the restart, and that every promised
 #      transaction landed in a block the Prysm validator proposed, no later
-#      than its promised slot,
+#      than its promised slot, and that every L2 promise is in the poster's
+#      Inbox record of its rollup and slot, posted in that slot's block by
+#      transactions Clef signed (its audit log lists them),
 #   4. high availability (PLEDGE_E2E_HA=1, the default): starts PostgreSQL
 #      (scripts/postgres.sh, a throwaway cluster on loopback), restarts the
 #      sidecar on it and starts a second sidecar of the same operator (same
@@ -23,7 +29,9 @@
 # stops every process it started.
 #
 # The clients are built from the Go module proxy by scripts/build-clients.sh
-# and cached in ./.tools (cold: several minutes; warm: nothing to build).
+# and Clef by scripts/build-clef.sh, cached in ./.tools (cold: several
+# minutes; warm: nothing to build). A Clef that cannot be built or started
+# fails the run: it is never skipped.
 #
 # Two modes:
 # - builder mode (PLEDGE_E2E_BUILDER=1, the default, what CI runs): the
@@ -52,12 +60,14 @@
 #   PLEDGE_E2E_HA_DURATION=S   its load duration (default 24)
 #   PLEDGE_E2E_PORT_BASE=P     first of the loopback ports used (default 18500)
 #   PLEDGE_E2E_DIR=DIR         work directory (default: a new temp dir; kept on failure)
+#   PLEDGE_CLEF=PATH           a clef binary to use instead of scripts/build-clef.sh's
 #
 # Usage: scripts/e2e-real.sh
 set -euo pipefail
 
 readonly SECONDS_PER_SLOT=2
 readonly CHAIN_ID=32382    # must match scripts/e2e/config.yaml
+readonly ROLLUP_CHAIN_ID=167001 # the demo rollup's L2 chain id (as the in-process devnet's first)
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -79,7 +89,7 @@ ha_duration="${PLEDGE_E2E_HA_DURATION:-24}"
 # Loopback ports: PORT_BASE + 3..62 (PostgreSQL picks its own). Without PLEDGE_E2E_PORT_BASE the first
 # free block of 100 from 18500 is taken, so two runs on one machine (two
 # engineers' test runs) do not collide.
-port_offsets=(3 17 18 19 20 40 45 51 52 60 61 62)
+port_offsets=(3 17 18 19 20 21 22 40 45 51 52 60 61 62)
 port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 block_free() {
 	local o
@@ -104,8 +114,11 @@ readonly beacon_tcp=$((port_base + 60)) beacon_udp=$((port_base + 61)) beacon_qu
 readonly sidecar_port=$((port_base + 17)) builder_port=$((port_base + 18))
 # The HA step's second sidecar.
 readonly sidecar_b_port=$((port_base + 19)) builder_b_port=$((port_base + 20))
+# The demo rollup's L2 JSON-RPC and Clef's HTTP endpoint.
+readonly rollup_port=$((port_base + 21)) clef_port=$((port_base + 22))
 readonly el_url="http://127.0.0.1:$geth_http" beacon_url="http://127.0.0.1:$beacon_http"
 readonly sidecar_url="http://127.0.0.1:$sidecar_port" sidecar_b_url="http://127.0.0.1:$sidecar_b_port"
+readonly rollup_url="http://127.0.0.1:$rollup_port" clef_url="http://127.0.0.1:$clef_port"
 
 work="${PLEDGE_E2E_DIR:-}"
 [ -n "$work" ] || work="$(mktemp -d "${TMPDIR:-/tmp}/pledge-e2e.XXXXXX")"
@@ -116,7 +129,8 @@ readonly work logs="$work/logs"
 
 declare -A pids=()
 ok=0
-pg_dir="" # the HA step's PostgreSQL cluster, once started
+pg_dir=""     # the HA step's PostgreSQL cluster, once started
+clef_stdin="" # the file descriptor holding Clef's stdin open, once started
 
 stop() { # stop NAME: TERM, then KILL after 10 s
 	local name="$1" pid="${pids[$1]:-}"
@@ -150,9 +164,12 @@ cleanup() {
 		tails
 	fi
 	local name
-	for name in driver sidecar_b sidecar validator beacon geth; do
+	for name in driver sidecar_b sidecar rollup clef validator beacon geth; do
 		stop "$name"
 	done
+	if [ -n "$clef_stdin" ]; then
+		exec {clef_stdin}>&-
+	fi
 	if [ -n "$pg_dir" ]; then
 		scripts/postgres.sh stop "$pg_dir" 2>>"$logs/postgres.log" || say "scripts/postgres.sh stop $pg_dir failed"
 	fi
@@ -231,6 +248,14 @@ say "building pledge and e2ectl"
 go build -o "$work/bin/pledge" ./cmd/pledge || fail "go build ./cmd/pledge"
 go build -o "$work/bin/e2ectl" ./scripts/e2e/e2ectl || fail "go build ./scripts/e2e/e2ectl"
 e2ectl="$work/bin/e2ectl"
+if [ -n "${PLEDGE_CLEF:-}" ]; then
+	clef_bin="$PLEDGE_CLEF"
+else
+	say "building Clef, the batch poster's signer (scripts/build-clef.sh; cached in .tools)"
+	clef_bin="$(scripts/build-clef.sh)" ||
+		fail "scripts/build-clef.sh could not build Clef, the batch poster's signer (see above); nothing was skipped"
+fi
+[ -x "$clef_bin" ] || fail "Clef binary $clef_bin is not executable; nothing was skipped"
 say "binaries ready in $((SECONDS - t0)) s"
 
 # --- 2. genesis ----------------------------------------------------------------
@@ -316,6 +341,64 @@ say "signing delegations of slots $delegate_from-$delegate_to for the $validator
 	--genesis-fork-version "$(sed -n 's/^GENESIS_FORK_VERSION: *//p' "$work/config.yaml")" --chain-id "$CHAIN_ID" \
 	--out "$work/delegations.json" >"$logs/delegate.log" 2>&1 || fail "pledge delegate (see $logs/delegate.log)"
 
+# --- the based rollup and its batch poster's signer, Clef ------------------------
+
+# Clef, headless as docs/signers.md runs it: its own commands set it up on
+# stdin (master seed, the fresh poster key imported with --lightkdf, the
+# key's password in its credential store, the rules' hash attested), and it
+# then starts with the rules and the master password on stdin, which stays
+# open. The rules approve only the poster's transactions to the Inbox, and
+# the listing; the key file is deleted once Clef holds the key.
+poster="$(tr -d ' \n' <"$work/keys/poster.address")"
+clef_dir="$work/clef"
+mkdir -p "$clef_dir"
+readonly clef_master="pledge-e2e-clef-master" clef_account_pw="pledge-e2e-clef-poster"
+clef_base=(--suppress-bootwarn --configdir "$clef_dir/config" --keystore "$clef_dir/keystore" --lightkdf --loglevel 3)
+clef_setup() { # clef_setup STDIN ARGS...
+	local in="$1"
+	shift
+	printf '%s' "$in" | "$clef_bin" "${clef_base[@]}" "$@" >>"$logs/clef-setup.log" 2>&1 ||
+		fail "Clef could not be set up: clef $1 failed (see $logs/clef-setup.log); nothing was skipped"
+}
+say "setting up Clef headless with the batch poster $poster (rules: only its posts to the Inbox $INBOX)"
+clef_setup "$clef_master"$'\n'"$clef_master"$'\n' init
+clef_setup "$clef_account_pw"$'\n'"$clef_account_pw"$'\n' importraw "$work/keys/poster.key"
+rm -f "$work/keys/poster.key"
+clef_setup "$clef_account_pw"$'\n'"$clef_account_pw"$'\n'"$clef_master"$'\n' setpw "$poster"
+cat >"$clef_dir/rules.js" <<JS
+function ApproveListing() { return "Approve" }
+function ApproveTx(r) {
+  // only the batch poster's posts to the Inbox
+  var tx = r.transaction
+  if (tx.from && tx.to && tx.from.toLowerCase() == "${poster,,}" && tx.to.toLowerCase() == "${INBOX,,}") { return "Approve" }
+  return "Reject"
+}
+function ApproveSignData(r) { return "Reject" }
+JS
+clef_setup "$clef_master"$'\n' attest "$(sha256sum "$clef_dir/rules.js" | cut -d' ' -f1)"
+mkfifo "$clef_dir/stdin"
+"$clef_bin" "${clef_base[@]}" --nousb --chainid "$CHAIN_ID" --http --http.addr 127.0.0.1 --http.port "$clef_port" \
+	--ipcdisable --auditlog "$logs/clef-audit.log" --4bytedb-custom "$clef_dir/4byte.json" --rules "$clef_dir/rules.js" \
+	<"$clef_dir/stdin" >>"$logs/clef.log" 2>&1 &
+pids[clef]=$!
+exec {clef_stdin}>"$clef_dir/stdin"
+printf '%s\n' "$clef_master" >&"$clef_stdin"
+clef_lists_poster() {
+	curl -sf -m 2 -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"account_list","params":[]}' "$clef_url" |
+		grep -qi "${poster#0x}"
+}
+wait_for "Clef's HTTP endpoint on $clef_url" 30 grep -q 'HTTP endpoint opened' "$logs/clef.log"
+# Without its attested rules Clef would wait on a prompt for every call.
+grep -q 'Rule engine configured' "$logs/clef.log" || fail "Clef started without its rules (see $logs/clef.log)"
+wait_for "Clef to list the poster $poster" 15 clef_lists_poster
+say "Clef ready (pid ${pids[clef]}) on $clef_url, holding the poster key (light scrypt), rules attested"
+
+start rollup "$e2ectl" rollup -rpc "$el_url" -inbox "$INBOX" -chain-id "$ROLLUP_CHAIN_ID" \
+	-listen "127.0.0.1:$rollup_port" -senders-file "$work/keys/l2-senders.txt" -genesis-time "$genesis_time" \
+	-sidecar "$sidecar_url" -slasher "$SLASHER"
+wait_for "the rollup node's L2 JSON-RPC on $rollup_url" 30 rpc "$rollup_url" eth_chainId '[]'
+say "rollup $ROLLUP_CHAIN_ID node ready (pid ${pids[rollup]}) on $rollup_url"
+
 sidecar_args=(
 	--log-format json sidecar
 	--beacon-url "$beacon_url" --execution-url "$el_url"
@@ -324,6 +407,9 @@ sidecar_args=(
 	--delegations "$work/delegations.json" --delegate-key "$work/keys/delegate.key"
 	--committer-key "$work/keys/committer.key"
 	--slash-window "$SLASH_WINDOW" --rate-limit 0 --poll-interval 500ms
+	# The rollup's L2 promises; Clef holds the poster key, the sidecar none.
+	--rollup "$ROLLUP_CHAIN_ID=$rollup_url" --inbox "$INBOX"
+	--poster-signer clef --poster-signer-url "$clef_url" --poster-signer-address "$poster"
 )
 if [ "$builder_mode" = 1 ]; then
 	# The beacon node's builder endpoint; no relay, so the sidecar's own
@@ -354,7 +440,7 @@ broadcast=true
 [ "$builder_mode" = 1 ] && broadcast=false
 start driver "$e2ectl" drive -sidecar "$sidecar_url" -rpc "$el_url" -slasher "$SLASHER" \
 	-senders-file "$work/keys/senders.txt" -out "$work/acks.jsonl" -duration "${duration}s" \
-	-broadcast="$broadcast"
+	-broadcast="$broadcast" -l2-rpc "$rollup_url" -l2-senders-file "$work/keys/l2-senders.txt"
 sleep $((duration / 3))
 alive sidecar
 alive driver
@@ -376,7 +462,8 @@ strict=false
 [ "$builder_mode" = 1 ] && strict=true
 "$e2ectl" check -sidecar "$sidecar_url" -rpc "$el_url" -beacon "$beacon_url" -acks "$work/acks.jsonl" \
 	-genesis-time "$genesis_time" -seconds-per-slot "$SECONDS_PER_SLOT" -validators "$validators" \
-	-killed-at-ms "$killed_at_ms" -restarted-at-ms "$restarted_at_ms" -strict="$strict" >&2 ||
+	-killed-at-ms "$killed_at_ms" -restarted-at-ms "$restarted_at_ms" -strict="$strict" \
+	-poster "$poster" -clef-audit "$logs/clef-audit.log" >&2 ||
 	fail "e2ectl check: promises lost or not kept (see above)"
 
 # --- 5. high availability: two sidecars of the operator on one PostgreSQL -------
@@ -442,5 +529,6 @@ say "justified epoch $(checkpoint_epoch current_justified), finalized epoch $(ch
 ok=1
 mode="mempool mode: promised txs also sent to geth's mempool, inclusion not forced by the sidecar"
 [ "$builder_mode" = 1 ] && mode="builder mode: the beacon node builds through the sidecar"
+mode+="; rollup $ROLLUP_CHAIN_ID's batches posted through Clef"
 [ "$ha" = 1 ] && mode+="; HA step on PostgreSQL"
 say "PASSED in $SECONDS s ($mode)"

@@ -51,6 +51,10 @@ type checkConfig struct {
 	// registry and operator, when set, turn on the ledger check: every
 	// acknowledged promise is a leaf of its slot's ledger.
 	registry, operator string
+	// inbox and poster judge the L2 promises (acks with a chain id): each
+	// must be in the poster's Inbox record of its rollup and slot;
+	// clefAudit, when set, is Clef's audit log, which must list every post.
+	inbox, poster, clefAudit string
 }
 
 // runCheck judges every acknowledged promise after its slot.
@@ -72,6 +76,9 @@ func runCheck(ctx context.Context, args []string) error {
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "how long to wait for the promised slots to pass")
 	fs.StringVar(&c.registry, "registry", "", "Registry address: check every acknowledged promise is in its slot's ledger (needs -operator; default: REGISTRY from -contracts)")
 	fs.StringVar(&c.operator, "operator", "", "operator address whose ledgers are checked (default: OPERATOR from -contracts)")
+	fs.StringVar(&c.inbox, "inbox", "", "Inbox address, for the L2 promises (default: INBOX from -contracts)")
+	fs.StringVar(&c.poster, "poster", "", "the batch poster's address: every L2 promise must be in its Inbox record of the promised slot")
+	fs.StringVar(&c.clefAudit, "clef-audit", "", "Clef's audit log (--auditlog): every batch post must be a transaction it signed")
 	contracts := fs.String("contracts", "", "the KEY=value file `deploy -out` wrote (default: contracts.env beside -acks, when there)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -85,6 +92,9 @@ func runCheck(ctx context.Context, args []string) error {
 	if err := c.contractsFrom(*contracts); err != nil {
 		return err
 	}
+	if (c.inbox != "" && !common.IsHexAddress(c.inbox)) || (c.poster != "" && !common.IsHexAddress(c.poster)) {
+		return fmt.Errorf("check: -inbox and -poster are hex addresses: %w", errUsage)
+	}
 	if (c.registry == "") != (c.operator == "") || (c.registry != "" && (!common.IsHexAddress(c.registry) || !common.IsHexAddress(c.operator))) {
 		return fmt.Errorf("check: -registry and -operator go together, as hex addresses: %w", errUsage)
 	}
@@ -94,7 +104,7 @@ func runCheck(ctx context.Context, args []string) error {
 // contractsFrom fills -registry and -operator, when not given, from the
 // file `deploy -out` wrote: path, or contracts.env beside the acks file.
 func (c *checkConfig) contractsFrom(path string) error {
-	if c.registry != "" || c.operator != "" {
+	if c.registry != "" || c.operator != "" || c.inbox != "" {
 		return nil
 	}
 	if path == "" {
@@ -115,6 +125,8 @@ func (c *checkConfig) contractsFrom(path string) error {
 			c.registry = v
 		case k == "OPERATOR":
 			c.operator = v
+		case k == "INBOX":
+			c.inbox = v
 		}
 	}
 	return nil
@@ -212,6 +224,7 @@ func check(ctx context.Context, c checkConfig) error {
 	}
 	proposers := map[uint64]uint64{}
 	problems := equivocations(acks)
+	var l2Acks []ack
 	var (
 		exact, early, late, lost int
 		crashed, carried         int
@@ -239,15 +252,17 @@ func check(ctx context.Context, c checkConfig) error {
 	// check reports those with the crash and counts the carried ones.
 	downFrom := map[common.Address]uint64{}
 	for _, a := range acks {
-		if c.strict && downSlot(a.Slot) {
+		if c.strict && a.ChainID == 0 && downSlot(a.Slot) {
 			if n, ok := downFrom[a.Sender]; !ok || a.Nonce < n {
 				downFrom[a.Sender] = a.Nonce
 			}
 		}
 	}
+	// L2 promises are kept by the post, whatever the sender's nonces: no
+	// stacking there.
 	stackedOnDown := func(a ack) bool {
 		n, ok := downFrom[a.Sender]
-		return c.strict && !downSlot(a.Slot) && ok && a.Nonce > n
+		return c.strict && a.ChainID == 0 && !downSlot(a.Slot) && ok && a.Nonce > n
 	}
 	brokenByCrash := func(a ack) bool {
 		return c.strict && downSlot(a.Slot) || stackedOnDown(a)
@@ -277,6 +292,10 @@ func check(ctx context.Context, c checkConfig) error {
 			if err := ledgers.add(&got, chainID.Uint64()); err != nil {
 				problems = append(problems, fmt.Errorf("promise %s does not open: %w", a.RequestHash, err))
 			}
+		}
+		if a.ChainID != 0 {
+			l2Acks = append(l2Acks, a) // judged against the Inbox below
+			continue
 		}
 		// The transaction is on chain, no later than its slot, in a block a
 		// validator of ours proposed.
@@ -333,6 +352,32 @@ func check(ctx context.Context, c checkConfig) error {
 			problems = append(problems, fmt.Errorf("%w: slot %d proposer %d", errNotProposed, slot, idx))
 		}
 	}
+	var l2 l2Result
+	if len(l2Acks) > 0 {
+		if c.inbox == "" || c.poster == "" {
+			return fmt.Errorf("check: %d L2 promises, and no -inbox or -poster to judge them: %w", len(l2Acks), errUsage)
+		}
+		pc, err := newPostCheck(el, common.HexToAddress(c.inbox), common.HexToAddress(c.poster), c.genesisTime, c.secondsPerSlot, c.clefAudit)
+		if err != nil {
+			return err
+		}
+		var lp []error
+		proposer := func(slot uint64) (uint64, error) {
+			if idx, ok := proposers[slot]; ok {
+				return idx, nil
+			}
+			idx, err := proposerOf(ctx, c.beaconURL, slot)
+			if err == nil {
+				proposers[slot] = idx
+			}
+			return idx, err
+		}
+		down := func(slot uint64) bool { return c.strict && downSlot(slot) }
+		if l2, lp, err = checkL2(ctx, pc, l2Acks, down, c.strict, proposer, c.validators); err != nil {
+			return err
+		}
+		problems = append(problems, lp...)
+	}
 	if ledgers != nil {
 		n, lp, err := ledgers.run(ctx, el)
 		if err != nil {
@@ -353,6 +398,9 @@ func check(ctx context.Context, c checkConfig) error {
 	}
 	fmt.Printf("check: landed in the promised slot %d, earlier %d, later %d, in %d blocks proposed by the Prysm validator\n",
 		exact, early, late, len(proposers))
+	if len(l2Acks) > 0 {
+		l2.print(c.poster, c.clefAudit != "")
+	}
 	if carried > 0 {
 		fmt.Printf("check: %d promises stacked on a nonce promised for a down slot landed in their own slot (the missed transactions carried forward)\n", carried)
 	}
@@ -380,13 +428,14 @@ func check(ctx context.Context, c checkConfig) error {
 // transactions across the acknowledged promises, whichever sidecar answered.
 func equivocations(acks []ack) []error {
 	type key struct {
+		chain  uint64 // 0 for L1: each chain has its own nonces
 		sender common.Address
 		nonce  uint64
 	}
 	first := map[key]ack{}
 	var out []error
 	for _, a := range acks {
-		k := key{a.Sender, a.Nonce}
+		k := key{a.ChainID, a.Sender, a.Nonce}
 		f, ok := first[k]
 		switch {
 		case !ok:

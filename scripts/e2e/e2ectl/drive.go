@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,6 +50,8 @@ type ack struct {
 	Signature   hexutil.Bytes  `json:"signature"`
 	Payload     hexutil.Bytes  `json:"payload"`
 	AckedAtMs   int64          `json:"acked_at_ms"`
+	// ChainID is the rollup's for an L2 promise (type 2); 0 for L1.
+	ChainID uint64 `json:"chain_id,omitempty"`
 	// Sidecar is the user API URL that answered (several with -sidecar A,B).
 	Sidecar string `json:"sidecar,omitempty"`
 }
@@ -175,14 +178,22 @@ type driver struct {
 	// in turn, and moves to the next when it gets no answer).
 	sidecars  []*sidecarClient
 	el        *ethclient.Client
-	chainID   *big.Int
 	slasher   common.Address
 	feeCap    *big.Int
 	tip       *big.Int
-	interval  time.Duration // between one sender's requests
 	broadcast bool
 	acks      *ackLog
-	stats     *driveStats
+	// l1 is the L1 transfers; l2, when -l2-rpc is set, the rollup's.
+	l1, l2 *lane
+}
+
+// lane is one kind of request drive sends, with its own senders.
+type lane struct {
+	typ      uint64            // protocol.TypeL1Inclusion or protocol.TypeL2Inclusion
+	chainID  *big.Int          // the chain the transactions are signed for
+	state    *ethclient.Client // where a sender's nonce is read
+	interval time.Duration     // between one sender's requests
+	stats    *driveStats
 }
 
 // runDrive sends signed transfers from every sender, one at a time each,
@@ -199,11 +210,17 @@ func runDrive(ctx context.Context, args []string) error {
 	duration := fs.Duration("duration", 40*time.Second, "how long to send")
 	rate := fs.Float64("rate", 2, "requests per second of each sender")
 	broadcast := fs.Bool("broadcast", true, "also send each transaction to the execution client's mempool (when the sidecar cannot force inclusion)")
+	l2RPC := fs.String("l2-rpc", "", "a based rollup's L2 JSON-RPC (its node): also drive L2 inclusion requests (type 2) for it")
+	l2SendersFile := fs.String("l2-senders-file", "", "the rollup's funded sender keys, one hex key a line (with -l2-rpc)")
+	l2Rate := fs.Float64("l2-rate", 1, "L2 requests per second of each L2 sender")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *sidecarURL == "" || *rpcURL == "" || !common.IsHexAddress(*slasher) || *sendersFile == "" || *out == "" || *rate <= 0 {
 		return fmt.Errorf("drive: -sidecar, -rpc, -slasher, -senders-file, -out and -rate > 0 are required: %w", errUsage)
+	}
+	if (*l2RPC == "") != (*l2SendersFile == "") || *l2Rate <= 0 {
+		return fmt.Errorf("drive: -l2-rpc and -l2-senders-file go together, with -l2-rate > 0: %w", errUsage)
 	}
 	var sidecars []*sidecarClient
 	for _, u := range strings.Split(*sidecarURL, ",") {
@@ -235,59 +252,92 @@ func runDrive(ctx context.Context, args []string) error {
 	d := &driver{
 		sidecars:  sidecars,
 		el:        el,
-		chainID:   chainID,
 		slasher:   common.HexToAddress(*slasher),
 		feeCap:    big.NewInt(100 * params.GWei),
 		tip:       big.NewInt(5 * params.GWei),
-		interval:  time.Duration(float64(time.Second) / *rate),
 		broadcast: *broadcast,
 		acks:      &ackLog{f: f},
-		stats:     &driveStats{refused: map[int]int{}},
+		l1: &lane{typ: protocol.TypeL1Inclusion, chainID: chainID, state: el,
+			interval: time.Duration(float64(time.Second) / *rate), stats: &driveStats{refused: map[int]int{}}},
+	}
+	var l2Senders []*ecdsa.PrivateKey
+	if *l2RPC != "" {
+		if l2Senders, err = readKeys(*l2SendersFile); err != nil {
+			return err
+		}
+		l2, err := ethclient.DialContext(ctx, *l2RPC)
+		if err != nil {
+			return fmt.Errorf("rollup node %s: %w", *l2RPC, err)
+		}
+		defer l2.Close()
+		l2ChainID, err := l2.ChainID(ctx)
+		if err != nil {
+			return fmt.Errorf("rollup node %s: chain id: %w", *l2RPC, err)
+		}
+		d.l2 = &lane{typ: protocol.TypeL2Inclusion, chainID: l2ChainID, state: l2,
+			interval: time.Duration(float64(time.Second) / *l2Rate), stats: &driveStats{refused: map[int]int{}}}
 	}
 	ctx, cancel := context.WithTimeout(ctx, *duration)
 	defer cancel()
 	var (
 		wg   sync.WaitGroup
-		errs = make(chan error, len(senders))
+		errs = make(chan error, len(senders)+len(l2Senders))
 	)
 	for i, k := range senders {
 		wg.Go(func() {
-			if err := d.sender(ctx, k, i%len(sidecars)); err != nil && ctx.Err() == nil {
+			if err := d.sender(ctx, d.l1, k, i%len(sidecars)); err != nil && ctx.Err() == nil {
+				errs <- err
+			}
+		})
+	}
+	for i, k := range l2Senders {
+		wg.Go(func() {
+			if err := d.sender(ctx, d.l2, k, i%len(sidecars)); err != nil && ctx.Err() == nil {
 				errs <- err
 			}
 		})
 	}
 	wg.Wait()
 	close(errs)
-	s := d.stats
-	fmt.Printf("drive: sent %d requests from %d senders: %d promised, refused %v, %d requests without an answer",
-		s.sent, len(senders), s.acked, s.refused, s.noAnswer)
-	if !s.firstDown.IsZero() {
-		fmt.Printf(" (sidecar unreachable from %s to %s)", s.firstDown.Format("15:04:05.000"), s.lastDown.Format("15:04:05.000"))
+	d.l1.stats.report("", len(senders))
+	if d.l2 != nil {
+		d.l2.stats.report(fmt.Sprintf(" L2 (rollup %s)", d.l2.chainID), len(l2Senders))
 	}
-	fmt.Println()
 	for err := range errs {
 		return err
 	}
-	if s.acked == 0 {
+	if d.l1.stats.acked == 0 {
 		return errors.New("drive: the sidecar acknowledged no request")
+	}
+	if d.l2 != nil && d.l2.stats.acked == 0 {
+		return fmt.Errorf("drive: the sidecar acknowledged no L2 request for rollup %s", d.l2.chainID)
 	}
 	return nil
 }
 
-// sender drives one account: one request at a time, nonces in order,
-// starting on sidecar home.
-func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey, home int) error {
+// report prints one summary line of a lane's requests.
+func (s *driveStats) report(what string, senders int) {
+	fmt.Printf("drive:%s sent %d requests from %d senders: %d promised, refused %v, %d requests without an answer",
+		what, s.sent, senders, s.acked, s.refused, s.noAnswer)
+	if !s.firstDown.IsZero() {
+		fmt.Printf(" (sidecar unreachable from %s to %s)", s.firstDown.Format("15:04:05.000"), s.lastDown.Format("15:04:05.000"))
+	}
+	fmt.Println()
+}
+
+// sender drives one account of a lane: one request at a time, nonces in
+// order, starting on sidecar home.
+func (d *driver) sender(ctx context.Context, ln *lane, key *ecdsa.PrivateKey, home int) error {
 	cur := home
 	from := crypto.PubkeyToAddress(key.PublicKey)
-	nonce, err := d.el.PendingNonceAt(ctx, from)
+	nonce, err := ln.state.PendingNonceAt(ctx, from)
 	if err != nil {
 		return fmt.Errorf("nonce of %s: %w", from, err)
 	}
-	signer := types.LatestSignerForChainID(d.chainID)
+	signer := types.LatestSignerForChainID(ln.chainID)
 	to := common.HexToAddress("0x000000000000000000000000000000000000dEaD")
 	var slot uint64
-	tick := time.NewTicker(d.interval)
+	tick := time.NewTicker(ln.interval)
 	defer tick.Stop()
 	for {
 		select {
@@ -296,7 +346,7 @@ func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey, home int) er
 		case <-tick.C:
 		}
 		tx, err := types.SignNewTx(key, signer, &types.DynamicFeeTx{
-			ChainID: d.chainID, Nonce: nonce, GasTipCap: d.tip, GasFeeCap: d.feeCap, Gas: 21_000, To: &to, Value: big.NewInt(1),
+			ChainID: ln.chainID, Nonce: nonce, GasTipCap: d.tip, GasFeeCap: d.feeCap, Gas: 21_000, To: &to, Value: big.NewInt(1),
 		})
 		if err != nil {
 			return err
@@ -305,23 +355,23 @@ func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey, home int) er
 		if err != nil {
 			return err
 		}
-		if slot, err = d.nextSlot(ctx, d.sidecars[cur], slot); err != nil {
+		if slot, err = d.nextSlot(ctx, ln, d.sidecars[cur], slot); err != nil {
 			var rerr *rpcError
 			if !errors.As(err, &rerr) && ctx.Err() == nil {
-				d.stats.down()
+				ln.stats.down()
 				cur = (cur + 1) % len(d.sidecars) // another sidecar of the operator, if any
 			}
 			continue // the sidecar is down or offers nothing yet
 		}
-		sc, err := d.request(ctx, &cur, slot, raw)
+		sc, err := d.request(ctx, ln, &cur, slot, raw)
 		var rerr *rpcError
 		switch {
 		case err == nil:
-			if err := d.record(sc, tx, from, d.sidecars[cur].url); err != nil {
+			if err := d.record(ln, sc, tx, from, d.sidecars[cur].url); err != nil {
 				return err
 			}
 			nonce++
-			d.send(ctx, tx)
+			d.send(ctx, ln, tx)
 		case errors.As(err, &rerr) && (rerr.Code == codeSlotNotOffered || rerr.Code == codeDeadlinePassed || rerr.Code == codeSlotFull):
 			slot++ // same transaction, a later slot
 		case errors.As(err, &rerr):
@@ -329,13 +379,13 @@ func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey, home int) er
 			// lost and whose deadline then passed): the transaction may still
 			// have been promised, so it goes to the mempool, and the sender
 			// starts again from the chain's pending nonce.
-			d.send(ctx, tx)
+			d.send(ctx, ln, tx)
 			select {
 			case <-ctx.Done():
 				return nil
 			case <-time.After(2 * time.Second):
 			}
-			if nonce, err = d.el.PendingNonceAt(ctx, from); err != nil {
+			if nonce, err = ln.state.PendingNonceAt(ctx, from); err != nil {
 				return fmt.Errorf("nonce of %s: %w", from, err)
 			}
 		default:
@@ -344,14 +394,18 @@ func (d *driver) sender(ctx context.Context, key *ecdsa.PrivateKey, home int) er
 	}
 }
 
-// nextSlot is the first slot sc offers at or after min.
-func (d *driver) nextSlot(ctx context.Context, sc *sidecarClient, min uint64) (uint64, error) {
+// nextSlot is the first slot sc offers at or after min (for an L2 lane: that
+// offers L2 inclusion for its rollup).
+func (d *driver) nextSlot(ctx context.Context, ln *lane, sc *sidecarClient, min uint64) (uint64, error) {
 	var resp protocol.SlotInfoResponse
 	if err := sc.call(ctx, "slots", []any{}, &resp); err != nil {
 		return min, err
 	}
 	best := uint64(0)
 	for _, s := range resp.Slots {
+		if ln.typ == protocol.TypeL2Inclusion && !offers(s.Offerings, ln.chainID.Uint64(), ln.typ) {
+			continue
+		}
 		if s.Slot >= min && (best == 0 || s.Slot < best) {
 			best = s.Slot
 		}
@@ -367,16 +421,16 @@ func (d *driver) nextSlot(ctx context.Context, sc *sidecarClient, min uint64) (u
 // several sidecars, each retry goes to the next one, and *cur is left on
 // the one that answered: the same request gets the same promise from any
 // sidecar of the operator, so one that died after committing it is no loss.
-func (d *driver) request(ctx context.Context, cur *int, slot uint64, raw []byte) (*protocol.SignedCommitment, error) {
-	payload, err := protocol.EncodeRequestPayload(protocol.TypeL1Inclusion, slot, [][]byte{raw})
+func (d *driver) request(ctx context.Context, ln *lane, cur *int, slot uint64, raw []byte) (*protocol.SignedCommitment, error) {
+	payload, err := protocol.EncodeRequestPayload(ln.typ, slot, [][]byte{raw})
 	if err != nil {
 		return nil, err
 	}
-	req := protocol.CommitmentRequest{CommitmentType: protocol.TypeL1Inclusion, Payload: payload, Slasher: d.slasher}
+	req := protocol.CommitmentRequest{CommitmentType: ln.typ, Payload: payload, Slasher: d.slasher}
 	for {
 		var sc protocol.SignedCommitment
 		err := d.sidecars[*cur].call(ctx, "commitmentRequest", []any{req}, &sc)
-		d.stats.add(err)
+		ln.stats.add(err)
 		var rerr *rpcError
 		if err == nil || errors.As(err, &rerr) || ctx.Err() != nil {
 			if err == nil {
@@ -394,7 +448,7 @@ func (d *driver) request(ctx context.Context, cur *int, slot uint64, raw []byte)
 }
 
 // record checks the promise names our transaction and appends it to the log.
-func (d *driver) record(sc *protocol.SignedCommitment, tx *types.Transaction, from common.Address, sidecar string) error {
+func (d *driver) record(ln *lane, sc *protocol.SignedCommitment, tx *types.Transaction, from common.Address, sidecar string) error {
 	p, err := protocol.UnmarshalPromiseABI(sc.Commitment.Payload)
 	if err != nil {
 		return fmt.Errorf("promise for %s: %w", tx.Hash(), err)
@@ -402,16 +456,34 @@ func (d *driver) record(sc *protocol.SignedCommitment, tx *types.Transaction, fr
 	if len(p.Inclusions) != 1 || p.Inclusions[0].TxHash != tx.Hash() {
 		return fmt.Errorf("promise %s does not name transaction %s", sc.Commitment.RequestHash, tx.Hash())
 	}
-	return d.acks.write(ack{
+	a := ack{
 		RequestHash: sc.Commitment.RequestHash, TxHash: tx.Hash(), Slot: p.Slot, Sender: from, Nonce: tx.Nonce(),
 		Signature: sc.Signature, Payload: sc.Commitment.Payload, AckedAtMs: time.Now().UnixMilli(), Sidecar: sidecar,
-	})
+	}
+	if ln.typ == protocol.TypeL2Inclusion {
+		if p.Inclusions[0].ChainID != ln.chainID.Uint64() {
+			return fmt.Errorf("promise %s names chain %d, asked for rollup %s", sc.Commitment.RequestHash, p.Inclusions[0].ChainID, ln.chainID)
+		}
+		a.ChainID = ln.chainID.Uint64()
+	}
+	return d.acks.write(a)
 }
 
-// send gives the transaction to the execution client when -broadcast is on.
-// "Already known" and nonce errors are expected (a resent transaction).
-func (d *driver) send(ctx context.Context, tx *types.Transaction) {
-	if !d.broadcast {
+// offers reports whether offerings sell commitment type typ for chain.
+func offers(offerings []protocol.Offering, chain, typ uint64) bool {
+	for _, o := range offerings {
+		if o.ChainID == chain && slices.Contains(o.CommitmentTypes, typ) {
+			return true
+		}
+	}
+	return false
+}
+
+// send gives an L1 transaction to the execution client when -broadcast is
+// on. "Already known" and nonce errors are expected (a resent transaction).
+// An L2 transaction reaches its rollup only through the batch post.
+func (d *driver) send(ctx context.Context, ln *lane, tx *types.Transaction) {
+	if !d.broadcast || ln.typ != protocol.TypeL1Inclusion {
 		return
 	}
 	_ = d.el.SendTransaction(ctx, tx)

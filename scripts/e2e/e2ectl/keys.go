@@ -81,6 +81,15 @@ func senderKeys(n int) []*ecdsa.PrivateKey {
 	return out
 }
 
+// l2SenderKeys are the demo rollup's senders: funded in its genesis only.
+func l2SenderKeys(n int) []*ecdsa.PrivateKey {
+	out := make([]*ecdsa.PrivateKey, n)
+	for i := range out {
+		out[i] = account("l2-sender", i)
+	}
+	return out
+}
+
 // walletPassword opens the Prysm wallet setup writes; it is a devnet secret
 // written beside the wallet.
 const walletPassword = "pledge-e2e-devnet"

@@ -25,6 +25,9 @@ func TestRunRefusesBadCommandLines(t *testing.T) {
 		{"deploy without rpc", []string{"deploy", "-beacon", "http://b", "-genesis-time", "1", "-out", "x"}},
 		{"drive with a bad slasher", []string{"drive", "-sidecar", "http://s", "-rpc", "http://r", "-slasher", "nope", "-senders-file", "f", "-out", "o"}},
 		{"check without acks", []string{"check", "-sidecar", "http://s", "-rpc", "http://r", "-beacon", "http://b", "-genesis-time", "1"}},
+		{"rollup without inbox", []string{"rollup", "-rpc", "http://r", "-chain-id", "7", "-listen", "127.0.0.1:0", "-senders-file", "f"}},
+		{"drive with L2 senders but no L2 RPC", []string{"drive", "-sidecar", "http://s", "-rpc", "http://r", "-slasher", "0x0000000000000000000000000000000000000001", "-senders-file", "f", "-out", "o", "-l2-senders-file", "g"}},
+		{"check with a bad poster", []string{"check", "-sidecar", "http://s", "-rpc", "http://r", "-beacon", "http://b", "-genesis-time", "1", "-acks", "a", "-poster", "nope"}},
 		{"check with a registry but no operator", []string{"check", "-sidecar", "http://s", "-rpc", "http://r", "-beacon", "http://b", "-genesis-time", "1", "-acks", "a", "-registry", "0x0000000000000000000000000000000000000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -30,6 +31,13 @@ type setupConfig struct {
 	chainID     uint64
 	genesisTime uint64
 	gasLimit    uint64
+	// l2Senders are the rollup's senders (keys/l2-senders.txt), funded in
+	// the rollup node's genesis (`e2ectl rollup`), not on L1.
+	l2Senders int
+	// poster is the batch poster's account, funded on L1; its key is fresh
+	// and goes to Clef (keys/poster.key, which the script deletes once
+	// Clef holds it).
+	poster common.Address
 }
 
 // runSetup writes the execution genesis and every key file of the run.
@@ -42,11 +50,12 @@ func runSetup(_ context.Context, args []string) error {
 	fs.Uint64Var(&c.chainID, "chain-id", 32382, "execution chain id")
 	fs.Uint64Var(&c.genesisTime, "genesis-time", 0, "genesis unix time (the same given to prysmctl)")
 	fs.Uint64Var(&c.gasLimit, "gas-limit", 60_000_000, "genesis block gas limit")
+	fs.IntVar(&c.l2Senders, "l2-senders", 4, "funded senders of the demo rollup (keys/l2-senders.txt)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if c.dir == "" || c.genesisTime == 0 || c.validators <= 0 || c.senders <= 0 {
-		return fmt.Errorf("setup: -dir, -genesis-time, -validators > 0 and -senders > 0 are required: %w", errUsage)
+	if c.dir == "" || c.genesisTime == 0 || c.validators <= 0 || c.senders <= 0 || c.l2Senders < 0 {
+		return fmt.Errorf("setup: -dir, -genesis-time, -validators > 0, -senders > 0 and -l2-senders >= 0 are required: %w", errUsage)
 	}
 	return setup(c)
 }
@@ -56,6 +65,13 @@ func setup(c setupConfig) error {
 	if err := os.MkdirAll(keysDir, 0o700); err != nil {
 		return err
 	}
+	// A fresh poster key, not a derived one: it only ever exists in Clef's
+	// keystore once the script has imported it.
+	poster, err := crypto.GenerateKey()
+	if err != nil {
+		return fmt.Errorf("poster key: %w", err)
+	}
+	c.poster = crypto.PubkeyToAddress(poster.PublicKey)
 	g := genesis(c)
 	b, err := json.MarshalIndent(g, "", "  ")
 	if err != nil {
@@ -71,24 +87,32 @@ func setup(c setupConfig) error {
 	if err := writePrysmWallet(filepath.Join(keysDir, "wallet"), vals, walletPassword); err != nil {
 		return fmt.Errorf("write validator wallet: %w", err)
 	}
-	var senders strings.Builder
-	for _, k := range senderKeys(c.senders) {
-		senders.WriteString(hex.EncodeToString(crypto.FromECDSA(k)) + "\n")
-	}
 	files := map[string]string{
 		"wallet-password.txt": walletPassword + "\n",
 		"operator.key":        hex.EncodeToString(crypto.FromECDSA(operatorKey())) + "\n",
 		"committer.key":       hex.EncodeToString(crypto.FromECDSA(committerKey())) + "\n",
-		"senders.txt":         senders.String(),
+		"senders.txt":         keyLines(senderKeys(c.senders)),
+		"l2-senders.txt":      keyLines(l2SenderKeys(c.l2Senders)),
+		"poster.key":          hex.EncodeToString(crypto.FromECDSA(poster)) + "\n",
+		"poster.address":      c.poster.Hex() + "\n",
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(keysDir, name), []byte(content), 0o600); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("genesis block %s, %d validators, operator %s, committer %s\n",
-		g.ToBlock().Hash(), c.validators, crypto.PubkeyToAddress(operatorKey().PublicKey), crypto.PubkeyToAddress(committerKey().PublicKey))
+	fmt.Printf("genesis block %s, %d validators, operator %s, committer %s, batch poster %s\n",
+		g.ToBlock().Hash(), c.validators, crypto.PubkeyToAddress(operatorKey().PublicKey), crypto.PubkeyToAddress(committerKey().PublicKey), c.poster)
 	return nil
+}
+
+// keyLines is keys as hex, one a line.
+func keyLines(keys []*ecdsa.PrivateKey) string {
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(hex.EncodeToString(crypto.FromECDSA(k)) + "\n")
+	}
+	return b.String()
 }
 
 // genesis is the execution genesis: every fork through Osaka active from the
@@ -121,6 +145,9 @@ func genesis(c setupConfig) *core.Genesis {
 	fund(crypto.PubkeyToAddress(committerKey().PublicKey), 10)
 	for _, k := range senderKeys(c.senders) {
 		fund(crypto.PubkeyToAddress(k.PublicKey), 10_000)
+	}
+	if c.poster != (common.Address{}) {
+		fund(c.poster, 100)
 	}
 	return &core.Genesis{
 		Config:     cfg,
