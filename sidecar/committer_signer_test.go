@@ -12,20 +12,18 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/flashbots/go-boost-utils/bls"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
 	"github.com/pledgeproto/pledge/internal/devnet"
 	"github.com/pledgeproto/pledge/internal/devnettest"
+	"github.com/pledgeproto/pledge/internal/web3signerfake"
 	"github.com/pledgeproto/pledge/sidecar"
 	"github.com/pledgeproto/pledge/sidecar/admission"
 	"github.com/pledgeproto/pledge/sidecar/api"
@@ -165,7 +163,7 @@ func TestRemoteCommitterSignerDown(t *testing.T) {
 	if status, reason := getReadyz(t, url); status != http.StatusServiceUnavailable || !strings.Contains(reason, "committer signer") {
 		t.Fatalf("/readyz 6 s into the outage: %d %q, want 503 naming the committer signer", status, reason)
 	}
-	if n := fake.signed.Load(); n != 0 {
+	if n := fake.Signs.Load(); n != 0 {
 		t.Fatalf("the signer signed %d promises while down", n)
 	}
 
@@ -182,21 +180,17 @@ func TestRemoteCommitterSignerDown(t *testing.T) {
 	if _, err := sc.Verify(dw.ChainID.Uint64(), dw.Committer); err != nil {
 		t.Fatalf("promise does not verify as the committer %s: %v", dw.Committer, err)
 	}
-	if n := fake.signed.Load(); n != 1 {
+	if n := fake.Signs.Load(); n != 1 {
 		t.Fatalf("the signer signed %d promises, want 1", n)
 	}
 }
 
-// restartableWeb3Signer is a FAKE of Web3Signer in eth1 mode (the real one
-// is a Java service) that can go down and come back on the same address:
-// POST /api/v1/eth1/sign/{identifier} {"data"} answered with text/plain
-// 0x r‖s‖v (v 27/28) over keccak256(data), GET /api/v1/eth1/publicKeys,
-// and JSON-RPC eth_signTransaction on / (the slot ledgers), with a real key.
+// restartableWeb3Signer is internal/web3signerfake (a FAKE of Web3Signer in
+// eth1 mode, the real one being a Java service) on a listener that can go
+// down and come back on the same address.
 type restartableWeb3Signer struct {
-	key     *ecdsa.PrivateKey
-	chainID *big.Int
-	addr    string
-	signed  atomic.Int32
+	*web3signerfake.Fake
+	addr string
 
 	mu  sync.Mutex
 	srv *http.Server
@@ -208,7 +202,7 @@ func newRestartableWeb3Signer(t *testing.T, key *ecdsa.PrivateKey, chainID *big.
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &restartableWeb3Signer{key: key, chainID: chainID, addr: ln.Addr().String()}
+	f := &restartableWeb3Signer{Fake: web3signerfake.New(key, chainID), addr: ln.Addr().String()}
 	f.serve(ln)
 	t.Cleanup(func() { f.down(t) })
 	return f
@@ -216,12 +210,8 @@ func newRestartableWeb3Signer(t *testing.T, key *ecdsa.PrivateKey, chainID *big.
 
 func (f *restartableWeb3Signer) url() string { return "http://" + f.addr }
 
-func (f *restartableWeb3Signer) id() string {
-	return hexutil.Encode(crypto.FromECDSAPub(&f.key.PublicKey)[1:])
-}
-
 func (f *restartableWeb3Signer) serve(ln net.Listener) {
-	srv := &http.Server{Handler: http.HandlerFunc(f.handle), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: f.Fake, ReadHeaderTimeout: 5 * time.Second}
 	f.mu.Lock()
 	f.srv = srv
 	f.mu.Unlock()
@@ -254,75 +244,6 @@ func (f *restartableWeb3Signer) up(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("listen again on %s: %v", f.addr, err)
-}
-
-func (f *restartableWeb3Signer) handle(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/eth1/publicKeys":
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode([]string{f.id()})
-	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/eth1/sign/"+f.id():
-		var req struct {
-			Data hexutil.Bytes `json:"data"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		sig, err := crypto.Sign(crypto.Keccak256(req.Data), f.key)
-		if err != nil {
-			w.WriteHeader(http.StatusInternalServerError)
-			return
-		}
-		sig[64] += 27
-		f.signed.Add(1)
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, hexutil.Encode(sig))
-	case r.Method == http.MethodPost && r.URL.Path == "/":
-		f.signTx(w, r)
-	default:
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, `{"message":"Signer not found for identifier"}`)
-	}
-}
-
-func (f *restartableWeb3Signer) signTx(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		ID     json.RawMessage `json:"id"`
-		Method string          `json:"method"`
-		Params []struct {
-			To                   *common.Address `json:"to"`
-			Gas                  hexutil.Uint64  `json:"gas"`
-			MaxFeePerGas         *hexutil.Big    `json:"maxFeePerGas"`
-			MaxPriorityFeePerGas *hexutil.Big    `json:"maxPriorityFeePerGas"`
-			Value                *hexutil.Big    `json:"value"`
-			Nonce                hexutil.Uint64  `json:"nonce"`
-			Data                 hexutil.Bytes   `json:"data"`
-		} `json:"params"`
-	}
-	answer := map[string]any{"jsonrpc": "2.0"}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Method != "eth_signTransaction" || len(req.Params) != 1 ||
-		req.Params[0].MaxFeePerGas == nil || req.Params[0].MaxPriorityFeePerGas == nil || req.Params[0].Value == nil {
-		answer["error"] = map[string]any{"code": -32602, "message": "Invalid params"}
-	} else {
-		p := req.Params[0]
-		tx, err := types.SignNewTx(f.key, types.LatestSignerForChainID(f.chainID), &types.DynamicFeeTx{
-			ChainID: f.chainID, Nonce: uint64(p.Nonce), GasTipCap: p.MaxPriorityFeePerGas.ToInt(), GasFeeCap: p.MaxFeePerGas.ToInt(),
-			Gas: uint64(p.Gas), To: p.To, Value: p.Value.ToInt(), Data: p.Data,
-		})
-		var raw []byte
-		if err == nil {
-			raw, err = tx.MarshalBinary()
-		}
-		if err != nil {
-			answer["error"] = map[string]any{"code": -32000, "message": err.Error()}
-		} else {
-			answer["result"] = hexutil.Encode(raw)
-		}
-	}
-	answer["id"] = req.ID
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(answer)
 }
 
 // userAPIError is a JSON-RPC error answer.

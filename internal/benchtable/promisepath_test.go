@@ -66,8 +66,8 @@ func TestWeb3SignerFakeSpeaksTheClientsWireFormat(t *testing.T) {
 	if signed.Hash() == tx.Hash() || signed.Nonce() != 3 {
 		t.Fatalf("signed tx %s nonce %d", signed.Hash(), signed.Nonce())
 	}
-	if fake.signs.Load() != 1 || fake.txs.Load() != 1 {
-		t.Fatalf("fake counted %d roots and %d txs, want 1 and 1", fake.signs.Load(), fake.txs.Load())
+	if fake.Signs.Load() != 1 || fake.Txs.Load() != 1 {
+		t.Fatalf("fake counted %d roots and %d txs, want 1 and 1", fake.Signs.Load(), fake.Txs.Load())
 	}
 }
 

@@ -35,6 +35,6 @@ func remoteSignerRows(ctx context.Context, e *env) []Row {
 	note := fmt.Sprintf("`pledge sidecar --committer-signer web3signer`: each promise's root POSTed to /api/v1/eth1/sign/{id} (%d roots and %d ledger transactions signed over both loads), the answer checked against the committer; "+
 		"the signer is a fake (httptest, Web3Signer's eth1 wire format, a real secp256k1 key), not the Java service, and shares the bench process with geth and the load generator; a synced Pebble write per promise; "+
 		"Clef gets no row: it cannot sign a promise's raw signing root (pledge sidecar refuses --committer-signer=clef)",
-		fake.signs.Load(), fake.txs.Load())
+		fake.Signs.Load(), fake.Txs.Load())
 	return pathRows(id, how, note, f)
 }

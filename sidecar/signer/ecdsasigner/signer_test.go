@@ -144,7 +144,7 @@ func TestSignsTransactions(t *testing.T) {
 func TestHighSIsNormalised(t *testing.T) {
 	t.Parallel()
 	k := newKey(t)
-	fake := newFakeWeb3Signer(t, k.ecdsaPriv, testChain, func(f *fakeWeb3Signer) { f.highS = true })
+	fake := newFakeWeb3Signer(t, k.ecdsaPriv, testChain, func(f *fakeWeb3Signer) { f.HighS = true })
 	s, err := ecdsasigner.NewWeb3Signer(ecdsasigner.Remote{URL: fake.srv.URL}, &k.PublicKey)
 	if err != nil {
 		t.Fatal(err)
@@ -175,16 +175,16 @@ func TestWeb3SignerFailures(t *testing.T) {
 		in     string
 	}{
 		{name: "down", down: true, want: ecdsasigner.ErrUnavailable, reason: "unavailable", tx: true, in: "connection refused"},
-		{name: "slow", fake: func(f *fakeWeb3Signer) { f.delay = 2 * timeout }, want: ecdsasigner.ErrUnavailable, reason: "timeout", tx: true, in: "timed out after 200ms"},
-		{name: "another key", fake: func(f *fakeWeb3Signer) { f.wrongKey, _ = crypto.GenerateKey() }, want: ecdsasigner.ErrBadSignature, reason: "bad_signature", tx: true, in: "recovers to"},
-		{name: "not hex", fake: func(f *fakeWeb3Signer) { f.garbage = "<html>proxy says hi</html>" }, want: ecdsasigner.ErrMalformed, reason: "malformed", tx: true},
-		{name: "short signature", fake: func(f *fakeWeb3Signer) { f.garbage = "0x1234" }, want: ecdsasigner.ErrMalformed, reason: "malformed", tx: true},
+		{name: "slow", fake: func(f *fakeWeb3Signer) { f.Delay = 2 * timeout }, want: ecdsasigner.ErrUnavailable, reason: "timeout", tx: true, in: "timed out after 200ms"},
+		{name: "another key", fake: func(f *fakeWeb3Signer) { f.WrongKey, _ = crypto.GenerateKey() }, want: ecdsasigner.ErrBadSignature, reason: "bad_signature", tx: true, in: "recovers to"},
+		{name: "not hex", fake: func(f *fakeWeb3Signer) { f.Garbage = "<html>proxy says hi</html>" }, want: ecdsasigner.ErrMalformed, reason: "malformed", tx: true},
+		{name: "short signature", fake: func(f *fakeWeb3Signer) { f.Garbage = "0x1234" }, want: ecdsasigner.ErrMalformed, reason: "malformed", tx: true},
 		{name: "unknown key 404", fake: func(f *fakeWeb3Signer) {
-			f.status, f.body = 404, `{"message":"Signer not found for identifier"}`
+			f.Status, f.Body = 404, `{"message":"Signer not found for identifier"}`
 		}, want: ecdsasigner.ErrUnknownKey, reason: "unknown_key", in: "Signer not found for identifier"},
-		{name: "server error 500", fake: func(f *fakeWeb3Signer) { f.status, f.body = 500, "Internal Server Error" }, want: ecdsasigner.ErrUnavailable, reason: "unavailable", tx: true, in: "Internal Server Error"},
-		{name: "unauthorised 401", fake: func(f *fakeWeb3Signer) { f.status, f.body = 401, `{"error":"bad token"}` }, want: ecdsasigner.ErrRefused, reason: "refused", tx: true, in: "bad token"},
-		{name: "bad request 400", fake: func(f *fakeWeb3Signer) { f.status, f.body = 400, "Bad Request" }, want: ecdsasigner.ErrRefused, reason: "refused", tx: true},
+		{name: "server error 500", fake: func(f *fakeWeb3Signer) { f.Status, f.Body = 500, "Internal Server Error" }, want: ecdsasigner.ErrUnavailable, reason: "unavailable", tx: true, in: "Internal Server Error"},
+		{name: "unauthorised 401", fake: func(f *fakeWeb3Signer) { f.Status, f.Body = 401, `{"error":"bad token"}` }, want: ecdsasigner.ErrRefused, reason: "refused", tx: true, in: "bad token"},
+		{name: "bad request 400", fake: func(f *fakeWeb3Signer) { f.Status, f.Body = 400, "Bad Request" }, want: ecdsasigner.ErrRefused, reason: "refused", tx: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -240,10 +240,10 @@ func TestWeb3SignerTxFailures(t *testing.T) {
 		want error
 		in   string
 	}{
-		{name: "tampered nonce", fake: func(f *fakeWeb3Signer) { f.tamper = true }, want: ecdsasigner.ErrBadSignature, in: "another transaction"},
-		{name: "another chain", fake: func(f *fakeWeb3Signer) { f.chainID = big.NewInt(1) }, want: ecdsasigner.ErrBadSignature, in: "for chain 1"},
-		{name: "json-rpc error", fake: func(f *fakeWeb3Signer) { f.rpcError = "Internal error" }, want: ecdsasigner.ErrRefused, in: "Internal error"},
-		{name: "not a transaction", fake: func(f *fakeWeb3Signer) { f.garbage = "0x0102" }, want: ecdsasigner.ErrMalformed},
+		{name: "tampered nonce", fake: func(f *fakeWeb3Signer) { f.TamperNonce = true }, want: ecdsasigner.ErrBadSignature, in: "another transaction"},
+		{name: "another chain", fake: func(f *fakeWeb3Signer) { f.ChainID = big.NewInt(1) }, want: ecdsasigner.ErrBadSignature, in: "for chain 1"},
+		{name: "json-rpc error", fake: func(f *fakeWeb3Signer) { f.RPCError = "Internal error" }, want: ecdsasigner.ErrRefused, in: "Internal error"},
+		{name: "not a transaction", fake: func(f *fakeWeb3Signer) { f.Garbage = "0x0102" }, want: ecdsasigner.ErrMalformed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -431,7 +431,7 @@ func second[T any](_ T, err error) error { return err }
 func TestCallerGivingUpIsNotASignerFailure(t *testing.T) {
 	t.Parallel()
 	k := newKey(t)
-	fake := newFakeWeb3Signer(t, k.ecdsaPriv, testChain, func(f *fakeWeb3Signer) { f.delay = 300 * time.Millisecond })
+	fake := newFakeWeb3Signer(t, k.ecdsaPriv, testChain, func(f *fakeWeb3Signer) { f.Delay = 300 * time.Millisecond })
 	reg := prometheus.NewRegistry()
 	s, err := ecdsasigner.NewWeb3Signer(ecdsasigner.Remote{URL: fake.srv.URL}, &k.PublicKey,
 		ecdsasigner.WithTimeout(2*time.Second), ecdsasigner.WithRegisterer(reg))
