@@ -113,6 +113,7 @@ func (s *Signer) Name() string { return s.b.Kind() + " " + s.b.Endpoint() }
 // returns it only if it verifies for req.Pubkey over req.MessageHash under
 // req.Domains with the signing id and nonce the backend reports.
 func (s *Signer) Sign(ctx context.Context, req Request) (Signature, error) {
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.opts.timeout)
 	defer cancel()
 	start := time.Now()
@@ -123,6 +124,12 @@ func (s *Signer) Sign(ctx context.Context, req Request) (Signature, error) {
 		if verr := protocol.VerifyRoot(root, req.Pubkey, sig.Signature); verr != nil {
 			err = fmt.Errorf("%w: key %s, message %s: %w", ErrBadSignature, req.Pubkey, req.MessageHash, verr)
 		}
+	}
+	if err != nil && parent.Err() != nil {
+		// The caller gave up (the sidecar is stopping, a slot's deadline
+		// passed): that says nothing about the signer, so it is not marked
+		// down for readiness.
+		return Signature{}, fmt.Errorf("%s: %w (the caller gave up: %w)", s.Name(), err, parent.Err())
 	}
 	if err != nil && ctx.Err() != nil {
 		err = s.late(err)

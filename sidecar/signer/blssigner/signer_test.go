@@ -280,6 +280,37 @@ func TestFailures(t *testing.T) {
 	}
 }
 
+// A caller that gives up (a deadline passed, the sidecar stops) says
+// nothing about the signer: the call fails but the signer stays ready, while
+// the signer's own timeout still marks it down.
+func TestCallerGivingUpIsNotASignerFailure(t *testing.T) {
+	t.Parallel()
+	keys := newFakeKeys()
+	vpk := keys.add(newSK(t))
+	f := newFakeCommitBoost(t, keys, "PLEDGE", "module-secret", protocol.DefaultSigningID, testDomains)
+	f.set(func(b *fakeBehaviour) { b.delay = 300 * time.Millisecond })
+	b, err := blssigner.NewCommitBoost(blssigner.CommitBoostConfig{HTTP: blssigner.HTTPConfig{URL: f.srv.URL}, ModuleID: "PLEDGE", JWTSecret: "module-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := delegationRequest(t, vpk, pub(t, newSK(t)), 9, testDomains)
+
+	patient := wrap(t, b, blssigner.WithTimeout(2*time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := patient.Sign(ctx, req); err == nil {
+		t.Fatal("a signature came back after the caller gave up")
+	}
+	if err := patient.Err(); err != nil {
+		t.Fatalf("the signer is marked down after its caller gave up: %v", err)
+	}
+
+	hasty := wrap(t, b, blssigner.WithTimeout(50*time.Millisecond))
+	if _, err := hasty.Sign(context.Background(), req); !errors.Is(err, blssigner.ErrUnavailable) || hasty.Err() == nil {
+		t.Fatalf("a signer past its own timeout: %v, Err %v; want unavailable and marked down", err, hasty.Err())
+	}
+}
+
 // TestReadinessFollowsHealth: Run's health checks mark a signer that went
 // away and clear it when it is back; a bad signature stays the reason.
 func TestReadinessFollowsHealth(t *testing.T) {
