@@ -184,8 +184,11 @@ type Engine struct {
 	// sealedBelow: slots before it are sealed (SealThrough), they take no
 	// new reservation: their ledgers are built from the store.
 	sealedBelow uint64
-	headNumber  uint64
-	headSlot    uint64
+	// sharedSealedBelow: slots before it are sealed in the shared store and
+	// their promises read into the templates (SealThrough).
+	sharedSealedBelow uint64
+	headNumber        uint64
+	headSlot          uint64
 }
 
 // Option configures an Engine.

@@ -39,6 +39,15 @@ func (e *Engine) SealThrough(ctx context.Context, slot uint64) error {
 		}
 	}
 	if e.shared != nil {
+		e.mu.Lock()
+		done := slot < e.sharedSealedBelow
+		e.mu.Unlock()
+		if done {
+			// Sealed in the store and read since: those slots' promises
+			// cannot change, so the ledger's, the constraints' and
+			// getHeader's calls after the first cost nothing.
+			return nil
+		}
 		// The other sidecars' decisions in flight: the store waits for them
 		// and refuses any later one for these slots.
 		if err := e.shared.Seal(ctx, slot+1); err != nil {
@@ -51,6 +60,9 @@ func (e *Engine) SealThrough(ctx context.Context, slot uint64) error {
 		if err := e.Sync(ctx); err != nil {
 			return fmt.Errorf("seal slots up to %d: %w", slot, err)
 		}
+		e.mu.Lock()
+		e.sharedSealedBelow = max(e.sharedSealedBelow, slot+1)
+		e.mu.Unlock()
 	}
 	return nil
 }
