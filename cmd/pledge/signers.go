@@ -115,7 +115,7 @@ func openECDSASigner(c *cli.Context, prefix, keyFlag, pwFlag string, methods []s
 	if c.String(keyFlag) != "" {
 		return nil, fmt.Errorf("give --%s or --%s=%s, not both: the key stays in the signer", keyFlag, prefix+eflagKind, kind)
 	}
-	if prefix == committerSignerPrefix && kind == ecdsasigner.KindClef {
+	if prefix == committerSignerPrefix && !ecdsasigner.CanSignPromises(kind) {
 		return nil, fmt.Errorf("--%s=clef: %w", prefix+eflagKind, errClefCommitter)
 	}
 	remote, err := ecdsaRemote(c, prefix)

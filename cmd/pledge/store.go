@@ -43,6 +43,9 @@ var (
 	_ promiseStore = (*postgres.Store)(nil)
 )
 
+// storeOpenTimeout bounds connecting to PostgreSQL and migrating its schema.
+const storeOpenTimeout = 30 * time.Second
+
 // openStore opens the store --store names: PostgreSQL for a postgres:// or
 // postgresql:// DSN (schema created or migrated), else Pebble in that
 // directory, or in dataDir when --store is not set.
@@ -50,7 +53,15 @@ func openStore(ctx context.Context, c *cli.Context, dataDir string) (promiseStor
 	where := c.String(flagStore)
 	switch {
 	case strings.HasPrefix(where, "postgres://"), strings.HasPrefix(where, "postgresql://"):
-		return postgres.Open(ctx, where)
+		// An unreachable host would otherwise hold start-up for the
+		// operating system's TCP timeout.
+		octx, cancel := context.WithTimeout(ctx, storeOpenTimeout)
+		defer cancel()
+		st, err := postgres.Open(octx, where)
+		if err != nil {
+			return nil, fmt.Errorf("--%s %s: %w", flagStore, redactDSN(where), err)
+		}
+		return st, nil
 	case strings.Contains(where, "://"):
 		return nil, fmt.Errorf("--%s %s: a directory or a postgres:// DSN", flagStore, redactDSN(where))
 	case libpqKeywords.MatchString(where):
@@ -77,7 +88,7 @@ func followStore(ctx context.Context, c *cli.Context, st promiseStore, eng *admi
 	}
 	wake := make(chan struct{}, 1)
 	done := make(chan error, 1)
-	go func() { done <- pg.Listen(ctx, wake, time.Second) }()
+	go func() { done <- pg.Listen(ctx, wake, time.Second, appFrom(c).log) }()
 	err := eng.Follow(ctx, wake, c.Duration(flagStoreSyncInterval))
 	<-done
 	return err

@@ -42,10 +42,9 @@ func measurePath(ctx context.Context, e *env, w *world, children []*childSidecar
 	if err != nil {
 		return nil, err
 	}
-	// The first load's end cuts off requests in flight; a remote signer's
-	// client records a call cancelled that way as the signer failing, and
-	// the sidecar is not ready until its next check (up to 5 s): the
-	// second load starts when every child is ready again.
+	// The second load starts when every child is ready again (its
+	// readiness is part of what the rows measure: a child the first load
+	// left not ready would refuse the second).
 	if out.waited, err = readyAll(ctx, children); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // EnvBinary names the variable that may hold a built Clef's path.
@@ -213,16 +212,6 @@ func Start(t testing.TB, key *ecdsa.PrivateKey, o Options) *Clef {
 		t.Fatalf("clef did not open its HTTP endpoint in 30 s\n%s", strings.Join(snapshot(&mu, &tail), "\n"))
 	}
 	return nil
-}
-
-// NewKey is a fresh secp256k1 key and its address.
-func NewKey(t testing.TB) (*ecdsa.PrivateKey, common.Address) {
-	t.Helper()
-	k, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k, crypto.PubkeyToAddress(k.PublicKey)
 }
 
 func rulesOn(mu *sync.Mutex, tail *[]string) bool {

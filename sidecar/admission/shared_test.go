@@ -264,7 +264,7 @@ func TestSharedFollow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	wake := make(chan struct{}, 1)
-	go func() { _ = s.stores[1].Listen(ctx, wake, 100*time.Millisecond) }()
+	go func() { _ = s.stores[1].Listen(ctx, wake, 100*time.Millisecond, zerolog.Nop()) }()
 	go func() { _ = s.engs[1].Follow(ctx, wake, time.Second) }()
 	for i, u := range h.users {
 		sc, err := s.engs[0].Request(ctx, h.l1(headSlot+2, h.tx(u, 0, txOpts{})))
@@ -297,7 +297,7 @@ func BenchmarkSharedSyncDelay(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	wake := make(chan struct{}, 1)
-	go func() { _ = s.stores[1].Listen(ctx, wake, 100*time.Millisecond) }()
+	go func() { _ = s.stores[1].Listen(ctx, wake, 100*time.Millisecond, zerolog.Nop()) }()
 	go func() { _ = s.engs[1].Follow(ctx, wake, time.Second) }()
 	time.Sleep(100 * time.Millisecond)
 	u := h.users[0]

@@ -107,7 +107,11 @@ func (s *Signer) Name() string { return s.b.kind() + " " + s.b.endpoint() }
 
 // CanSignPromises says whether the backend can sign a promise's raw signing
 // root (docs/protocol.md §2.1); Clef cannot.
-func (s *Signer) CanSignPromises() bool { return s.b.kind() != KindClef }
+func (s *Signer) CanSignPromises() bool { return CanSignPromises(s.b.kind()) }
+
+// CanSignPromises says whether a signer of this kind can sign a promise's raw
+// signing root: every Clef API prefixes what it signs (EIP-191, EIP-712).
+func CanSignPromises(kind string) bool { return kind != KindClef }
 
 // Err is the last call's failure, nil after a success: readiness reports it.
 func (s *Signer) Err() error {

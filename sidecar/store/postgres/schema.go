@@ -12,7 +12,7 @@ import (
 var migrations = []string{
 	// 1: promises, their request index, sold nonces, slot room, the
 	// operator's decision lock. Slots, chain ids and nonces are uint64s kept
-	// in bigint with the top bit flipped (slotKey), which keeps their order.
+	// in bigint with the top bit flipped (key), which keeps their order.
 	`
 CREATE TABLE pledge_promises (
 	seq          bigserial PRIMARY KEY,
