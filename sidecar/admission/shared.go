@@ -106,8 +106,9 @@ func (e *Engine) storeName() string {
 
 // Sync reads the promises other sidecars made for the slots after the head
 // from the store into the templates, so this sidecar's constraints, top of
-// block and fallback block carry them. Promises already known are skipped
-// before they are decoded.
+// block and fallback block carry them. Every future promise is read and
+// decoded from its stored record; only the promises already known are not
+// decoded into transactions again (docs/ha.md, "Known limits").
 func (e *Engine) Sync(ctx context.Context) error {
 	e.mu.Lock()
 	from := e.headSlot + 1
